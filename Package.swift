@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "Lanes",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "ExecutionCore", targets: ["ExecutionCore"]),
+    .library(name: "WorkflowFiles", targets: ["WorkflowFiles"]),
+    .library(name: "TerminalUI", targets: ["TerminalUI"]),
+    .library(name: "Dashboard", targets: ["Dashboard"]),
+    .executable(name: "lanes", targets: ["lanes"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+  ],
+  targets: [
+    // The runtime: workflows, critical path, background queues, metrics, snapshot. No UI, no YAML.
+    .target(
+      name: "ExecutionCore",
+      dependencies: [
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ]
+    ),
+    // YAML workflow files -> validated definitions, errors with file:line:column.
+    .target(
+      name: "WorkflowFiles",
+      dependencies: ["ExecutionCore", .product(name: "Yams", package: "Yams")]
+    ),
+    // Screen, cells, styles, widgets, the TerminalBackend protocol and an in-memory terminal.
+    .target(name: "TerminalUI"),
+    // Dashboard state, key table, panels, themes, run loop (generic over TerminalBackend).
+    .target(name: "Dashboard", dependencies: ["ExecutionCore", "TerminalUI"]),
+    // The C shim for ncurses; only NCursesTerminal imports it.
+    .target(
+      name: "CNcursesw",
+      linkerSettings: [.linkedLibrary("ncursesw")]
+    ),
+    .target(name: "NCursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
+    // The commands, as a library so they can be tested in-process.
+    .target(
+      name: "LanesCLI",
+      dependencies: [
+        "ExecutionCore", "WorkflowFiles", "TerminalUI", "Dashboard", "NCursesTerminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
+
+    .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
+    .testTarget(
+      name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore"]
+    ),
+    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+    .testTarget(
+      name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"]
+    ),
+    .testTarget(
+      name: "LanesCLITests",
+      dependencies: ["LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

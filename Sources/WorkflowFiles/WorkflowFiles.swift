@@ -1,0 +1,2 @@
+/// Reads workflow files (YAML) into validated `Topology` values, with errors at `file:line:column`.
+public enum WorkflowFiles {}

@@ -1,0 +1,3 @@
+import LanesCLI
+
+await LanesCommand.main()
