@@ -346,7 +346,9 @@ public struct QueueSnapshot: Sendable {
   public var waitingRetry: Int
   /// Steps in the dead-letter list.
   public var dead: Int
-  /// Steps accepted since start (redriven steps count again).
+  /// Steps accepted since start. A redrive moves dead letters back to queued without counting
+  /// them again, so at any moment
+  /// `accepted == succeeded + dead + cancelled + dropped + queued + running + waitingRetry`.
   public var accepted: Int
   /// Steps that succeeded.
   public var succeeded: Int

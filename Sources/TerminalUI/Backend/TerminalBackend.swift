@@ -17,6 +17,8 @@ public enum InputEvent: Sendable, Hashable {
   case key(Key)
   /// The terminal now has this size.
   case resize(Size)
+  /// A signal (SIGINT, SIGTERM, SIGHUP) asked the program to stop.
+  case terminate(signal: Int32)
 }
 
 /// How many colours the terminal can show.
