@@ -1,0 +1,115 @@
+import ArgumentParser
+import ExecutionCore
+import Foundation
+import WorkflowFiles
+
+/// `lanes compare`: the same workload all-sync, then hybrid, side by side.
+struct CompareCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compare",
+    abstract: "Run one workflow all-sync, then hybrid, with the same seed, and compare.",
+    discussion: """
+      Both phases get the same open-loop load (same arrivals, same simulated latencies and \
+      failures, from the same seed). All-sync runs every step on the critical path; hybrid runs \
+      background steps on their queues. The table shows what the user waits for in each mode.
+      """
+  )
+
+  @Argument(help: "A workflow file or built-in name (see `lanes workflows`).")
+  var workflow: String = "chat"
+
+  @Option(help: "How long to generate load in each mode, e.g. 20s.", transform: OptionParsing.positiveDuration)
+  var duration: Duration?
+
+  @Option(help: "Start exactly this many runs in each mode instead of using --duration.", transform: OptionParsing.runCount)
+  var runs: Int?
+
+  @Option(help: "Runs per second (default: the file's load.rate).", transform: OptionParsing.rate)
+  var rate: Double?
+
+  @Option(help: "Seed for simulated latencies, failures and arrivals.", transform: OptionParsing.seed)
+  var seed: UInt64 = 1
+
+  @Flag(help: "Print the comparison as JSON on stdout.")
+  var json = false
+
+  @Option(help: "Also write the comparison as CSV to this file.")
+  var csv: String?
+
+  func validate() throws {
+    if duration != nil, runs != nil {
+      throw ValidationError("--duration and --runs both say how long to run: give one of them")
+    }
+  }
+
+  func run() async throws {
+    let topology = try Loading.topology([workflow])
+    guard topology.workflows.count == 1, let definition = topology.workflows.first else {
+      Loading.printError("lanes compare: '\(workflow)' holds \(topology.workflows.count) workflows; compare takes exactly one")
+      throw ExitCode(1)
+    }
+    let rate = self.rate ?? definition.load.rate
+    let duration = self.duration ?? (runs == nil ? .seconds(10) : nil)
+    var phases: [ExecutionMode: WorkflowReport] = [:]
+    for mode in [ExecutionMode.allSync, .hybrid] {
+      phases[mode] = try await measure(
+        topology, definition: definition, mode: mode, rate: rate, duration: duration)
+    }
+    let report = CompareReport(
+      workflow: definition.name, seed: seed, rate_per_s: rate, all_sync: phases[.allSync]!,
+      hybrid: phases[.hybrid]!)
+    if let csv {
+      do {
+        try CompareTable.csv(report).write(toFile: csv, atomically: true, encoding: .utf8)
+      } catch {
+        Loading.printError("lanes compare: cannot write --csv \(csv): \(error.localizedDescription). Check that the folder exists and is writable.")
+        throw ExitCode(1)
+      }
+    }
+    if json {
+      print(try JSONOutput.encode(report))
+    } else {
+      print(CompareTable.render(report, definition: definition, runs: runs, duration: duration))
+    }
+  }
+
+  /// Runs one phase in a fresh runtime and reports it.
+  private func measure(
+    _ topology: Topology, definition: WorkflowDefinition, mode: ExecutionMode, rate: Double,
+    duration: Duration?
+  ) async throws -> WorkflowReport {
+    let runtime = try Loading.runtime(
+      topology, options: RuntimeOptions(mode: mode, seed: seed, startLoad: false))
+    runtime.start()
+    let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+    let started = ContinuousClock.now
+    let total = duration ?? .seconds(Double(runs ?? 0) / rate)
+    let reporter = Task {
+      await progress.report(runtime: runtime, total: total, started: started, label: "\(mode.rawValue) ")
+    }
+    await runtime.drive(
+      workflow: definition.name, rate: rate, arrivals: definition.load.arrivals, runs: runs,
+      duration: duration)
+    let loadTime = ContinuousClock.now - started
+    _ = await runtime.waitUntilSettled(timeout: .seconds(60))
+    reporter.cancel()
+    progress.clear()
+    _ = await runtime.shutdown(deadline: .seconds(5))
+    return WorkflowReport(
+      definition: definition, snapshot: runtime.snapshot(), mode: mode, elapsed: loadTime)
+  }
+}
+
+extension CompareReport {
+  init(workflow: String, seed: UInt64, rate_per_s: Double, all_sync: WorkflowReport, hybrid: WorkflowReport) {
+    func ratio(_ hybrid: Double, _ sync: Double) -> Double {
+      sync > 0 ? (hybrid / sync * 1000).rounded() / 1000 : 0
+    }
+    self.init(
+      workflow: workflow, seed: seed, rate_per_s: rate_per_s, all_sync: all_sync, hybrid: hybrid,
+      ratio_p50: ratio(hybrid.critical_path.p50_ms, all_sync.critical_path.p50_ms),
+      ratio_p95: ratio(hybrid.critical_path.p95_ms, all_sync.critical_path.p95_ms),
+      ratio_p99: ratio(hybrid.critical_path.p99_ms, all_sync.critical_path.p99_ms),
+      ratio_max: ratio(hybrid.critical_path.max_ms, all_sync.critical_path.max_ms))
+  }
+}

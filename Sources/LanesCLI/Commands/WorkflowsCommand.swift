@@ -1,0 +1,31 @@
+import ArgumentParser
+import ExecutionCore
+import WorkflowFiles
+
+/// `lanes workflows`: the built-in workflows and where their files are.
+struct WorkflowsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "workflows",
+    abstract: "List the built-in workflows and where the example files are."
+  )
+
+  func run() throws {
+    var table = TextTable(columns: [
+      .init("name", .left), .init("steps"), .init("blocking"), .init("rate"), .init("hybrid ≈"),
+      .init("all-sync ≈"), .init("description", .left),
+    ])
+    for builtIn in BuiltInWorkflows.all {
+      let definition = try builtIn.definition()
+      let blocking = definition.steps.filter { $0.mode == .blocking }.count
+      table.add([
+        builtIn.name, "\(definition.steps.count)", "\(blocking)", Formatting.rate(definition.load.rate),
+        DurationText.format(definition.longestBlockingChain.expected),
+        DurationText.format(definition.longestChainOfAllSteps.expected), definition.description,
+      ])
+    }
+    print(table.render().joined(separator: "\n"))
+    print("")
+    print("Their files are in the repository's examples/ folder (examples/<name>.yaml); copy one to start your own.")
+    print("Use a name or a path wherever a workflow is expected: lanes run chat, lanes run ./my.yaml")
+  }
+}

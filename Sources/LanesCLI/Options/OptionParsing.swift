@@ -1,0 +1,66 @@
+import ArgumentParser
+import ExecutionCore
+
+/// Parsers for option values, each failing with a message that names the fix.
+enum OptionParsing {
+  /// A duration such as `30s`; zero and negative durations are refused.
+  static func positiveDuration(_ text: String) throws -> Duration {
+    let duration: Duration
+    do {
+      duration = try DurationText.parse(text)
+    } catch {
+      throw ValidationError("\(error.description)")
+    }
+    guard duration > .zero else {
+      throw ValidationError("'\(text)' is zero: give a duration greater than zero, e.g. 30s")
+    }
+    return duration
+  }
+
+  /// A rate in runs per second, greater than zero and finite.
+  static func rate(_ text: String) throws -> Double {
+    guard let value = Double(text.trimmingCharacters(in: " ")), value.isFinite else {
+      throw ValidationError("'\(text)' is not a rate: give runs per second as a number, e.g. --rate 20")
+    }
+    guard value > 0 else {
+      throw ValidationError("'\(text)' is not a usable rate: it must be greater than 0 runs per second")
+    }
+    guard value <= 100_000 else {
+      throw ValidationError("'\(text)' runs per second is more than Lanes generates (at most 100000)")
+    }
+    return value
+  }
+
+  /// A count of runs, at least 1.
+  static func runCount(_ text: String) throws -> Int {
+    guard let value = Int(text.trimmingCharacters(in: " ")), value >= 1 else {
+      throw ValidationError("'\(text)' is not a number of runs: give a whole number of at least 1, e.g. --runs 200")
+    }
+    return value
+  }
+
+  /// A seed: any unsigned 64-bit integer.
+  static func seed(_ text: String) throws -> UInt64 {
+    guard let value = UInt64(text.trimmingCharacters(in: " ")) else {
+      throw ValidationError("'\(text)' is not a seed: give a whole number from 0 to \(UInt64.max)")
+    }
+    return value
+  }
+}
+
+extension ExecutionMode: ExpressibleByArgument {
+  public init?(argument: String) {
+    self.init(rawValue: argument.lowercased())
+  }
+
+  public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension String {
+  func trimmingCharacters(in set: Character) -> String {
+    var slice = Substring(self)
+    while slice.first == set { slice.removeFirst() }
+    while slice.last == set { slice.removeLast() }
+    return String(slice)
+  }
+}

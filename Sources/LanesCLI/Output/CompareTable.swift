@@ -1,0 +1,93 @@
+import ExecutionCore
+
+/// The side-by-side table `lanes compare` prints, and its CSV form.
+enum CompareTable {
+  /// Rows of (metric, all-sync, hybrid, hybrid ÷ all-sync).
+  static func rows(_ report: CompareReport) -> [(String, String, String, String)] {
+    let sync = report.all_sync
+    let hybrid = report.hybrid
+    func latency(_ name: String, _ path: KeyPath<LatencyReport, Double>, _ ratio: Double) -> (
+      String, String, String, String
+    ) {
+      (
+        name, RunSummary.ms(sync.critical_path[keyPath: path], sync.critical_path.count),
+        RunSummary.ms(hybrid.critical_path[keyPath: path], hybrid.critical_path.count),
+        ratio > 0 ? DurationText.fixed(ratio, decimals: 2) + "×" : "-"
+      )
+    }
+    func count(_ name: String, _ path: KeyPath<WorkflowReport, Int>) -> (String, String, String, String) {
+      (name, "\(sync[keyPath: path])", "\(hybrid[keyPath: path])", "")
+    }
+    let settleRatio = sync.settle.p99_ms > 0 ? hybrid.settle.p99_ms / sync.settle.p99_ms : 0
+    return [
+      latency("critical path p50", \.p50_ms, report.ratio_p50),
+      latency("critical path p95", \.p95_ms, report.ratio_p95),
+      latency("critical path p99", \.p99_ms, report.ratio_p99),
+      latency("critical path max", \.max_ms, report.ratio_max),
+      (
+        "settle p99", RunSummary.ms(sync.settle.p99_ms, sync.settle.count),
+        RunSummary.ms(hybrid.settle.p99_ms, hybrid.settle.count),
+        settleRatio > 0 ? DurationText.fixed(settleRatio, decimals: 2) + "×" : "-"
+      ),
+      (
+        "throughput", Formatting.rate(sync.throughput_per_s), Formatting.rate(hybrid.throughput_per_s), ""
+      ),
+      count("runs", \.runs_started),
+      count("runs failed", \.runs_failed),
+      count("runs rejected", \.runs_rejected),
+      count("background retries", \.background_retries),
+      count("dead letters", \.background_dead_letters),
+      count("queue rejections", \.background_rejected),
+      count("queue drops", \.background_dropped),
+    ]
+  }
+
+  /// The table with a title and what each mode is expected to wait for.
+  static func render(
+    _ report: CompareReport, definition: WorkflowDefinition, runs: Int?, duration: Duration?
+  ) -> String {
+    let load =
+      runs.map { "\($0) runs" } ?? "\(DurationText.format(duration ?? .zero)) of load"
+    var table = TextTable(columns: [
+      .init("", .left), .init("all-sync"), .init("hybrid"), .init("hybrid ÷ all-sync"),
+    ])
+    for (index, row) in rows(report).enumerated() {
+      if index == 5 { table.addRule() }
+      table.add([row.0, row.1, row.2, row.3])
+    }
+    let blocking = definition.longestBlockingChain
+    let all = definition.longestChainOfAllSteps
+    var lines = [
+      "lanes compare \(report.workflow): \(load) per mode at \(Formatting.rate(report.rate_per_s)) (\(definition.load.arrivals.rawValue)), seed \(report.seed)",
+      "",
+    ]
+    lines += table.render()
+    lines += [
+      "",
+      "hybrid waits for the longest blocking chain:  \(Formatting.chain(blocking)) ≈ \(DurationText.format(blocking.expected))",
+      "all-sync waits for the longest chain of all:  \(Formatting.chain(all)) ≈ \(DurationText.format(all.expected))",
+      "(≈ is the sum of the steps' median latencies)",
+    ]
+    return lines.joined(separator: "\n")
+  }
+
+  /// The same rows as CSV with a header.
+  static func csv(_ report: CompareReport) -> String {
+    var lines = ["metric,all_sync,hybrid,hybrid_over_all_sync"]
+    for row in rows(report) {
+      lines.append([row.0, row.1, row.2, row.3].map(quoted).joined(separator: ","))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private static func quoted(_ field: String) -> String {
+    field.contains(",") || field.contains("\"")
+      ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+  }
+}
+
+extension String {
+  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+    split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+  }
+}

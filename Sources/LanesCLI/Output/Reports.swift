@@ -1,0 +1,135 @@
+import ExecutionCore
+
+/// Latency percentiles in milliseconds, for JSON and CSV.
+struct LatencyReport: Codable, Equatable {
+  var count: Int
+  var p50_ms: Double
+  var p95_ms: Double
+  var p99_ms: Double
+  var p999_ms: Double
+  var max_ms: Double
+  var mean_ms: Double
+
+  init(_ summary: LatencySummary) {
+    count = summary.count
+    p50_ms = Self.ms(summary.p50)
+    p95_ms = Self.ms(summary.p95)
+    p99_ms = Self.ms(summary.p99)
+    p999_ms = Self.ms(summary.p999)
+    max_ms = Self.ms(summary.max)
+    mean_ms = Self.ms(summary.mean)
+  }
+
+  static func ms(_ duration: Duration) -> Double { (duration.milliseconds * 1000).rounded() / 1000 }
+}
+
+/// One workflow's results in a headless run.
+struct WorkflowReport: Codable, Equatable {
+  var name: String
+  var mode: String
+  var runs_started: Int
+  var runs_responded: Int
+  var runs_failed: Int
+  var runs_rejected: Int
+  var runs_settled: Int
+  var throughput_per_s: Double
+  var critical_path: LatencyReport
+  var settle: LatencyReport
+  var expected_blocking_chain_ms: Double
+  var expected_all_steps_chain_ms: Double
+  var background_retries: Int
+  var background_dead_letters: Int
+  var background_rejected: Int
+  var background_dropped: Int
+  var background_failed_attempts: Int
+}
+
+/// One queue's results in a headless run.
+struct QueueReport: Codable, Equatable {
+  var name: String
+  var accepted: Int
+  var succeeded: Int
+  var retried: Int
+  var failed_attempts: Int
+  var dead: Int
+  var rejected: Int
+  var dropped: Int
+  var cancelled: Int
+  var still_queued: Int
+  var unaccounted: Int
+  var wait: LatencyReport
+  var run: LatencyReport
+}
+
+/// The result of `lanes run`.
+struct RunReport: Codable, Equatable {
+  var mode: String
+  var seed: UInt64
+  var elapsed_s: Double
+  var settled: Bool
+  var workflows: [WorkflowReport]
+  var queues: [QueueReport]
+}
+
+/// The result of `lanes compare`.
+struct CompareReport: Codable, Equatable {
+  var workflow: String
+  var seed: UInt64
+  var rate_per_s: Double
+  var all_sync: WorkflowReport
+  var hybrid: WorkflowReport
+  /// hybrid ÷ all-sync for p50, p95, p99, max of the critical path.
+  var ratio_p50: Double
+  var ratio_p95: Double
+  var ratio_p99: Double
+  var ratio_max: Double
+}
+
+extension WorkflowReport {
+  /// Builds the report for `definition` from a snapshot taken after the run settled.
+  init(
+    definition: WorkflowDefinition, snapshot: RuntimeSnapshot, mode: ExecutionMode, elapsed: Duration
+  ) {
+    let workflow = snapshot.workflows.first { $0.name == definition.name }
+    let steps = workflow?.steps.filter { $0.mode == .background } ?? []
+    name = definition.name
+    self.mode = mode.rawValue
+    runs_started = workflow?.runsStarted ?? 0
+    runs_responded = workflow?.runsResponded ?? 0
+    runs_failed = workflow?.runsFailed ?? 0
+    runs_rejected = workflow?.runsRejected ?? 0
+    runs_settled = workflow?.runsSettled ?? 0
+    throughput_per_s =
+      elapsed > .zero ? (Double(runs_responded) / elapsed.seconds * 100).rounded() / 100 : 0
+    critical_path = LatencyReport(workflow?.criticalPath ?? .empty)
+    settle = LatencyReport(workflow?.settle ?? .empty)
+    expected_blocking_chain_ms = LatencyReport.ms(definition.longestBlockingChain.expected)
+    expected_all_steps_chain_ms = LatencyReport.ms(definition.longestChainOfAllSteps.expected)
+    background_retries = steps.reduce(0) { $0 + $1.retried }
+    background_dead_letters = steps.reduce(0) { $0 + $1.deadLettered }
+    background_rejected = steps.reduce(0) { $0 + $1.rejected }
+    background_dropped = steps.reduce(0) { $0 + $1.dropped }
+    background_failed_attempts = steps.reduce(0) { $0 + $1.failed }
+  }
+}
+
+extension QueueReport {
+  /// Builds the report from a queue's snapshot; `unaccounted` is what the invariant cannot place.
+  init(_ queue: QueueSnapshot) {
+    name = queue.name
+    accepted = queue.accepted
+    succeeded = queue.succeeded
+    retried = queue.retried
+    failed_attempts = queue.failedAttempts
+    dead = queue.dead
+    rejected = queue.rejected
+    dropped = queue.dropped
+    cancelled = queue.cancelled
+    still_queued = queue.queued + queue.running + queue.waitingRetry
+    unaccounted =
+      queue.accepted
+      - (queue.succeeded + queue.dead + queue.cancelled + queue.dropped + still_queued)
+    wait = LatencyReport(queue.wait)
+    run = LatencyReport(queue.run)
+  }
+}
