@@ -72,5 +72,6 @@ extension BuiltInWorkflows {
           queue: audit
           simulate:
             latency: { min: 2ms, max: 6ms }
+
       """#)
 }

@@ -94,5 +94,6 @@ extension BuiltInWorkflows {
           simulate:
             latency: { p50: 12ms, p99: 40ms }
             cpu: true
+
       """#)
 }

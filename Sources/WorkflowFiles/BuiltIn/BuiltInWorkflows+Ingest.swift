@@ -79,5 +79,6 @@ extension BuiltInWorkflows {
           simulate:
             latency: { p50: 120ms, p99: 800ms }
             failure-rate: 0.05
+
       """#)
 }

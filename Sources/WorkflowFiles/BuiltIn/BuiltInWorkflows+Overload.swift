@@ -37,5 +37,6 @@ extension BuiltInWorkflows {
           queue: thumbnails
           simulate:
             latency: 80ms
+
       """#)
 }
