@@ -74,17 +74,35 @@ import WorkflowFiles
   }
 
   @Test func unreadableFileIsRefused() throws {
-    // Root can read anything, so permissions cannot make this test fail there; skip in that case.
-    guard getuid() != 0 else { return }
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "lanes-unreadable-\(getpid()).yaml"
-    ).path
-    #expect(FileManager.default.createFile(atPath: path, contents: Data("workflow: x\n".utf8)))
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: path)
+    // A Unix socket exists and is not a directory, but cannot be read as a file, even by root
+    // (tests may run as root, where permission bits would not stop a read).
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-\(getpid()).sock").path
+    try? FileManager.default.removeItem(atPath: path)
+    #if canImport(Glibc)
+      let streamType = Int32(SOCK_STREAM.rawValue)
+    #else
+      let streamType = SOCK_STREAM
+    #endif
+    let socketFD = socket(AF_UNIX, streamType, 0)
+    try #require(socketFD >= 0)
+    defer {
+      close(socketFD)
+      try? FileManager.default.removeItem(atPath: path)
+    }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+      for (index, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+    }
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    try #require(bound == 0)
     #expect(
       WorkflowLoader.check(path: path).map(\.description) == [
-        "\(path): error: cannot read the file. Check its permissions."
+        "\(path): error: cannot read the file. Check that the path names a regular file you may read."
       ])
   }
 

@@ -123,7 +123,7 @@ public enum WorkflowLoader {
         return .failure(
           Diagnostic(
             file: argument, location: nil, message: "cannot read the file",
-            hint: "Check its permissions."))
+            hint: "Check that the path names a regular file you may read."))
       }
       return .success(WorkflowSource(file: argument, bytes: Array(data)))
     }

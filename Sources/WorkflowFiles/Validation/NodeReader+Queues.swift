@@ -4,13 +4,8 @@ import Yams
 extension NodeReader {
   /// Each step's queue against the file's declared queues and the step's mode.
   mutating func checkQueues(of workflow: ParsedWorkflow) {
-    var declared: [String] = []
-    for queue in workflow.queues {
-      if declared.contains(queue.name) {
-        report(at: queue.node, "queue \"\(queue.name)\" is declared twice", hint: "Keep one declaration.")
-      }
-      declared.append(queue.name)
-    }
+    // Yams rejects duplicate keys, so each name appears once.
+    let declared = workflow.queues.map(\.name)
     let declaredList =
       declared.isEmpty
       ? "No queues are declared in this file."
