@@ -1,0 +1,52 @@
+/// One problem in a workflow file: where it is, what is wrong, and how to fix it.
+public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+  /// A 1-based position in a file.
+  public struct Location: Sendable, Hashable, CustomStringConvertible {
+    /// The line, from 1.
+    public var line: Int
+    /// The column, from 1, counted in Unicode scalars (as libYAML counts).
+    public var column: Int
+
+    /// Creates a location.
+    public init(line: Int, column: Int) {
+      self.line = line
+      self.column = column
+    }
+
+    /// `line:column`.
+    public var description: String { "\(line):\(column)" }
+  }
+
+  /// The file as the caller named it (a path, or a built-in workflow's file name).
+  public var file: String
+  /// Where in the file; nil for problems with the whole file (unreadable, too large, unknown name).
+  public var location: Location?
+  /// What is wrong.
+  public var message: String
+  /// How to fix it, as a sentence.
+  public var hint: String?
+
+  /// Creates a diagnostic.
+  public init(file: String, location: Location?, message: String, hint: String? = nil) {
+    self.file = file
+    self.location = location
+    self.message = message
+    self.hint = hint
+  }
+
+  /// The line, from 1, or nil for whole-file problems.
+  public var line: Int? { location?.line }
+  /// The column, from 1, or nil for whole-file problems.
+  public var column: Int? { location?.column }
+
+  /// `path:line:column: error: message. Hint.` on one line, the way compilers print errors.
+  public var description: String {
+    let place = location.map { "\(file):\($0.line):\($0.column)" } ?? file
+    var text = "\(place): error: \(message)"
+    if let hint, !hint.isEmpty {
+      if let last = text.last, !".!?".contains(last) { text += "." }
+      text += " " + hint
+    }
+    return text
+  }
+}

@@ -1,0 +1,154 @@
+import ExecutionCore
+import Yams
+
+extension NodeReader {
+  /// One entry of `steps`.
+  mutating func readStep(_ node: Node) -> ParsedStep {
+    var step = ParsedStep(node: node)
+    guard let fields = fields(node, of: "a step", allowed: FormatKeys.step) else { return step }
+    if let idNode = fields["id"] {
+      if let id = identifier(idNode, "step id") { step.id = (id, idNode) }
+    } else if fields.isMissing("id") {
+      report(at: node, "step is missing \"id\"", hint: "Add \"id: <name>\", using letters, digits, - and _.")
+    }
+    let name = step.displayName
+    if let modeNode = fields["mode"] {
+      if let word = choice(modeNode, "mode", from: StepMode.allCases.map(\.rawValue)) {
+        step.mode = StepMode(rawValue: word)
+      }
+    } else if fields.isMissing("mode") {
+      report(
+        at: node, "\(name) is missing \"mode\"",
+        hint:
+          "Add \"mode: blocking\" (the response waits for it) or \"mode: background\" (it runs later, on a queue)."
+      )
+    }
+    if let afterNode = fields["after"] { step.after = readAfter(afterNode) }
+    if let queueNode = fields["queue"], let queue = identifier(queueNode, "queue") {
+      step.queue = (queue, queueNode)
+    }
+    if let timeoutNode = fields["timeout"] { step.timeout = duration(timeoutNode, "timeout") }
+    if let retryNode = fields["retry"] { step.retry = readRetry(retryNode) }
+    if let simulateNode = fields["simulate"] {
+      step.simulate = readSimulate(simulateNode)
+    } else if fields.isMissing("simulate") {
+      report(
+        at: node, "\(name) has nothing to do: it needs a kind, and the only kind is \"simulate\"",
+        hint: "Add e.g. \"simulate: { latency: 10ms }\".")
+    }
+    return step
+  }
+
+  /// `after: [a, b]`.
+  private mutating func readAfter(_ node: Node) -> [(id: String, node: Node)] {
+    if isNull(node) { return [] }
+    guard case .sequence(let sequence) = node else {
+      let example = if case .scalar(let scalar) = node { scalar.string } else { "a, b" }
+      report(
+        at: node, "after must be a list of step ids, got \(describe(node))",
+        hint: "Write \"after: [\(example)]\".")
+      return []
+    }
+    return sequence.compactMap { entry in identifier(entry, "step id").map { ($0, entry) } }
+  }
+
+  /// `retry: { attempts, backoff, max-backoff }`.
+  private mutating func readRetry(_ node: Node) -> RetryPolicy {
+    var policy = RetryPolicy()
+    guard let fields = fields(node, of: "retry", allowed: FormatKeys.retry) else { return policy }
+    if let node = fields["attempts"], let attempts = integer(node, "attempts") {
+      if attempts >= 1 {
+        policy.attempts = attempts
+      } else {
+        report(
+          at: node, "attempts must be at least 1, got \(attempts)",
+          hint: "attempts counts the first try too: 1 means no retry, 4 means up to 3 retries.")
+      }
+    }
+    if let node = fields["backoff"], let backoff = duration(node, "backoff") { policy.backoff = backoff }
+    if let node = fields["max-backoff"], let maxBackoff = duration(node, "max-backoff") {
+      policy.maxBackoff = maxBackoff
+    }
+    if policy.maxBackoff < policy.backoff {
+      let written = fields.entries["max-backoff"]?.value ?? fields.entries["backoff"]?.value ?? node
+      report(
+        at: written,
+        "max-backoff (\(DurationText.format(policy.maxBackoff))) is less than backoff (\(DurationText.format(policy.backoff)))",
+        hint: "Make max-backoff at least the backoff (max-backoff is 10s unless written).")
+    }
+    return policy
+  }
+
+  /// `simulate: { latency, failure-rate, cpu }`.
+  private mutating func readSimulate(_ node: Node) -> SimulateSpec? {
+    guard let fields = fields(node, of: "simulate", allowed: FormatKeys.simulate) else { return nil }
+    var latency: LatencyModel?
+    if let node = fields["latency"] {
+      latency = readLatency(node)
+    } else if fields.isMissing("latency") {
+      report(
+        at: node, "simulate is missing \"latency\"",
+        hint: "Add \"latency: 10ms\", or { p50: 30ms, p99: 120ms }, or { min: 5ms, max: 20ms }.")
+    }
+    var failureRate = 0.0
+    let rateHint = "It is a probability: 0.02 means 2% of attempts fail."
+    if let node = fields["failure-rate"], let rate = number(node, "failure-rate", hint: rateHint) {
+      if (0...1).contains(rate) {
+        failureRate = rate
+      } else {
+        report(
+          at: node, "failure-rate must be between 0 and 1, got \(describe(node))", hint: rateHint)
+      }
+    }
+    var cpu = false
+    if let node = fields["cpu"], let value = boolean(node, "cpu") { cpu = value }
+    return latency.map { SimulateSpec(latency: $0, failureRate: failureRate, cpu: cpu) }
+  }
+
+  /// `8ms`, `{ p50, p99 }` or `{ min, max }`.
+  private mutating func readLatency(_ node: Node) -> LatencyModel? {
+    guard case .mapping = node else {
+      return duration(node, "latency").map(LatencyModel.fixed)
+    }
+    guard let fields = fields(node, of: "latency", allowed: FormatKeys.latency) else { return nil }
+    let hasPercentiles = fields["p50"] != nil || fields["p99"] != nil
+    let hasRange = fields["min"] != nil || fields["max"] != nil
+    let shapes = "Use { p50: 35ms, p99: 120ms } for log-normal, or { min: 20ms, max: 60ms } for uniform."
+    if hasPercentiles && hasRange {
+      report(at: node, "latency mixes p50/p99 with min/max", hint: shapes)
+      return nil
+    }
+    let (lowKey, highKey) = hasRange ? ("min", "max") : ("p50", "p99")
+    var missing = false
+    for key in [lowKey, highKey] where fields[key] == nil {
+      guard fields.isMissing(key) else {
+        missing = true
+        continue
+      }
+      report(at: node, "latency is missing \"\(key)\"", hint: shapes)
+      missing = true
+    }
+    guard !missing, let lowNode = fields[lowKey], let highNode = fields[highKey] else { return nil }
+    let low = duration(lowNode, "latency \(lowKey)")
+    let high = duration(highNode, "latency \(highKey)")
+    guard let low, let high else { return nil }
+    if hasRange {
+      guard low <= high else {
+        report(
+          at: lowNode,
+          "latency min (\(DurationText.format(low))) is more than max (\(DurationText.format(high)))",
+          hint: "Swap them, or make max at least min.")
+        return nil
+      }
+      return .uniform(min: low, max: high)
+    }
+    guard high >= low else {
+      report(
+        at: highNode,
+        "latency p99 (\(DurationText.format(high))) is less than p50 (\(DurationText.format(low)))",
+        hint: "p99 is the slow tail: make it at least p50.")
+      return nil
+    }
+    return .logNormal(p50: low, p99: high)
+  }
+}

@@ -1,0 +1,129 @@
+import ExecutionCore
+import Yams
+
+/// The keys of each mapping in the format, in the order the README documents them.
+enum FormatKeys {
+  static let root = ["workflow", "description", "load", "queues", "steps"]
+  static let load = ["rate", "arrivals"]
+  static let queue = ["workers", "capacity", "when-full"]
+  static let step = ["id", "mode", "after", "queue", "timeout", "retry", "simulate"]
+  static let retry = ["attempts", "backoff", "max-backoff"]
+  static let simulate = ["latency", "failure-rate", "cpu"]
+  static let latency = ["p50", "p99", "min", "max"]
+}
+
+extension NodeReader {
+  /// Reads the whole document; problems go to `diagnostics`, what could be read is returned.
+  mutating func readWorkflow(_ root: Node) -> ParsedWorkflow? {
+    guard let fields = fields(root, of: "the workflow file", allowed: FormatKeys.root) else { return nil }
+    var workflow = ParsedWorkflow(root: root)
+    if let node = fields["workflow"] {
+      if let name = identifier(node, "workflow name") { workflow.name = (name, node) }
+    } else if fields.isMissing("workflow") {
+      report(
+        at: root, "missing \"workflow\": every file names its workflow",
+        hint: "Add \"workflow: <name>\" at the top, using letters, digits, - and _.")
+    }
+    if let node = fields["description"], !isNull(node), let text = text(node, "description") {
+      workflow.description = text
+    }
+    if let node = fields["load"] { readLoad(node, into: &workflow.load) }
+    if let node = fields["queues"] { workflow.queues = readQueues(node) }
+    workflow.stepsNode = fields.entries["steps"]?.key
+    if let node = fields["steps"] {
+      if case .sequence(let sequence) = node {
+        workflow.steps = sequence.map { readStep($0) }
+      } else if !isNull(node) {
+        report(
+          at: node, "steps must be a list, got \(describe(node))",
+          hint: "Write each step as \"- id: <name>\" on its own line below \"steps:\".")
+        return workflow
+      }
+    }
+    if workflow.steps.isEmpty {
+      let name = workflow.name.map { "workflow \"\($0.value)\"" } ?? "the workflow"
+      report(
+        at: workflow.stepsNode ?? root, "\(name) has no steps",
+        hint: "Add a \"steps:\" list with at least one step.")
+    }
+    return workflow
+  }
+
+  /// `load: { rate, arrivals }`.
+  private mutating func readLoad(_ node: Node, into load: inout LoadDefinition) {
+    guard let fields = fields(node, of: "load", allowed: FormatKeys.load) else { return }
+    let rateHint = "Write runs per second, e.g. \"rate: 5\"."
+    if let node = fields["rate"], let rate = number(node, "rate", hint: rateHint) {
+      if rate > 0 {
+        load.rate = rate
+      } else {
+        report(
+          at: node, "rate must be more than zero, got \(describe(node))", hint: rateHint)
+      }
+    }
+    if let node = fields["arrivals"],
+      let word = choice(node, "arrivals", from: ArrivalProcess.allCases.map(\.rawValue)),
+      let arrivals = ArrivalProcess(rawValue: word)
+    {
+      load.arrivals = arrivals
+    }
+  }
+
+  /// `queues: { name: { workers, capacity, when-full } }`.
+  private mutating func readQueues(_ node: Node) -> [ParsedQueue] {
+    if isNull(node) { return [] }
+    guard case .mapping(let mapping) = node else {
+      report(
+        at: node, "queues must be a mapping of queue names to settings, got \(describe(node))",
+        hint: "Write each queue name on its own line below \"queues:\", with workers and capacity.")
+      return []
+    }
+    var queues: [ParsedQueue] = []
+    for (key, value) in mapping {
+      guard let name = identifier(key, "queue name") else { continue }
+      queues.append(ParsedQueue(name: name, node: key, definition: readQueue(name, value, key: key)))
+    }
+    return queues
+  }
+
+  /// One queue's settings.
+  private mutating func readQueue(_ name: String, _ node: Node, key: Node) -> QueueDefinition? {
+    guard let fields = fields(node, of: "queue \"\(name)\"", allowed: FormatKeys.queue) else { return nil }
+    let workers = positiveCount(
+      fields, "workers", of: name,
+      missingHint: "Add \"workers: <n>\", how many of its steps run at once.",
+      tooSmallHint: "A queue needs at least one worker to run its steps.")
+    let capacity = positiveCount(
+      fields, "capacity", of: name,
+      missingHint: "Add \"capacity: <n>\", how many steps may wait in it.",
+      tooSmallHint:
+        "Capacity is how many steps may wait; choose what happens when it is full with \"when-full\".")
+    var whenFull = OverflowPolicy.reject
+    if let node = fields["when-full"] {
+      guard let word = choice(node, "when-full", from: OverflowPolicy.allCases.map(\.rawValue)),
+        let policy = OverflowPolicy(rawValue: word)
+      else { return nil }
+      whenFull = policy
+    }
+    guard let workers, let capacity else { return nil }
+    return QueueDefinition(name: name, workers: workers, capacity: capacity, whenFull: whenFull)
+  }
+
+  /// A required whole number of at least 1.
+  private mutating func positiveCount(
+    _ fields: Fields, _ key: String, of queue: String, missingHint: String, tooSmallHint: String
+  ) -> Int? {
+    guard let node = fields[key] else {
+      if fields.isMissing(key) {
+        report(at: fields.node, "queue \"\(queue)\" is missing \"\(key)\"", hint: missingHint)
+      }
+      return nil
+    }
+    guard let value = integer(node, key) else { return nil }
+    guard value >= 1 else {
+      report(at: node, "\(key) must be at least 1, got \(value)", hint: tooSmallHint)
+      return nil
+    }
+    return value
+  }
+}

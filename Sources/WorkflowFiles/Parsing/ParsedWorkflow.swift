@@ -1,0 +1,56 @@
+import ExecutionCore
+import Yams
+
+/// A workflow as read, before cross-checks: every value may be missing, every value keeps its node.
+struct ParsedWorkflow {
+  /// The root mapping.
+  var root: Node
+  /// The workflow's name and where it is written.
+  var name: (value: String, node: Node)?
+  /// One line for people.
+  var description = ""
+  /// The default load.
+  var load = LoadDefinition(rate: 1, arrivals: .poisson)
+  /// Declared queues, in file order; nil definitions had errors.
+  var queues: [ParsedQueue] = []
+  /// The `steps` value, for "no steps" positions.
+  var stepsNode: Node?
+  /// The steps, in file order.
+  var steps: [ParsedStep] = []
+}
+
+/// A declared queue.
+struct ParsedQueue {
+  /// The queue's name.
+  var name: String
+  /// The key node naming it.
+  var node: Node
+  /// The definition, or nil if it had errors.
+  var definition: QueueDefinition?
+}
+
+/// A step as read.
+struct ParsedStep {
+  /// The step's mapping.
+  var node: Node
+  /// Its id and the node it is written at.
+  var id: (value: String, node: Node)?
+  /// Blocking or background.
+  var mode: StepMode?
+  /// Dependencies with the nodes they are written at.
+  var after: [(id: String, node: Node)] = []
+  /// The queue name and its node.
+  var queue: (name: String, node: Node)?
+  /// Attempt timeout.
+  var timeout: Duration?
+  /// Retry policy (defaults when absent).
+  var retry = RetryPolicy.none
+  /// The simulated work.
+  var simulate: SimulateSpec?
+
+  /// The step for messages: `step "auth"`, or `the step at line 12` when it has no id.
+  var displayName: String {
+    if let id { return "step \"\(id.value)\"" }
+    return "the step at line \(node.mark?.line ?? 0)"
+  }
+}

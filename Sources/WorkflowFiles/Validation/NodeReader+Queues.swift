@@ -1,0 +1,38 @@
+import ExecutionCore
+import Yams
+
+extension NodeReader {
+  /// Each step's queue against the file's declared queues and the step's mode.
+  mutating func checkQueues(of workflow: ParsedWorkflow) {
+    // Yams rejects duplicate keys, so each name appears once.
+    let declared = workflow.queues.map(\.name)
+    let declaredList =
+      declared.isEmpty
+      ? "No queues are declared in this file."
+      : "Declared queues: \(Suggestion.list(declared))."
+    for step in workflow.steps {
+      guard let mode = step.mode else { continue }
+      switch (mode, step.queue) {
+      case (.blocking, let queue?):
+        report(
+          at: queue.node, "blocking \(step.displayName) has a queue (\"\(queue.name)\")",
+          hint:
+            "Blocking steps run on the critical path, not on a queue: remove \"queue\", or make the step background."
+        )
+      case (.background, nil):
+        report(
+          at: step.id?.node ?? step.node, "background \(step.displayName) has no queue",
+          hint: "Add \"queue: <name>\" naming a queue declared under \"queues:\". \(declaredList)")
+      case (.background, let queue?) where !declared.contains(queue.name):
+        let guess = Suggestion.didYouMean(queue.name, in: declared).map { $0 + " " } ?? ""
+        let hint =
+          declared.isEmpty
+          ? "Declare it under \"queues:\" with workers and capacity; no queues are declared in this file."
+          : guess + declaredList
+        report(at: queue.node, "\(step.displayName) uses unknown queue \"\(queue.name)\"", hint: hint)
+      default:
+        break
+      }
+    }
+  }
+}

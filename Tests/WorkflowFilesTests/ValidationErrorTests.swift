@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+import WorkflowFiles
+
+/// A fixture file and the exact diagnostics it must produce, in order.
+struct FixtureCase: Sendable, CustomTestStringConvertible {
+  let file: String
+  let expected: [String]
+
+  init(_ file: String, _ expected: [String]) {
+    self.file = file
+    self.expected = expected
+  }
+
+  var testDescription: String { file }
+}
+
+/// One fixture per kind of mistake; each asserts every message with its line:column.
+@Suite struct ValidationErrorTests {
+  static let cases: [FixtureCase] = [
+    FixtureCase(
+      "blocking-after-background.yaml",
+      [
+        "blocking-after-background.yaml:14:13: error: blocking step \"log\" depends on background step \"db\": the response would wait on background work, the hidden dependency Lanes forbids. Make \"log\" background, or remove \"db\" from its after list.",
+        "blocking-after-background.yaml:19:13: error: blocking step \"respond\" depends on background step \"db\" through db → log → respond: the response would wait on background work, the hidden dependency Lanes forbids. Make \"respond\" background, or remove \"log\" from its after list.",
+      ]),
+    FixtureCase(
+      "cycle.yaml",
+      [
+        "cycle.yaml:5:13: error: steps depend on each other in a cycle: a → b → c → a. Break the cycle: remove \"c\" from the after list of \"a\", or another link of it."
+      ]),
+    FixtureCase(
+      "duplicate-key.yaml",
+      [
+        "duplicate-key.yaml:4:5: error: key \"mode\" appears more than once in the same mapping. Keep one of them."
+      ]),
+    FixtureCase(
+      "duplicate-step-id.yaml",
+      [
+        "duplicate-step-id.yaml:7:9: error: step id \"auth\" is used twice, at lines 3 and 7. Give each step its own id."
+      ]),
+    FixtureCase(
+      "empty.yaml",
+      [
+        "empty.yaml:1:1: error: the file is empty. Start with \"workflow: <name>\" and a \"steps:\" list; see examples/chat.yaml."
+      ]),
+    FixtureCase(
+      "latency-ranges.yaml",
+      [
+        "latency-ranges.yaml:6:23: error: latency min (60ms) is more than max (20ms). Swap them, or make max at least min.",
+        "latency-ranges.yaml:10:34: error: latency p99 (20ms) is less than p50 (35ms). p99 is the slow tail: make it at least p50.",
+        "latency-ranges.yaml:14:16: error: latency mixes p50/p99 with min/max. Use { p50: 35ms, p99: 120ms } for log-normal, or { min: 20ms, max: 60ms } for uniform.",
+      ]),
+    FixtureCase(
+      "missing-fields.yaml",
+      [
+        "missing-fields.yaml:1:1: error: missing \"workflow\": every file names its workflow. Add \"workflow: <name>\" at the top, using letters, digits, - and _.",
+        "missing-fields.yaml:3:5: error: step is missing \"id\". Add \"id: <name>\", using letters, digits, - and _.",
+        "missing-fields.yaml:6:5: error: step \"retrieve\" is missing \"mode\". Add \"mode: blocking\" (the response waits for it) or \"mode: background\" (it runs later, on a queue).",
+        "missing-fields.yaml:9:5: error: step \"respond\" has nothing to do: it needs a kind, and the only kind is \"simulate\". Add e.g. \"simulate: { latency: 10ms }\".",
+      ]),
+    FixtureCase(
+      "no-steps.yaml",
+      [
+        "no-steps.yaml:3:1: error: workflow \"idle\" has no steps. Add a \"steps:\" list with at least one step."
+      ]),
+    FixtureCase(
+      "non-positive-durations.yaml",
+      [
+        "non-positive-durations.yaml:5:14: error: timeout must be more than zero, got 0s. Write a positive duration, e.g. 1ms.",
+        "non-positive-durations.yaml:6:36: error: backoff must be more than zero, got 0ms. Write a positive duration, e.g. 1ms.",
+        "non-positive-durations.yaml:8:16: error: latency must be more than zero, got 0ms. Write a positive duration, e.g. 1ms.",
+        "non-positive-durations.yaml:11:14: error: timeout must be more than zero, got -2s. Durations are never negative.",
+        "non-positive-durations.yaml:13:16: error: latency 8 has no unit. Write a unit, e.g. 8ms or 8s.",
+      ]),
+    FixtureCase(
+      "out-of-range-numbers.yaml",
+      [
+        "out-of-range-numbers.yaml:3:9: error: rate must be more than zero, got 0. Write runs per second, e.g. \"rate: 5\".",
+        "out-of-range-numbers.yaml:6:14: error: workers must be at least 1, got 0. A queue needs at least one worker to run its steps.",
+        "out-of-range-numbers.yaml:7:15: error: capacity must be at least 1, got -1. Capacity is how many steps may wait; choose what happens when it is full with \"when-full\".",
+        "out-of-range-numbers.yaml:8:16: error: when-full must be reject, drop-oldest or block, got \"drop-newest\". Did you mean \"drop-oldest\"?",
+        "out-of-range-numbers.yaml:13:24: error: attempts must be at least 1, got 0. attempts counts the first try too: 1 means no retry, 4 means up to 3 retries.",
+        "out-of-range-numbers.yaml:16:21: error: failure-rate must be between 0 and 1, got 1.5. It is a probability: 0.02 means 2% of attempts fail.",
+      ]),
+    FixtureCase(
+      "queue-rules.yaml",
+      [
+        "queue-rules.yaml:9:12: error: blocking step \"auth\" has a queue (\"history\"). Blocking steps run on the critical path, not on a queue: remove \"queue\", or make the step background.",
+        "queue-rules.yaml:12:9: error: background step \"save\" has no queue. Add \"queue: <name>\" naming a queue declared under \"queues:\". Declared queues: \"history\".",
+      ]),
+    FixtureCase(
+      "syntax-error.yaml",
+      [
+        "syntax-error.yaml:5:4: error: YAML syntax error: did not find expected '-' indicator (while parsing a block collection at 3:3). Check the indentation, colons and quotes on this line and the one before it."
+      ]),
+    FixtureCase(
+      "unknown-dependency.yaml",
+      [
+        "unknown-dependency.yaml:9:13: error: step \"respond\" is after unknown step \"retreive\". Did you mean \"retrieve\"?",
+        "unknown-dependency.yaml:9:23: error: step \"respond\" is after unknown step \"auth\". Steps in this workflow: \"retrieve\".",
+      ]),
+    FixtureCase(
+      "unknown-key.yaml",
+      [
+        "unknown-key.yaml:2:1: error: unknown key \"laod\" in the workflow file. Did you mean \"load\"?",
+        "unknown-key.yaml:6:5: error: unknown key \"mdoe\" in a step. Did you mean \"mode\"?",
+        "unknown-key.yaml:8:7: error: unknown key \"latncy\" in simulate. Did you mean \"latency\"?",
+      ]),
+    FixtureCase(
+      "unknown-queue.yaml",
+      [
+        "unknown-queue.yaml:12:12: error: step \"save\" uses unknown queue \"histroy\". Did you mean \"history\"? Declared queues: \"history\" and \"events\"."
+      ]),
+    FixtureCase(
+      "wrong-type.yaml",
+      [
+        "wrong-type.yaml:3:9: error: rate must be a number, got \"fast\". Write runs per second, e.g. \"rate: 5\".",
+        "wrong-type.yaml:4:13: error: arrivals must be constant or poisson, got \"bursty\". Write one of them.",
+        "wrong-type.yaml:7:11: error: mode must be blocking or background, got \"sync\". Write one of them.",
+        "wrong-type.yaml:8:12: error: after must be a list of step ids, got \"auth-check\". Write \"after: [auth-check]\".",
+        "wrong-type.yaml:11:12: error: cpu must be true or false, got \"sometimes\". Write \"cpu: true\" or \"cpu: false\".",
+      ]),
+  ]
+
+  @Test(arguments: cases)
+  func fixtureReportsExactDiagnostics(_ fixture: FixtureCase) throws {
+    #expect(try Fixture.diagnostics(fixture.file) == fixture.expected)
+  }
+
+  @Test func badUTF8IsReportedAtTheFirstBadByte() throws {
+    // Written with bytes: "café" in Latin-1, so the é (0xE9) is not UTF-8.
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("not-utf8.yaml")))
+    #expect(bytes.contains(0xE9))
+    #expect(
+      try Fixture.diagnostics("not-utf8.yaml") == [
+        "not-utf8.yaml:2:17: error: the file is not valid UTF-8: byte 0xE9 cannot start or continue a character. Save the file as UTF-8."
+      ])
+  }
+
+  @Test func truncatedMultiByteSequenceIsReportedAtItsFirstByte() {
+    // "é" is C3 A9; a lone C3 at the end of the text is cut short.
+    let source = WorkflowSource(file: "cut.yaml", bytes: Array("workflow: x\n# é".utf8) + [0xC3])
+    #expect(
+      diagnostics(source) == [
+        "cut.yaml:2:4: error: the file is not valid UTF-8: byte 0xC3 cannot start or continue a character. Save the file as UTF-8."
+      ])
+  }
+
+  @Test func fileOverOneMebibyteIsRefusedWithItsSize() {
+    let line = Array("# padding to make the file too large to be a workflow file\n".utf8)
+    var bytes: [UInt8] = []
+    while bytes.count <= WorkflowLoader.maximumFileSize { bytes += line }
+    let source = WorkflowSource(file: "huge.yaml", bytes: bytes)
+    #expect(
+      diagnostics(source) == [
+        "huge.yaml: error: the file is \(bytes.count) bytes, over the limit of 1048576 bytes (1 MiB). Workflow files are small: check the path, or split it into several workflow files."
+      ])
+  }
+
+  @Test func fileOfExactlyOneMebibyteIsRead() {
+    var text = "workflow: big\nsteps:\n  - id: a\n    mode: blocking\n    simulate: { latency: 1ms }\n"
+    text += String(repeating: "#", count: WorkflowLoader.maximumFileSize - text.utf8.count - 1) + "\n"
+    #expect(text.utf8.count == WorkflowLoader.maximumFileSize)
+    #expect(diagnostics(WorkflowSource(file: "big.yaml", text: text)) == [])
+  }
+
+  @Test func workflowWithoutBlockingStepsIsValid() throws {
+    let file = try WorkflowLoader.parse(Fixture.source("background-only.yaml"))
+    #expect(file.workflow.steps.map(\.mode) == [.background])
+  }
+
+  @Test func everyErrorInAFileIsReportedNotJustTheFirst() {
+    let text = """
+      workflow: many
+      load: { rate: -1, arrivals: poisson }
+      steps:
+        - id: a
+          mode: blocking
+          after: [b]
+          simulate: { latency: 5 }
+        - id: b
+          mode: blocking
+          after: [a]
+          simulate: { latency: { min: 9ms, max: 1ms }, failure-rate: 2 }
+      """
+    #expect(
+      diagnostics(WorkflowSource(file: "many.yaml", text: text)) == [
+        "many.yaml:2:15: error: rate must be more than zero, got -1. Write runs per second, e.g. \"rate: 5\".",
+        "many.yaml:6:13: error: steps depend on each other in a cycle: a → b → a. Break the cycle: remove \"b\" from the after list of \"a\", or another link of it.",
+        "many.yaml:7:26: error: latency 5 has no unit. Write a unit, e.g. 5ms or 5s.",
+        "many.yaml:11:33: error: latency min (9ms) is more than max (1ms). Swap them, or make max at least min.",
+        "many.yaml:11:64: error: failure-rate must be between 0 and 1, got 2. It is a probability: 0.02 means 2% of attempts fail.",
+      ])
+  }
+
+  @Test func selfDependencyIsACycleOfOne() {
+    let text =
+      "workflow: me\nsteps:\n  - id: a\n    mode: blocking\n    after: [a]\n    simulate: { latency: 1ms }\n"
+    #expect(
+      diagnostics(WorkflowSource(file: "me.yaml", text: text)) == [
+        "me.yaml:5:13: error: steps depend on each other in a cycle: a → a. A step cannot wait for itself: remove \"a\" from its own after list."
+      ])
+  }
+
+  @Test func blockingAfterBackgroundIsFineTheOtherWayRound() throws {
+    let text = """
+      workflow: ok
+      queues: { q: { workers: 1, capacity: 1 } }
+      steps:
+        - { id: a, mode: blocking, simulate: { latency: 1ms } }
+        - { id: b, mode: background, after: [a], queue: q, simulate: { latency: 1ms } }
+        - { id: c, mode: background, after: [b], queue: q, simulate: { latency: 1ms } }
+      """
+    let file = try WorkflowLoader.parse(text: text, file: "ok.yaml")
+    #expect(file.workflow.steps.map(\.id) == ["a", "b", "c"])
+  }
+
+  private func diagnostics(_ source: WorkflowSource) -> [String] {
+    do throws(WorkflowFileError) {
+      _ = try WorkflowLoader.parse(source)
+      return []
+    } catch {
+      return error.diagnostics.map(\.description)
+    }
+  }
+}
