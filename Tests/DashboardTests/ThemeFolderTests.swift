@@ -76,7 +76,8 @@ struct ThemeFolderTests {
       let embedded = entry.text.split(separator: "\n", omittingEmptySubsequences: false)
       let file = String(decoding: bytes, as: UTF8.self).split(
         separator: "\n", omittingEmptySubsequences: false)
-      let firstDifference = zip(embedded, file).firstIndex { $0 != $1 }.map { "line \($0 + 1)" } ?? "length"
+      let differing = zip(embedded, file).enumerated().first { $0.element.0 != $0.element.1 }
+      let firstDifference = differing.map { "line \($0.offset + 1)" } ?? "the end"
       #expect(
         Data(entry.text.utf8) == bytes,
         "BuiltInThemes \(entry.name) differs from themes/\(entry.name).theme at \(firstDifference)")
