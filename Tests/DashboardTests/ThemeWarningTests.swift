@@ -38,6 +38,12 @@ struct ThemeWarningTests {
       ])
   }
 
+  @Test("a colour with spaces inside the quotes gets the trimmed spelling as its fix")
+  func spacedColour() {
+    let warnings = ThemeFile.parse(text: #"theme[title]=" #abcdef ""#, name: "t", path: "t.theme").1
+    #expect(warnings.map(\.fix) == [##"write "#ABCDEF"; colours are "#RRGGBB""##])
+  }
+
   @Test("a signed number is not a colour")
   func signedColour() {
     #expect(

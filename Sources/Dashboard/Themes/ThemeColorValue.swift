@@ -11,9 +11,10 @@ enum ThemeColorValue {
     return Color(hex: String(value))
   }
 
-  /// What the user probably meant: `#RGB` shorthand or btop's decimal `"R G B"`, as `#RRGGBB`.
+  /// What the user probably meant (`#RGB` shorthand, btop's decimal `"R G B"`, stray spaces) as `#RRGGBB`.
   static func suggestion(for value: Substring) -> String? {
     let trimmed = value.trimmingThemeWhitespace()
+    if trimmed != value, let color = parse(trimmed), color != .terminalDefault { return color.hex }
     let digits = trimmed.first == "#" ? trimmed.dropFirst() : trimmed
     if digits.count == 3, digits.allSatisfy(\.isASCIIHexDigit) {
       return "#" + digits.uppercased().map { "\($0)\($0)" }.joined()
