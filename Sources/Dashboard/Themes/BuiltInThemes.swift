@@ -140,7 +140,7 @@ public enum BuiltInThemes {
     # Lanes theme: high-contrast
     #
     # For projectors, bright rooms and low vision: a black background, white text and
-    # pure, saturated colours. Text reads at 7:1 or better (WCAG AAA), every colour at
+    # pure, saturated colours. Plain text reads at 7:1 or better (WCAG AAA), every colour at
     # 4.5:1 or better. Pairs you compare differ strongly in brightness as well as hue
     # (cyan against magenta), so they survive a washed-out projector and colour
     # blindness.
