@@ -98,7 +98,8 @@ public enum ColorMapping {
   private static func redmeanDistance(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Int {
     let meanRed = (a.0 + b.0) / 2
     let (dr, dg, db) = (a.0 - b.0, a.1 - b.1, a.2 - b.2)
-    return ((512 + meanRed) * dr * dr >> 8) + 4 * dg * dg + ((767 - meanRed) * db * db >> 8)
+    // Parenthesised: in Swift `>>` binds tighter than `*`.
+    return (((512 + meanRed) * dr * dr) >> 8) + 4 * dg * dg + (((767 - meanRed) * db * db) >> 8)
   }
 }
 
