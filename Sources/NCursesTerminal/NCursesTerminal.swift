@@ -123,6 +123,7 @@ public final class NCursesTerminal: TerminalBackend {
     leaveok(window, true)
     let savedCursor = curs_set(0)
     set_escdelay(25)
+    Self.defineCommonKeySequences()
 
     var depth = ColorDepth.monochrome
     var defaultColors = false
@@ -151,6 +152,25 @@ public final class NCursesTerminal: TerminalBackend {
     nc_remove_crash_guard()
     nc_restore_stop_signals()
     Self.openGate.store(false, ordering: .releasing)
+  }
+
+  /// Teaches ncurses the cursor and editing key sequences that xterm, tmux, screen and rxvt send,
+  /// for when `TERM` names a different terminal than the one in use (e.g. TERM=xterm-256color
+  /// inside tmux, where Home arrives as ESC [ 1 ~). Sequences the terminfo entry already binds
+  /// are left alone.
+  private static func defineCommonKeySequences() {
+    let sequences: [(String, Int32)] = [
+      ("\u{1B}[A", nc_key_up()), ("\u{1B}[B", nc_key_down()), ("\u{1B}[C", nc_key_right()),
+      ("\u{1B}[D", nc_key_left()), ("\u{1B}OA", nc_key_up()), ("\u{1B}OB", nc_key_down()),
+      ("\u{1B}OC", nc_key_right()), ("\u{1B}OD", nc_key_left()),
+      ("\u{1B}[H", nc_key_home()), ("\u{1B}[F", nc_key_end()), ("\u{1B}OH", nc_key_home()),
+      ("\u{1B}OF", nc_key_end()), ("\u{1B}[1~", nc_key_home()), ("\u{1B}[4~", nc_key_end()),
+      ("\u{1B}[7~", nc_key_home()), ("\u{1B}[8~", nc_key_end()),
+      ("\u{1B}[5~", nc_key_ppage()), ("\u{1B}[6~", nc_key_npage()), ("\u{1B}[Z", nc_key_btab()),
+    ]
+    for (sequence, code) in sequences where key_defined(sequence) == 0 {
+      define_key(sequence, code)
+    }
   }
 
   /// The pair for a combination of terminal colour numbers, initialised on first use.
