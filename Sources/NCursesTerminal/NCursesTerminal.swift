@@ -99,21 +99,21 @@ public final class NCursesTerminal: TerminalBackend {
     // ncurses installs its own SIGINT/SIGTERM handlers (which exit with status 1, skipping our
     // clean-up) unless the signals are ignored when newterm runs.
     nc_ignore_stop_signals()
-    guard let output = nc_fdopen(dup(outputDescriptor), "w"),
-      let input = nc_fdopen(dup(inputDescriptor), "r")
+    // Duplicates, so that closing ncurses' streams later leaves the caller's descriptors open.
+    let output = nc_fdopen(dup(outputDescriptor), "w")
+    let input = nc_fdopen(dup(inputDescriptor), "r")
+    guard let output, let input, let screen = newterm(term, output, input),
+      let window = nc_stdscr()
     else {
-      nc_restore_stop_signals()
-      openGate.store(false, ordering: .releasing)
-      throw TerminalOpenError(.failed, message: "cannot open the terminal's file descriptors")
-    }
-    guard let screen = newterm(term, output, input), let window = nc_stdscr() else {
-      fclose(output)
-      fclose(input)
+      if let output { fclose(output) }
+      if let input { fclose(input) }
       nc_restore_stop_signals()
       openGate.store(false, ordering: .releasing)
       throw TerminalOpenError(
         .failed, message: "ncurses could not start on terminal \"\(term)\"; try TERM=xterm-256color")
     }
+    // A signal caught by an earlier terminal in this process must not stop this one.
+    _ = nc_take_stop_signal()
     nc_catch_stop_signals()
     nc_install_crash_guard()
 

@@ -14,7 +14,7 @@ extension Screen {
       var style = Style.plain
       for column in 0..<width {
         let cell = cells[base + column]
-        let changed = old.map { $0[base + column] != cell } ?? true
+        let changed = old == nil || old![base + column] != cell
         if changed, start >= 0, cell.style == style {
           text.append(cell.character)
           continue
