@@ -42,6 +42,9 @@ extension TerminalProbeTests {
     // keypad(true) sends smkx, after which xterm sends cursor keys as ESC O A.
     pty.type("\u{1B}OA")
     #expect(terminal.nextEvent(timeout: .seconds(5)) == .key(.up))
+    // Home as tmux and rxvt send it, which xterm-256color's terminfo does not list.
+    pty.type("\u{1B}[1~")
+    #expect(terminal.nextEvent(timeout: .seconds(5)) == .key(.home))
     pty.type("\u{05}")
     #expect(terminal.nextEvent(timeout: .seconds(5)) == .key(.control("e")))
     #expect(terminal.nextEvent(timeout: .milliseconds(1)) == nil)
@@ -75,5 +78,21 @@ extension TerminalProbeTests {
       _ = try NCursesTerminal.open(
         term: "vt100", inputDescriptor: pty.follower, outputDescriptor: pty.follower)
     } throws: { ($0 as? TerminalOpenError)?.reason == .failed }
+  }
+
+  @Test func monochromeShowsHighlightsInReverseAndNoColour() throws {
+    let pty = try #require(PseudoTerminal(columns: 20, rows: 4))
+    let terminal = try NCursesTerminal.open(
+      term: "xterm-256color", noColor: "1", inputDescriptor: pty.follower,
+      outputDescriptor: pty.follower)
+    defer { terminal.close() }
+    #expect(terminal.capabilities.colorDepth == .monochrome)
+    var screen = Screen(size: terminal.size)
+    screen.put(
+      "picked", x: 0, y: 0, style: Style(foreground: .rgb(46, 52, 64), background: .rgb(136, 192, 208)))
+    terminal.present(screen)
+    let output = pty.drain()
+    #expect(output.contains("7mpicked"), "sgr with reverse (xterm sends ESC ( B ESC [ 0 ; 7 m)")
+    #expect(!output.contains("38;5;") && !output.contains("48;5;"))
   }
 }
