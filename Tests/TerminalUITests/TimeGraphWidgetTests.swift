@@ -80,7 +80,7 @@ private let eight: @Sendable (Double) -> String = { "\(Int($0))" }
     screen.lines == [
       "30┤     ▄█",
       "  │     ██",
-      "18┤     ██",
+      "15┤     ██",
       "  │     ██",
       " 0┤     ██",
       "   -1m now",

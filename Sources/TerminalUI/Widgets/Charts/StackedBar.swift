@@ -59,9 +59,12 @@ public struct StackedBar: Sendable {
 
   /// How many steps (eighths with Unicode, cells in ASCII) each segment gets out of `steps`.
   func allocate(steps: Int) -> [Int] {
-    let values = segments.map { $0.value.isFinite ? max(0, $0.value) : 0 }
+    // Capped so that the sum stays finite whatever the caller passes.
+    let cap = Double.greatestFiniteMagnitude / Double(segments.count + 1)
+    let values = segments.map { $0.value.isFinite ? min(cap, max(0, $0.value)) : 0 }
     let sum = values.reduce(0, +)
-    let scale = max(capacity, sum)
+    let scale =
+      capacity == .infinity ? Double.greatestFiniteMagnitude : max(capacity.isFinite ? capacity : 0, sum)
     guard steps > 0, scale > 0 else { return values.map { _ in 0 } }
     let ideal = values.map { $0 / scale * Double(steps) }
     var given = ideal.map { Int($0) }

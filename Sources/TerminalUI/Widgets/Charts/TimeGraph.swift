@@ -98,15 +98,13 @@ public struct TimeGraph: Sendable {
       labelledRows: rows)
   }
 
-  /// The top row, the bottom row (zero) and, with 5 rows or more, the middle row, each with the
-  /// value at its top edge (the bottom row: its bottom edge).
+  /// The top row (the value at its top edge), the bottom row (zero, its bottom edge) and, with 5
+  /// rows or more, half the top on the row whose middle is nearest to it, so the labels stay round
+  /// numbers.
   private func labelledRows(_ plotRows: Int, top: Double) -> [(row: Int, value: Double)] {
     var rows: [(row: Int, value: Double)] = []
     if plotRows >= 1 { rows.append((0, top)) }
-    if plotRows >= 5 {
-      let middle = plotRows / 2
-      rows.append((middle, top * Double(plotRows - middle) / Double(plotRows)))
-    }
+    if plotRows >= 5 { rows.append(((plotRows - 1) / 2, top / 2)) }
     if plotRows >= 2 { rows.append((plotRows - 1, 0)) }
     return rows
   }
