@@ -119,3 +119,15 @@ private let eight: @Sendable (Double) -> String = { "\(Int($0))" }
   TimeGraph(series: []).render(into: &one, area: one.bounds)
   #expect(one.lines == ["  "])
 }
+
+@Test func xLabelsFromSamplesAgoMatchThePlotWidth() {
+  var screen = widgetScreen(20, 3)
+  TimeGraph(
+    series: [GraphSeries(values: [1])], maxValue: 8, yLabel: eight,
+    xLabelAt: { $0 == 0 ? "now" : "-\($0)s" }
+  ).render(into: &screen, area: screen.bounds)
+  #expect(screen.lines[2] == "  -17s   -9s     now")
+  var narrow = widgetScreen(1, 3)
+  TimeGraph(series: [], xLabelAt: { "\($0)" }).render(into: &narrow, area: narrow.bounds)
+  #expect(narrow.lines == [" ", " ", "0"])
+}

@@ -14,6 +14,9 @@ public struct TimeGraph: Sendable {
   public var yLabel: @Sendable (Double) -> String
   /// Labels under the plot, spread from left to right, e.g. `["-60s", "-30s", "now"]`.
   public var xLabels: [String]
+  /// If set (and `xLabels` is empty), makes the x labels for the oldest, middle and newest
+  /// columns from how many samples ago each is, so they match the plot's real width.
+  public var xLabelAt: (@Sendable (_ samplesAgo: Int) -> String)?
   /// Vertical markers.
   public var markers: [GraphMarker]
   /// Style of the axis line.
@@ -29,13 +32,15 @@ public struct TimeGraph: Sendable {
   public init(
     series: [GraphSeries], maxValue: Double? = nil,
     yLabel: @escaping @Sendable (Double) -> String = { NumberText.compact($0) },
-    xLabels: [String] = [], markers: [GraphMarker] = [], axisStyle: Style = .plain,
+    xLabels: [String] = [], xLabelAt: (@Sendable (_ samplesAgo: Int) -> String)? = nil,
+    markers: [GraphMarker] = [], axisStyle: Style = .plain,
     labelStyle: Style = .plain, background: Style = .plain, glyphs: Glyphs = .unicode
   ) {
     self.series = series
     self.maxValue = maxValue
     self.yLabel = yLabel
     self.xLabels = xLabels
+    self.xLabelAt = xLabelAt
     self.markers = markers
     self.axisStyle = axisStyle
     self.labelStyle = labelStyle
@@ -67,7 +72,7 @@ public struct TimeGraph: Sendable {
   public func layout(in area: Rect) -> Layout {
     var rest = area
     var xRow = Rect(x: area.x, y: area.maxY, width: 0, height: 0)
-    if !xLabels.isEmpty, area.height >= 3 { (rest, xRow) = rest.splitBottom(1) }
+    if !xLabels.isEmpty || xLabelAt != nil, area.height >= 3 { (rest, xRow) = rest.splitBottom(1) }
     let plotRows = rest.height
     // The scale depends on the samples shown, which depend on the labels' width, which depends
     // on the scale: settle it in a few rounds (it almost always settles in one or two).
@@ -203,10 +208,15 @@ public struct TimeGraph: Sendable {
   }
 
   private func drawXLabels(into screen: inout Screen, row: Rect) {
-    guard !row.isEmpty, !xLabels.isEmpty else { return }
-    let count = xLabels.count
+    var labels = xLabels
+    if labels.isEmpty, let xLabelAt, row.width > 0 {
+      let oldest = row.width - 1
+      labels = oldest == 0 ? [xLabelAt(0)] : [xLabelAt(oldest), xLabelAt(oldest - oldest / 2), xLabelAt(0)]
+    }
+    guard !row.isEmpty, !labels.isEmpty else { return }
+    let count = labels.count
     func start(_ index: Int) -> Int {
-      let label = xLabels[index]
+      let label = labels[index]
       if index == 0 { return row.x }
       if index == count - 1 { return row.maxX - label.count }
       return row.x + index * (row.width - 1) / (count - 1) - label.count / 2
@@ -216,7 +226,7 @@ public struct TimeGraph: Sendable {
     let order = [count - 1] + (count > 1 ? [0] : []) + Array(1..<max(1, count - 1))
     var taken: [Range<Int>] = []
     for index in order {
-      let label = xLabels[index]
+      let label = labels[index]
       let first = start(index)
       guard first >= row.x, first + label.count <= row.maxX else { continue }
       let padded = (first - 1)..<(first + label.count + 1)
