@@ -57,6 +57,9 @@ let package = Package(
     ),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(
+      name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "CNcursesw"]
+    ),
+    .testTarget(
       name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"]
     ),
     .testTarget(

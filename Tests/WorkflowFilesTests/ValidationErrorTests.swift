@@ -19,6 +19,16 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
 @Suite struct ValidationErrorTests {
   static let cases: [FixtureCase] = [
     FixtureCase(
+      "attempts-below-one.yaml",
+      [
+        "attempts-below-one.yaml:5:24: error: attempts must be at least 1, got 0. attempts counts the first try too: 1 means no retry, 4 means up to 3 retries."
+      ]),
+    FixtureCase(
+      "background-without-queue.yaml",
+      [
+        "background-without-queue.yaml:7:9: error: background step \"save\" has no queue. Add \"queue: <name>\" naming a queue declared under \"queues:\". Declared queues: \"history\"."
+      ]),
+    FixtureCase(
       "blocking-after-background.yaml",
       [
         "blocking-after-background.yaml:14:13: error: blocking step \"log\" depends on background step \"db\": the response would wait on background work, the hidden dependency Lanes forbids. Make \"log\" background, or remove \"db\" from its after list.",
@@ -40,16 +50,40 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
         "duplicate-step-id.yaml:7:9: error: step id \"auth\" is used twice, at lines 3 and 7. Give each step its own id."
       ]),
     FixtureCase(
+      "duration-without-unit.yaml",
+      [
+        "duration-without-unit.yaml:6:16: error: latency 8 has no unit. Write a unit, e.g. 8ms or 8s."
+      ]),
+    FixtureCase(
       "empty.yaml",
       [
         "empty.yaml:1:1: error: the file is empty. Start with \"workflow: <name>\" and a \"steps:\" list; see examples/chat.yaml."
       ]),
     FixtureCase(
-      "latency-ranges.yaml",
+      "failure-rate-out-of-range.yaml",
       [
-        "latency-ranges.yaml:6:23: error: latency min (60ms) is more than max (20ms). Swap them, or make max at least min.",
-        "latency-ranges.yaml:10:34: error: latency p99 (20ms) is less than p50 (35ms). p99 is the slow tail: make it at least p50.",
-        "latency-ranges.yaml:14:16: error: latency mixes p50/p99 with min/max. Use { p50: 35ms, p99: 120ms } for log-normal, or { min: 20ms, max: 60ms } for uniform.",
+        "failure-rate-out-of-range.yaml:7:21: error: failure-rate must be between 0 and 1, got 1.5. It is a probability: 0.02 means 2% of attempts fail."
+      ]),
+    FixtureCase(
+      "invalid-name.yaml",
+      [
+        "invalid-name.yaml:1:11: error: workflow name \"my chat\" may only use letters, digits, - and _. Write e.g. \"my-chat\".",
+        "invalid-name.yaml:3:9: error: step id \"auth step\" may only use letters, digits, - and _. Write e.g. \"auth-step\".",
+      ]),
+    FixtureCase(
+      "latency-mixed.yaml",
+      [
+        "latency-mixed.yaml:6:16: error: latency mixes p50/p99 with min/max. Use { p50: 35ms, p99: 120ms } for log-normal, or { min: 20ms, max: 60ms } for uniform."
+      ]),
+    FixtureCase(
+      "max-backoff-below-backoff.yaml",
+      [
+        "max-backoff-below-backoff.yaml:5:53: error: max-backoff (500ms) is less than backoff (2s). Make max-backoff at least the backoff (max-backoff is 10s unless written)."
+      ]),
+    FixtureCase(
+      "min-greater-than-max.yaml",
+      [
+        "min-greater-than-max.yaml:6:23: error: latency min (60ms) is more than max (20ms). Swap them, or make max at least min."
       ]),
     FixtureCase(
       "missing-fields.yaml",
@@ -71,23 +105,27 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
         "non-positive-durations.yaml:6:36: error: backoff must be more than zero, got 0ms. Write a positive duration, e.g. 1ms.",
         "non-positive-durations.yaml:8:16: error: latency must be more than zero, got 0ms. Write a positive duration, e.g. 1ms.",
         "non-positive-durations.yaml:11:14: error: timeout must be more than zero, got -2s. Durations are never negative.",
-        "non-positive-durations.yaml:13:16: error: latency 8 has no unit. Write a unit, e.g. 8ms or 8s.",
       ]),
     FixtureCase(
-      "out-of-range-numbers.yaml",
+      "p99-below-p50.yaml",
       [
-        "out-of-range-numbers.yaml:3:9: error: rate must be more than zero, got 0. Write runs per second, e.g. \"rate: 5\".",
-        "out-of-range-numbers.yaml:6:14: error: workers must be at least 1, got 0. A queue needs at least one worker to run its steps.",
-        "out-of-range-numbers.yaml:7:15: error: capacity must be at least 1, got -1. Capacity is how many steps may wait; choose what happens when it is full with \"when-full\".",
-        "out-of-range-numbers.yaml:8:16: error: when-full must be reject, drop-oldest or block, got \"drop-newest\". Did you mean \"drop-oldest\"?",
-        "out-of-range-numbers.yaml:13:24: error: attempts must be at least 1, got 0. attempts counts the first try too: 1 means no retry, 4 means up to 3 retries.",
-        "out-of-range-numbers.yaml:16:21: error: failure-rate must be between 0 and 1, got 1.5. It is a probability: 0.02 means 2% of attempts fail.",
+        "p99-below-p50.yaml:6:34: error: latency p99 (20ms) is less than p50 (35ms). p99 is the slow tail: make it at least p50."
       ]),
     FixtureCase(
-      "queue-rules.yaml",
+      "queue-on-blocking-step.yaml",
       [
-        "queue-rules.yaml:9:12: error: blocking step \"auth\" has a queue (\"history\"). Blocking steps run on the critical path, not on a queue: remove \"queue\", or make the step background.",
-        "queue-rules.yaml:12:9: error: background step \"save\" has no queue. Add \"queue: <name>\" naming a queue declared under \"queues:\". Declared queues: \"history\".",
+        "queue-on-blocking-step.yaml:9:12: error: blocking step \"auth\" has a queue (\"history\"). Blocking steps run on the critical path, not on a queue: remove \"queue\", or make the step background."
+      ]),
+    FixtureCase(
+      "queue-size-not-positive.yaml",
+      [
+        "queue-size-not-positive.yaml:4:14: error: workers must be at least 1, got 0. A queue needs at least one worker to run its steps.",
+        "queue-size-not-positive.yaml:5:15: error: capacity must be at least 1, got -1. Capacity is how many steps may wait; choose what happens when it is full with \"when-full\".",
+      ]),
+    FixtureCase(
+      "rate-not-positive.yaml",
+      [
+        "rate-not-positive.yaml:3:9: error: rate must be more than zero, got 0. Write runs per second, e.g. \"rate: 5\"."
       ]),
     FixtureCase(
       "syntax-error.yaml",
@@ -108,6 +146,11 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
         "unknown-key.yaml:8:7: error: unknown key \"latncy\" in simulate. Did you mean \"latency\"?",
       ]),
     FixtureCase(
+      "unknown-overflow-policy.yaml",
+      [
+        "unknown-overflow-policy.yaml:6:16: error: when-full must be reject, drop-oldest or block, got \"drop-newest\". Did you mean \"drop-oldest\"?"
+      ]),
+    FixtureCase(
       "unknown-queue.yaml",
       [
         "unknown-queue.yaml:12:12: error: step \"save\" uses unknown queue \"histroy\". Did you mean \"history\"? Declared queues: \"history\" and \"events\"."
@@ -126,6 +169,15 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
   @Test(arguments: cases)
   func fixtureReportsExactDiagnostics(_ fixture: FixtureCase) throws {
     #expect(try Fixture.diagnostics(fixture.file) == fixture.expected)
+  }
+
+  @Test func everyFixtureIsAsserted() throws {
+    let others: Set = [
+      "not-utf8.yaml", "background-only.yaml", "shared-queue-a.yaml", "shared-queue-b.yaml",
+      "shared-queue-conflict.yaml",
+    ]
+    let files = Set(try FileManager.default.contentsOfDirectory(atPath: Fixture.directory.path))
+    #expect(files == Set(Self.cases.map(\.file)).union(others))
   }
 
   @Test func badUTF8IsReportedAtTheFirstBadByte() throws {
