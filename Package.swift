@@ -53,14 +53,16 @@ let package = Package(
 
     .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
     .testTarget(
-      name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore"]
+      name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore"],
+      exclude: ["Fixtures"]
     ),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(
       name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "CNcursesw"]
     ),
     .testTarget(
-      name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"]
+      name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"],
+      exclude: ["ThemeFixtures"]
     ),
     .testTarget(
       name: "LanesCLITests",

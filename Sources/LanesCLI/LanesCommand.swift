@@ -15,3 +15,23 @@ public struct LanesCommand: AsyncParsableCommand {
 
   public init() {}
 }
+
+extension LanesCommand {
+  /// Parses the process's arguments and runs the chosen subcommand, exiting with its status.
+  ///
+  /// Written out because, called from another module, `main()` resolves to the synchronous
+  /// overload, which refuses async subcommands.
+  public static func runFromCommandLine() async -> Never {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+      exit()
+    } catch {
+      exit(withError: error)
+    }
+  }
+}

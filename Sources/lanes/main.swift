@@ -1,3 +1,3 @@
 import LanesCLI
 
-await LanesCommand.main()
+await LanesCommand.runFromCommandLine()

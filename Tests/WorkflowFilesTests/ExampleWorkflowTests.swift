@@ -24,17 +24,18 @@ import WorkflowFiles
     #expect(
       file.workflow.steps.map(\.id) == [
         "auth", "retrieve-context", "model-inference", "respond", "save-history", "analytics-event",
-        "moderation-audit",
+        "moderation-audit", "update-memory",
       ])
     #expect(
       file.workflow.steps.map(\.mode) == [
-        .blocking, .blocking, .blocking, .blocking, .background, .background, .background,
+        .blocking, .blocking, .blocking, .blocking, .background, .background, .background, .background,
       ])
     #expect(
       file.queues == [
         QueueDefinition(name: "history", workers: 2, capacity: 200, whenFull: .reject),
         QueueDefinition(name: "events", workers: 2, capacity: 500, whenFull: .dropOldest),
         QueueDefinition(name: "audit", workers: 1, capacity: 200, whenFull: .reject),
+        QueueDefinition(name: "memory", workers: 4, capacity: 300, whenFull: .reject),
       ])
     let auth = try step(file, "auth")
     #expect(try simulate(auth).latency == .uniform(min: .milliseconds(4), max: .milliseconds(12)))
@@ -135,7 +136,7 @@ import WorkflowFiles
     #expect(topology.queues.filter { $0.name == "audit" }.count == 1)
     #expect(
       topology.queues.map(\.name) == [
-        "history", "events", "audit", "embeddings", "indexing", "webhooks", "crm", "thumbnails",
+        "history", "events", "audit", "memory", "embeddings", "indexing", "webhooks", "crm", "thumbnails",
       ])
   }
 }

@@ -50,7 +50,7 @@ import WorkflowFiles
   @Test func argumentsMixPathsAndBuiltInNames() throws {
     let topology = try WorkflowLoader.load(arguments: [Fixture.path("background-only.yaml"), "chat"])
     #expect(topology.workflows.map(\.name) == ["fire-and-forget", "chat"])
-    #expect(topology.queues.map(\.name) == ["jobs", "history", "events", "audit"])
+    #expect(topology.queues.map(\.name) == ["jobs", "history", "events", "audit", "memory"])
   }
 
   @Test func unknownNameListsTheBuiltIns() {

@@ -17,18 +17,19 @@ struct CheckCommand: ParsableCommand {
   }
 
   func run() throws {
-    let results = WorkflowLoader.check(paths: files)
     var errorCount = 0
-    for result in results {
-      if result.diagnostics.isEmpty {
-        print("\(result.path): ok")
+    var failedFiles = 0
+    for path in files {
+      let diagnostics = WorkflowLoader.check(path: path)
+      if diagnostics.isEmpty {
+        print("\(path): ok")
       } else {
-        for diagnostic in result.diagnostics { print(diagnostic) }
-        errorCount += result.diagnostics.count
+        for diagnostic in diagnostics { print(diagnostic) }
+        errorCount += diagnostics.count
+        failedFiles += 1
       }
     }
     if errorCount > 0 {
-      let failedFiles = results.filter { !$0.diagnostics.isEmpty }.count
       Loading.printError(
         "\(errorCount) error\(errorCount == 1 ? "" : "s") in \(failedFiles) file\(failedFiles == 1 ? "" : "s")")
       throw ExitCode(1)

@@ -21,10 +21,14 @@ struct CompareCommand: AsyncParsableCommand {
   @Option(help: "How long to generate load in each mode, e.g. 20s.", transform: OptionParsing.positiveDuration)
   var duration: Duration?
 
-  @Option(help: "Start exactly this many runs in each mode instead of using --duration.", transform: OptionParsing.runCount)
+  @Option(
+    parsing: .unconditional, help: "Start exactly this many runs in each mode instead of using --duration.",
+    transform: OptionParsing.runCount)
   var runs: Int?
 
-  @Option(help: "Runs per second (default: the file's load.rate).", transform: OptionParsing.rate)
+  @Option(
+    parsing: .unconditional, help: "Runs per second (default: the file's load.rate).",
+    transform: OptionParsing.rate)
   var rate: Double?
 
   @Option(help: "Seed for simulated latencies, failures and arrivals.", transform: OptionParsing.seed)

@@ -21,7 +21,9 @@ struct RunCommand: AsyncParsableCommand {
   @Option(help: "How long to generate load, e.g. 30s or 2m.", transform: OptionParsing.positiveDuration)
   var duration: Duration = .seconds(30)
 
-  @Option(help: "Runs per second for every workflow (default: each file's load.rate).", transform: OptionParsing.rate)
+  @Option(
+    parsing: .unconditional, help: "Runs per second for every workflow (default: each file's load.rate).",
+    transform: OptionParsing.rate)
   var rate: Double?
 
   @Option(help: "hybrid (as declared) or all-sync (every step blocking).")

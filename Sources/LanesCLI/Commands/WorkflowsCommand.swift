@@ -15,7 +15,7 @@ struct WorkflowsCommand: ParsableCommand {
       .init("all-sync ≈"), .init("description", .left),
     ])
     for builtIn in BuiltInWorkflows.all {
-      let definition = try builtIn.definition()
+      let definition = try builtIn.load().workflow
       let blocking = definition.steps.filter { $0.mode == .blocking }.count
       table.add([
         builtIn.name, "\(definition.steps.count)", "\(blocking)", Formatting.rate(definition.load.rate),

@@ -53,11 +53,11 @@ extension BuiltInWorkflows {
           simulate:
             latency: { p50: 250ms, p99: 800ms }
 
-        # Push the interaction to the CRM. It fails 1 call in 5; with 3 attempts, 0.2^3 = 0.8% of
-        # syncs exhaust their attempts: about one dead letter a minute at 2 runs/s.
+        # Push the interaction, with its summary, to the CRM. It fails 1 call in 5; with 3
+        # attempts, 0.2^3 = 0.8% of syncs exhaust their attempts: about one dead letter a minute at 2 runs/s.
         - id: crm-sync
           mode: background
-          after: [call-tool]
+          after: [summarize]
           queue: crm
           timeout: 2s
           retry: { attempts: 3, backoff: 200ms, max-backoff: 2s }

@@ -7,8 +7,10 @@ extension BuiltInWorkflows {
       # Chat request: what the user waits for, and what runs later.
       #
       # The user waits for auth, retrieval, the model and the response (the critical path, ~0.5s
-      # at the median, most of it inference). Saving history, the analytics event and the moderation
-      # audit happen after the response, on queues, so a slow database never slows the chat down.
+      # at the median, most of it inference). Saving history, the analytics event, the moderation
+      # audit and the long-term memory update happen after the response, on queues, so a slow
+      # database, analytics API or memory model never slows the chat down. Run all-sync and the user
+      # waits for them too: ~0.7s at the median, with a far longer tail.
       workflow: chat
       description: Chat completion with retrieval; history, analytics and audit run later
 
@@ -32,6 +34,11 @@ extension BuiltInWorkflows {
         audit:
           workers: 1
           capacity: 200
+          when-full: reject
+        # Long-term memory: a small model call per chat. 3 runs/s x ~240ms = 0.7 busy workers of 4.
+        memory:
+          workers: 4
+          capacity: 300
           when-full: reject
 
       steps:
@@ -72,17 +79,18 @@ extension BuiltInWorkflows {
           timeout: 2s
           retry: { attempts: 4, backoff: 100ms, max-backoff: 2s }
           simulate:
-            latency: { min: 10ms, max: 40ms }
+            latency: { p50: 25ms, p99: 150ms }
             failure-rate: 0.01
 
-        # One analytics event per chat; a rare failure is simply retried once.
+        # One analytics event per chat, sent to an external analytics API with a slow tail; a rare
+        # failure is simply retried once.
         - id: analytics-event
           mode: background
           after: [respond]
           queue: events
           retry: { attempts: 2, backoff: 50ms }
           simulate:
-            latency: { min: 2ms, max: 10ms }
+            latency: { p50: 60ms, p99: 400ms }
             failure-rate: 0.01
 
         # A small classifier scores the answer for the moderation audit: real CPU work (~15ms).
@@ -94,6 +102,18 @@ extension BuiltInWorkflows {
           simulate:
             latency: { p50: 12ms, p99: 40ms }
             cpu: true
+
+        # A small model extracts facts worth remembering from the exchange and stores them in the
+        # user's long-term memory: useful for the next chat, never worth making this one wait.
+        - id: update-memory
+          mode: background
+          after: [model-inference]
+          queue: memory
+          timeout: 3s
+          retry: { attempts: 3, backoff: 200ms, max-backoff: 2s }
+          simulate:
+            latency: { p50: 200ms, p99: 800ms }
+            failure-rate: 0.01
 
       """#)
 }
