@@ -9,12 +9,8 @@ struct CheckCommand: ParsableCommand {
     discussion: "Exits 0 when every file is valid, 1 when any has an error."
   )
 
-  @Argument(help: "Workflow files to check.")
+  @Argument(help: "Workflow files to check, e.g. examples/chat.yaml.")
   var files: [String]
-
-  func validate() throws {
-    if files.isEmpty { throw ValidationError("name at least one workflow file, e.g. lanes check examples/chat.yaml") }
-  }
 
   func run() throws {
     var errorCount = 0

@@ -31,7 +31,9 @@ struct CompareCommand: AsyncParsableCommand {
     transform: OptionParsing.rate)
   var rate: Double?
 
-  @Option(help: "Seed for simulated latencies, failures and arrivals.", transform: OptionParsing.seed)
+  @Option(
+    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals.",
+    transform: OptionParsing.seed)
   var seed: UInt64 = 1
 
   @Flag(help: "Print the comparison as JSON on stdout.")

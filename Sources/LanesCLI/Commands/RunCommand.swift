@@ -29,7 +29,9 @@ struct RunCommand: AsyncParsableCommand {
   @Option(help: "hybrid (as declared) or all-sync (every step blocking).")
   var mode: ExecutionMode = .hybrid
 
-  @Option(help: "Seed for simulated latencies, failures and arrivals.", transform: OptionParsing.seed)
+  @Option(
+    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals.",
+    transform: OptionParsing.seed)
   var seed: UInt64 = 1
 
   @Option(help: "How long to wait for background work to settle after the load stops.", transform: OptionParsing.positiveDuration)

@@ -71,23 +71,33 @@ enum CompareTable {
     return lines.joined(separator: "\n")
   }
 
-  /// The same rows as CSV with a header.
+  /// The figures as CSV for spreadsheets: latencies in milliseconds, counts as numbers.
   static func csv(_ report: CompareReport) -> String {
-    var lines = ["metric,all_sync,hybrid,hybrid_over_all_sync"]
-    for row in rows(report) {
-      lines.append([row.0, row.1, row.2, row.3].map(quoted).joined(separator: ","))
+    let sync = report.all_sync
+    let hybrid = report.hybrid
+    func number(_ value: Double) -> String { DurationText.fixed(value, decimals: 3) }
+    func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? DurationText.fixed(a / b, decimals: 3) : "" }
+    var lines = ["metric,all_sync_ms,hybrid_ms,hybrid_over_all_sync"]
+    let latencies: [(String, KeyPath<LatencyReport, Double>)] = [
+      ("p50", \.p50_ms), ("p95", \.p95_ms), ("p99", \.p99_ms), ("p999", \.p999_ms), ("max", \.max_ms),
+    ]
+    for (name, path) in latencies {
+      let a = sync.critical_path[keyPath: path]
+      let b = hybrid.critical_path[keyPath: path]
+      lines.append("critical_path_\(name),\(number(a)),\(number(b)),\(ratio(b, a))")
+    }
+    lines.append(
+      "settle_p99,\(number(sync.settle.p99_ms)),\(number(hybrid.settle.p99_ms)),\(ratio(hybrid.settle.p99_ms, sync.settle.p99_ms))"
+    )
+    let counts: [(String, KeyPath<WorkflowReport, Int>)] = [
+      ("runs", \.runs_started), ("runs_failed", \.runs_failed), ("runs_rejected", \.runs_rejected),
+      ("background_retries", \.background_retries), ("dead_letters", \.background_dead_letters),
+      ("queue_rejections", \.background_rejected), ("queue_drops", \.background_dropped),
+    ]
+    lines.append("throughput_per_s,\(number(sync.throughput_per_s)),\(number(hybrid.throughput_per_s)),")
+    for (name, path) in counts {
+      lines.append("\(name),\(sync[keyPath: path]),\(hybrid[keyPath: path]),")
     }
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  private static func quoted(_ field: String) -> String {
-    field.contains(",") || field.contains("\"")
-      ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-  }
-}
-
-extension String {
-  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-    split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
   }
 }
