@@ -499,9 +499,7 @@ public struct FailureRecord: Sendable, Hashable {
   public var error: String
 
   /// Creates a failure record.
-  public init(
-    time: Duration, workflow: String, step: String, queue: String, attempt: Int, dead: Bool, error: String
-  ) {
+  public init(time: Duration, workflow: String, step: String, queue: String, attempt: Int, dead: Bool, error: String) {
     self.time = time
     self.workflow = workflow
     self.step = step
