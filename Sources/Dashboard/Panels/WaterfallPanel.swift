@@ -1,0 +1,162 @@
+import ExecutionCore
+import TerminalUI
+
+/// The latest run of the selected workflow, one bar per step on a shared time axis: what the
+/// caller waited for (blocking, solid) next to what ran later (background, shaded), the critical
+/// path marked, and the response and settle times as labelled markers.
+struct WaterfallPanel {
+  func render(into screen: inout Screen, area: Rect, context: PanelContext) {
+    let palette = context.palette
+    let marks = context.marks
+    let legend =
+      "\(marks.blockingBar) blocking \(marks.backgroundBar) background \(marks.waitBar) queued \(marks.criticalMark) critical"
+    guard let workflow = context.selectedWorkflow, let run = workflow.lastRun else {
+      let inner = context.box("Last run", hint: legend, into: &screen, area: area)
+      let name = context.selectedWorkflow?.name ?? "the selected workflow"
+      screen.put(
+        "no run of \(name) yet: t triggers one", x: inner.x, y: inner.y, style: palette.dim, clip: inner)
+      return
+    }
+    let mode = run.mode == .allSync ? "ALL-SYNC" : "hybrid"
+    let inner = context.box(
+      "Last run #\(run.runID) of \(run.workflow), \(mode)", hint: legend, into: &screen, area: area)
+    guard inner.width >= 20, inner.height >= 1 else { return }
+
+    let stepRows = max(1, inner.height - 2)
+    let labelWidth = min(max(6, (run.steps.map(\.id.count).max() ?? 0) + 2), inner.width / 3)
+    let barX = inner.x + labelWidth + 1
+    let barWidth = inner.maxX - barX - 1
+    guard barWidth >= 8 else { return }
+    let ends = run.steps.flatMap { [$0.readyAt, $0.startedAt, $0.endedAt].compactMap { $0 } }
+    let span = max(
+      [run.response, run.settled].compactMap { $0 }.max() ?? .zero, ends.max() ?? .zero, .milliseconds(1))
+    func column(_ time: Duration) -> Int {
+      barX + min(barWidth - 1, max(0, Int((time.seconds / span.seconds * Double(barWidth - 1)).rounded())))
+    }
+
+    for (line, step) in run.steps.prefix(stepRows).enumerated() {
+      let y = inner.y + line
+      let critical = step.onCriticalPath
+      let labelStyle = critical ? palette.text(.critical, .bold) : palette.plain
+      screen.put(critical ? "\(marks.criticalMark)" : " ", x: inner.x, y: y, style: labelStyle)
+      screen.put(
+        Format.fit(step.id, labelWidth - 2, ellipsis: context.glyphs.ellipsis), x: inner.x + 2, y: y,
+        style: labelStyle)
+      drawBar(step, y: y, span: span, column: column, into: &screen, context: context)
+    }
+    if run.steps.count > stepRows {
+      screen.put(
+        "+\(run.steps.count - stepRows) more", x: inner.x, y: inner.y + stepRows - 1, style: palette.dim)
+    }
+    drawMarkers(
+      run, rows: min(stepRows, run.steps.count), column: column, into: &screen, inner: inner, context: context
+    )
+    guard inner.height >= 3 else { return }
+    drawAxis(
+      run, y: inner.y + stepRows, span: span, barX: barX, barWidth: barWidth, column: column, into: &screen,
+      context: context)
+  }
+
+  private func drawBar(
+    _ step: StepTrace, y: Int, span: Duration, column: (Duration) -> Int, into screen: inout Screen,
+    context: PanelContext
+  ) {
+    let palette = context.palette
+    let marks = context.marks
+    let blocking = step.executedAs == .blocking
+    let failed = [.failed, .dead].contains(step.outcome)
+    let barStyle =
+      failed
+      ? palette.text(.error, .bold) : palette.text(blocking ? .blocking : .background)
+    if let ready = step.readyAt {
+      let waitedUntil = step.startedAt ?? step.endedAt ?? span
+      let from = column(ready)
+      let to = column(waitedUntil)
+      if to > from {
+        screen.put(
+          String(repeating: marks.waitBar, count: to - from), x: from, y: y, style: palette.text(.background))
+      }
+    }
+    var after: Int
+    if let started = step.startedAt {
+      let from = column(started)
+      let to = max(from, column(step.endedAt ?? span) - 1)
+      let glyph = blocking ? marks.blockingBar : marks.backgroundBar
+      after = screen.put(String(repeating: glyph, count: to - from + 1), x: from, y: y, style: barStyle)
+    } else {
+      after = column(step.readyAt ?? .zero)
+    }
+    var notes: [String] = []
+    if let started = step.startedAt, let ended = step.endedAt {
+      notes.append(DurationText.format(ended - started))
+    }
+    if step.attempts > 1 { notes.append("\(context.marks.times)\(step.attempts)") }
+    if step.outcome != .succeeded { notes.append(outcomeText(step.outcome)) }
+    let noteStyle =
+      failed ? palette.text(.error, .bold) : step.outcome == .succeeded ? palette.dim : palette.text(.warn)
+    screen.put(" " + notes.joined(separator: " "), x: after, y: y, style: noteStyle)
+  }
+
+  private func drawMarkers(
+    _ run: RunTrace, rows: Int, column: (Duration) -> Int, into screen: inout Screen, inner: Rect,
+    context: PanelContext
+  ) {
+    let dotted = context.glyphs.dottedLine
+    let markers: [(Duration?, ThemeKey)] = [(run.response, .response_marker), (run.settled, .settle_marker)]
+    for (time, key) in markers {
+      guard let time else { continue }
+      let x = column(time)
+      for y in inner.y..<(inner.y + rows) where screen[x, y].character == " " {
+        screen[x, y] = Cell(dotted, style: context.palette.text(key))
+      }
+    }
+  }
+
+  private func drawAxis(
+    _ run: RunTrace, y: Int, span: Duration, barX: Int, barWidth: Int, column: (Duration) -> Int,
+    into screen: inout Screen, context: PanelContext
+  ) {
+    let palette = context.palette
+    let marks = context.marks
+    let line = String(repeating: context.glyphs.border.horizontal, count: barWidth)
+    screen.put(line, x: barX, y: y, style: palette.dim)
+    screen.put("0", x: barX - 1, y: y, style: palette.dim)
+    let spanText = DurationText.format(span)
+    screen.put(spanText, x: barX + barWidth - spanText.count, y: y + 1, style: palette.dim)
+    var labels: [(Int, String, Style)] = []
+    if let response = run.response {
+      screen[column(response), y] = Cell(marks.responseMark, style: palette.text(.response_marker, .bold))
+      labels.append(
+        (
+          column(response), "\(marks.responseMark) response \(DurationText.format(response))",
+          palette.text(.response_marker, .bold)
+        ))
+    } else if run.failed {
+      labels.append((barX, "\(marks.errorSymbol) run failed: no response", palette.text(.error, .bold)))
+    }
+    if let settled = run.settled {
+      screen[column(settled), y] = Cell(marks.settleMark, style: palette.text(.settle_marker, .bold))
+      labels.append(
+        (
+          column(settled), "\(marks.settleMark) settled \(DurationText.format(settled))",
+          palette.text(.settle_marker, .bold)
+        ))
+    } else {
+      labels.append((barX + barWidth - 1, "settling\(context.glyphs.ellipsis)", palette.dim))
+    }
+    // Each label starts under its marker when it fits, never overlapping the one before.
+    var next = barX
+    let limit = barX + barWidth - spanText.count - 1
+    for (x, text, style) in labels {
+      let start = max(next, min(x, limit - text.count))
+      next = screen.put(text, x: start, y: y + 1, style: style, maxWidth: max(0, limit - start)) + 2
+    }
+  }
+
+  private func outcomeText(_ outcome: StepOutcome) -> String {
+    switch outcome {
+    case .waitingRetry: return "retrying"
+    default: return outcome.rawValue
+    }
+  }
+}
