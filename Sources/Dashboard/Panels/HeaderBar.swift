@@ -38,9 +38,9 @@ struct HeaderBar {
             priority: 3))
       }
       let runs = snapshot.workflows.reduce(0) { $0 + $1.startedPerSecond }
-      left.append(Field(spans: rate(Format.rate(runs), " runs", palette), priority: 2))
+      left.append(Field(spans: rate(Format.number(runs), " runs/s", palette), priority: 2))
       if let steps = input.stepsPerSecond {
-        left.append(Field(spans: rate(Format.rate(steps), " steps", palette), priority: 4))
+        left.append(Field(spans: rate(Format.number(steps), " steps/s", palette), priority: 4))
       }
       let limit = snapshot.maxRunsInFlight.map { "/\(Format.count($0))" } ?? ""
       left.append(

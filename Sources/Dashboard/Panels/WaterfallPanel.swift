@@ -19,7 +19,7 @@ struct WaterfallPanel {
     }
     let mode = run.mode == .allSync ? "ALL-SYNC" : "hybrid"
     let inner = context.box(
-      "Last run #\(run.runID) of \(run.workflow), \(mode)", hint: legend, into: &screen, area: area)
+      "Last run of \(run.workflow) (#\(run.runID), \(mode))", hint: legend, into: &screen, area: area)
     guard inner.width >= 20, inner.height >= 1 else { return }
 
     let stepRows = max(1, inner.height - 2)
@@ -34,7 +34,9 @@ struct WaterfallPanel {
       barX + min(barWidth - 1, max(0, Int((time.seconds / span.seconds * Double(barWidth - 1)).rounded())))
     }
 
-    for (line, step) in run.steps.prefix(stepRows).enumerated() {
+    // When steps outnumber rows, the last row says how many are hidden.
+    let shownSteps = run.steps.count > stepRows ? stepRows - 1 : run.steps.count
+    for (line, step) in run.steps.prefix(shownSteps).enumerated() {
       let y = inner.y + line
       let critical = step.onCriticalPath
       let labelStyle = critical ? palette.text(.critical, .bold) : palette.plain
@@ -42,14 +44,15 @@ struct WaterfallPanel {
       screen.put(
         Format.fit(step.id, labelWidth - 2, ellipsis: context.glyphs.ellipsis), x: inner.x + 2, y: y,
         style: labelStyle)
-      drawBar(step, y: y, span: span, column: column, into: &screen, context: context)
+      drawBar(step, y: y, span: span, column: column, inner: inner, into: &screen, context: context)
     }
-    if run.steps.count > stepRows {
+    if run.steps.count > shownSteps {
       screen.put(
-        "+\(run.steps.count - stepRows) more", x: inner.x, y: inner.y + stepRows - 1, style: palette.dim)
+        "+\(run.steps.count - shownSteps) more steps", x: inner.x + 2, y: inner.y + shownSteps,
+        style: palette.dim, clip: inner)
     }
     drawMarkers(
-      run, rows: min(stepRows, run.steps.count), column: column, into: &screen, inner: inner, context: context
+      run, rows: shownSteps, column: column, into: &screen, inner: inner, context: context
     )
     guard inner.height >= 3 else { return }
     drawAxis(
@@ -58,43 +61,49 @@ struct WaterfallPanel {
   }
 
   private func drawBar(
-    _ step: StepTrace, y: Int, span: Duration, column: (Duration) -> Int, into screen: inout Screen,
-    context: PanelContext
+    _ step: StepTrace, y: Int, span: Duration, column: (Duration) -> Int, inner: Rect,
+    into screen: inout Screen, context: PanelContext
   ) {
     let palette = context.palette
     let marks = context.marks
     let blocking = step.executedAs == .blocking
     let failed = [.failed, .dead].contains(step.outcome)
-    let barStyle =
-      failed
-      ? palette.text(.error, .bold) : palette.text(blocking ? .blocking : .background)
-    if let ready = step.readyAt {
-      let waitedUntil = step.startedAt ?? step.endedAt ?? span
+    let barStyle = failed ? palette.text(.error, .bold) : palette.text(blocking ? .blocking : .background)
+    // Time spent ready but not started: queue wait for a background step (to now if it still waits).
+    if let ready = step.readyAt, step.startedAt != nil || step.outcome == .queued {
       let from = column(ready)
-      let to = column(waitedUntil)
+      let to = column(step.startedAt ?? span)
       if to > from {
         screen.put(
-          String(repeating: marks.waitBar, count: to - from), x: from, y: y, style: palette.text(.background))
+          String(repeating: marks.waitBar, count: to - from), x: from, y: y, style: palette.text(.background),
+          clip: inner)
       }
     }
-    var after: Int
+    var barStart = column(step.readyAt ?? .zero)
+    var barEnd = barStart
     if let started = step.startedAt {
-      let from = column(started)
-      let to = max(from, column(step.endedAt ?? span) - 1)
+      barStart = column(started)
+      let to = max(barStart, column(step.endedAt ?? span) - 1)
       let glyph = blocking ? marks.blockingBar : marks.backgroundBar
-      after = screen.put(String(repeating: glyph, count: to - from + 1), x: from, y: y, style: barStyle)
-    } else {
-      after = column(step.readyAt ?? .zero)
+      barEnd = screen.put(
+        String(repeating: glyph, count: to - barStart + 1), x: barStart, y: y, style: barStyle, clip: inner)
     }
     var notes: [String] = []
-    if let started = step.startedAt, let ended = step.endedAt {
-      notes.append(DurationText.format(ended - started))
-    }
-    if step.attempts > 1 { notes.append("\(context.marks.times)\(step.attempts)") }
+    if let started = step.startedAt, let ended = step.endedAt { notes.append(DurationText.format(ended - started)) }
+    if step.attempts > 1 { notes.append("\(marks.times)\(step.attempts)") }
     if step.outcome != .succeeded { notes.append(outcomeText(step.outcome)) }
+    let note = notes.joined(separator: " ")
     let noteStyle =
-      failed ? palette.text(.error, .bold) : step.outcome == .succeeded ? palette.dim : palette.text(.warn)
-    screen.put(" " + notes.joined(separator: " "), x: after, y: y, style: noteStyle)
+      failed ? palette.text(.error, .bold) : step.outcome == .succeeded ? palette.dim : palette.text(.warn, .bold)
+    // After the bar when it fits, else before it, else wherever it can be read.
+    let right = inner.maxX - 1
+    if barEnd + 1 + note.count <= right {
+      screen.put(note, x: barEnd + 1, y: y, style: noteStyle, clip: inner)
+    } else if barStart - 1 - note.count >= column(.zero) {
+      screen.put(note, x: barStart - 1 - note.count, y: y, style: noteStyle, clip: inner)
+    } else {
+      screen.put(note, x: max(column(.zero), right - note.count), y: y, style: noteStyle, clip: inner)
+    }
   }
 
   private func drawMarkers(
@@ -121,8 +130,6 @@ struct WaterfallPanel {
     let line = String(repeating: context.glyphs.border.horizontal, count: barWidth)
     screen.put(line, x: barX, y: y, style: palette.dim)
     screen.put("0", x: barX - 1, y: y, style: palette.dim)
-    let spanText = DurationText.format(span)
-    screen.put(spanText, x: barX + barWidth - spanText.count, y: y + 1, style: palette.dim)
     var labels: [(Int, String, Style)] = []
     if let response = run.response {
       screen[column(response), y] = Cell(marks.responseMark, style: palette.text(.response_marker, .bold))
@@ -146,7 +153,7 @@ struct WaterfallPanel {
     }
     // Each label starts under its marker when it fits, never overlapping the one before.
     var next = barX
-    let limit = barX + barWidth - spanText.count - 1
+    let limit = barX + barWidth
     for (x, text, style) in labels {
       let start = max(next, min(x, limit - text.count))
       next = screen.put(text, x: start, y: y + 1, style: style, maxWidth: max(0, limit - start)) + 2

@@ -36,17 +36,29 @@ public struct DashboardLayout: Sendable, Hashable {
       ? [[.workflows], [.latency, .waterfall], [.queues], [.outcomes, .events]]
       : [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes], [.events]]
 
-    var shown = Set(PanelKind.allCases)
-    func rowMinimum(_ row: [PanelKind]) -> Int { row.filter(shown.contains).map(needs.minimum).max() ?? 0 }
-    for panel in dropOrder where rows.map(rowMinimum).reduce(0, +) > body.height {
-      shown.remove(panel)
+    // Workflows and queues come first at the height they want; then the optional panels join
+    // in order of importance while their minimum still fits.
+    let core: Set<PanelKind> = [.workflows, .queues]
+    func floor(_ panel: PanelKind) -> Int { core.contains(panel) ? needs.desired(panel) : needs.minimum(panel) }
+    func required(_ panels: Set<PanelKind>) -> Int {
+      rows.map { row in row.filter(panels.contains).map(floor).max() ?? 0 }.reduce(0, +)
+    }
+    var shown = core
+    for panel in dropOrder.reversed() where required(shown.union([panel])) <= body.height {
+      shown.insert(panel)
     }
     let visibleRows = rows.map { $0.filter(shown.contains) }.filter { !$0.isEmpty }
-    var heights = visibleRows.map { $0.map(needs.minimum).max() ?? 0 }
+    var heights = visibleRows.map { $0.map(floor).max() ?? 0 }
+    if heights.reduce(0, +) > body.height {
+      // Too many rows for even the core tables: share the height, keeping a few rows each.
+      let workflowsShare = max(
+        needs.minimum(.workflows), min(heights[0], body.height - needs.minimum(.queues)))
+      heights = [workflowsShare, body.height - workflowsShare]
+    }
     var spare = body.height - heights.reduce(0, +)
     // Grow toward the desired height in order of importance, then hand what is left to the
     // panel that can use any amount of room.
-    for panel in [PanelKind.workflows, .queues, .waterfall, .latency, .outcomes, .events] {
+    for panel in [PanelKind.waterfall, .latency, .outcomes, .events] {
       guard let row = visibleRows.firstIndex(where: { $0.contains(panel) }) else { continue }
       let grow = min(spare, max(0, needs.desired(panel) - heights[row]))
       heights[row] += grow

@@ -37,7 +37,9 @@ struct PanelContext {
   func box(
     _ title: String, hint: String = "", focused: Bool = false, into screen: inout Screen, area: Rect
   ) -> Rect {
-    Box(
+    // A hint that would squeeze the title is left out: the title says what the panel is.
+    let hint = title.count + hint.count + 8 <= area.width ? hint : ""
+    return Box(
       title: title, rightTitle: hint, isFocused: focused, borderStyle: palette.border,
       focusedStyle: palette.focusedBorder, titleStyle: palette.title, rightTitleStyle: palette.dim,
       background: palette.plain, glyphs: glyphs
