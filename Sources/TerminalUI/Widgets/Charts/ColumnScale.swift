@@ -21,14 +21,15 @@ enum ColumnScale {
     values.reduce(0) { $1.isFinite ? max($0, $1) : $0 }
   }
 
-  /// A round number at or above `value` (1, 2, 2.5, 5 times a power of ten), so axis labels read
+  /// A round number at or above `value` (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten), so axis labels read
   /// well; zero or less stays as it is.
   static func niceCeiling(_ value: Double) -> Double {
     guard value.isFinite, value > 0 else { return value.isFinite ? value : 0 }
     var power = 1.0
     while power * 10 <= value { power *= 10 }
     while power > value { power /= 10 }
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] where step * power >= value * (1 - 1e-12) {
+    for step in [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] where step * power >= value * (1 - 1e-12)
+    {
       return step * power
     }
     return 10 * power
