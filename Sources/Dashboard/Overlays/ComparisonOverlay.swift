@@ -7,50 +7,42 @@ struct ComparisonOverlay {
 
   func render(into screen: inout Screen, area: Rect, context: PanelContext) {
     let palette = context.palette
-    let width = min(area.width, 52)
-    let height = min(area.height, 11)
-    let box = Rect(
-      x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width,
-      height: height)
-    let inner = context.box(
-      "A/B comparison: \(result.workflow)", hint: "esc closes", focused: true, into: &screen, area: box)
-    guard !inner.isEmpty else { return }
-    let columns = [14, 10, 10, 8]
-    func row(_ cells: [String], y: Int, styles: [Style]) {
-      var x = inner.x + 1
-      for (index, cell) in cells.enumerated() {
-        let text = index == 0 ? Format.left(cell, columns[index]) : Format.right(cell, columns[index])
-        screen.put(text, x: x, y: y, style: styles[index], clip: inner)
-        x += columns[index] + 1
-      }
+    let widths = [14, 10, 10, 8]
+    func row(_ cells: [String], _ styles: [Style]) -> StyledLine {
+      StyledLine(
+        cells.enumerated().map { index, cell in
+          let text = index == 0 ? Format.left(cell, widths[index]) : " " + Format.right(cell, widths[index])
+          return Span(text, style: styles[index])
+        })
     }
-    var y = inner.y
-    row(
-      ["critical path", "ALL-SYNC", "HYBRID", "ratio"], y: y,
-      styles: [palette.dim, palette.text(.mode_sync, .bold), palette.text(.mode_hybrid, .bold), palette.dim])
-    y += 1
-    row(
-      ["runs", Format.count(result.allSync.count), Format.count(result.hybrid.count), ""], y: y,
-      styles: [palette.plain, palette.plain, palette.plain, palette.plain])
-    y += 1
+    let plain = palette.plain
+    var lines = [
+      row(
+        ["critical path", "ALL-SYNC", "HYBRID", "ratio"],
+        [palette.dim, palette.text(.mode_sync, .bold), palette.text(.mode_hybrid, .bold), palette.dim]),
+      row(
+        ["runs", Format.count(result.allSync.count), Format.count(result.hybrid.count), ""],
+        [plain, plain, plain, plain]),
+    ]
     let percentiles: [(String, KeyPath<LatencySummary, Duration>)] = [
       ("p50", \.p50), ("p95", \.p95), ("p99", \.p99),
     ]
     for (name, path) in percentiles {
       let ratio = result.ratio(path).map { DurationText.fixed($0, decimals: 1) + "x" } ?? "-"
-      row(
-        [
-          name, Format.duration(result.allSync[keyPath: path], measured: result.allSync.count > 0),
-          Format.duration(result.hybrid[keyPath: path], measured: result.hybrid.count > 0), ratio,
-        ], y: y, styles: [palette.plain, palette.plain, palette.plain, palette.text(.hi_fg, .bold)])
-      y += 1
+      lines.append(
+        row(
+          [
+            name, Format.duration(result.allSync[keyPath: path], measured: result.allSync.count > 0),
+            Format.duration(result.hybrid[keyPath: path], measured: result.hybrid.count > 0), ratio,
+          ], [plain, plain, plain, palette.text(.hi_fg, .bold)]))
     }
-    y += 1
-    screen.put(verdict(), x: inner.x + 1, y: y, style: palette.title, clip: inner)
-    y += 1
-    screen.put(
-      "runs started in each phase; the mode is restored", x: inner.x + 1, y: y, style: palette.dim,
-      clip: inner)
+    lines.append(StyledLine(""))
+    lines.append(StyledLine(verdict(), style: palette.title))
+    lines.append(StyledLine("runs started in each phase; the mode is restored", style: palette.dim))
+    Popup(
+      title: "A/B comparison: \(result.workflow)", hint: "esc closes", lines: lines,
+      borderStyle: palette.focusedBorder, titleStyle: palette.title, background: plain, glyphs: context.glyphs
+    ).render(into: &screen, area: area)
   }
 
   private func verdict() -> String {

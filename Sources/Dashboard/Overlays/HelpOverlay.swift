@@ -1,58 +1,54 @@
 import TerminalUI
 
-/// Every key from the key table, by group, over the panels.
+/// Every key from the key table, by group, over the panels; two columns when it is tall.
 struct HelpOverlay {
-  private struct Line {
-    var label: String
-    var text: String
-    var isGroup: Bool
-    var disabled: Bool
-  }
-
   func render(into screen: inout Screen, area: Rect, context: PanelContext) {
     let palette = context.palette
     let readOnly = context.state.readOnly
-    var lines: [Line] = []
+    let bindings = context.input.keyTable.bindings
+    let labelWidth = (bindings.map { $0.label(unicode: context.unicode).count }.max() ?? 0) + 2
+    // Each entry is (label, text, style of the label, style of the text); groups have no label.
+    var entries: [[Span]] = []
     for group in KeyBinding.Group.allCases {
-      let bindings = context.input.keyTable.bindings.filter { $0.group == group }
-      guard !bindings.isEmpty else { continue }
-      if !lines.isEmpty { lines.append(Line(label: "", text: "", isGroup: false, disabled: false)) }
-      lines.append(Line(label: group.rawValue, text: "", isGroup: true, disabled: false))
-      for binding in bindings {
+      let members = bindings.filter { $0.group == group }
+      guard !members.isEmpty else { continue }
+      if !entries.isEmpty { entries.append([]) }
+      entries.append([Span(group.rawValue, style: palette.title)])
+      for binding in members {
         let disabled = readOnly && binding.mutatesRuntime
-        lines.append(
-          Line(
-            label: binding.label(unicode: context.unicode),
-            text: binding.description + (disabled ? " (read-only)" : ""), isGroup: false, disabled: disabled))
+        entries.append([
+          Span(
+            Format.left(binding.label(unicode: context.unicode), labelWidth),
+            style: disabled ? palette.dim : palette.text(.hi_fg, .bold)),
+          Span(
+            binding.description + (disabled ? " (read-only)" : ""),
+            style: disabled ? palette.dim : palette.plain),
+        ])
       }
     }
-    let labelWidth = (lines.filter { !$0.isGroup }.map(\.label.count).max() ?? 0) + 2
-    let columnWidth = labelWidth + (lines.map(\.text.count).max() ?? 0)
-    let twoColumns = lines.count + 2 > area.height && area.width >= 2 * columnWidth + 7
-    let perColumn = twoColumns ? (lines.count + 1) / 2 : lines.count
-    let width = min(area.width, (twoColumns ? 2 * columnWidth + 3 : columnWidth) + 4)
-    let height = min(area.height, perColumn + 2)
-    let box = Rect(
-      x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width,
-      height: height)
-    let inner = context.box(
-      "Keys", hint: "? or esc closes", focused: true, into: &screen, area: box)
-    for (index, line) in lines.enumerated() {
-      let column = twoColumns ? index / perColumn : 0
-      let row = twoColumns ? index % perColumn : index
-      guard row < inner.height else { continue }
-      let x = inner.x + 1 + column * (columnWidth + 3)
-      let clip = Rect(x: x, y: inner.y, width: min(columnWidth, inner.maxX - x), height: inner.height)
-      let y = inner.y + row
-      if line.isGroup {
-        screen.put(line.label, x: x, y: y, style: palette.title, clip: clip)
-        continue
+    let columnWidth = entries.map { $0.reduce(0) { $0 + $1.text.count } }.max() ?? 0
+    let fitsOneColumn = entries.count + 2 <= area.height
+    var lines: [StyledLine]
+    if fitsOneColumn || area.width < 2 * columnWidth + 7 {
+      lines = entries.map(StyledLine.init)
+    } else {
+      let half = (entries.count + 1) / 2
+      lines = (0..<half).map { row in
+        let left = entries[row]
+        let width = left.reduce(0) { $0 + $1.text.count }
+        var spans = left + [Span(String(repeating: " ", count: columnWidth - width + 3))]
+        if row + half < entries.count { spans += entries[row + half] }
+        return StyledLine(spans)
       }
-      let labelStyle = line.disabled ? palette.dim : palette.text(.hi_fg, .bold)
-      screen.put(line.label, x: x, y: y, style: labelStyle, clip: clip)
-      screen.put(
-        Format.fit(line.text, clip.maxX - x - labelWidth, ellipsis: context.glyphs.ellipsis),
-        x: x + labelWidth, y: y, style: line.disabled ? palette.dim : palette.plain, clip: clip)
     }
+    if readOnly {
+      lines.insert(
+        StyledLine("read-only: keys that change the runtime are off", style: palette.text(.warn, .bold)),
+        at: 0)
+    }
+    Popup(
+      title: "Keys", hint: "? or esc closes", lines: lines, borderStyle: palette.focusedBorder,
+      titleStyle: palette.title, background: palette.plain, glyphs: context.glyphs
+    ).render(into: &screen, area: area)
   }
 }

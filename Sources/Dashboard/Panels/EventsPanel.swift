@@ -6,25 +6,28 @@ struct EventsPanel {
   func render(into screen: inout Screen, area: Rect, context: PanelContext) {
     let palette = context.palette
     let events = context.snapshot?.events ?? []
-    let scroll = min(context.state.eventScroll, max(0, events.count - 1))
-    let hint = scroll > 0 ? "\(scroll) newer below" : "\(events.count) events"
     let inner = context.box(
-      "Events", hint: hint, focused: context.state.focus == .events, into: &screen, area: area)
+      "Events", hint: "\(events.count) events, failures kept", focused: context.state.focus == .events,
+      into: &screen, area: area)
     guard !inner.isEmpty else { return }
     guard !events.isEmpty else {
       screen.put("nothing yet", x: inner.x, y: inner.y, style: palette.dim, clip: inner)
       return
     }
-    let end = events.count - scroll
-    let shown = events[max(0, end - inner.height)..<end]
-    for (line, event) in shown.enumerated() {
-      let y = inner.y + line
+    let lines = events.map { event -> StyledLine in
       let (symbol, style) = mark(event.severity, context: context)
-      var x = screen.put("\(symbol) ", x: inner.x, y: y, style: style, clip: inner)
-      x = screen.put(Format.uptime(event.time) + " ", x: x, y: y, style: palette.dim, clip: inner)
-      let text = Format.fit(event.message, inner.maxX - x, ellipsis: context.glyphs.ellipsis)
-      screen.put(text, x: x, y: y, style: event.severity == .info ? palette.plain : style, clip: inner)
+      return StyledLine([
+        Span("\(symbol) ", style: style),
+        Span(Format.uptime(event.time) + " ", style: palette.dim),
+        Span(event.message, style: event.severity == .info ? palette.plain : style),
+      ])
     }
+    let scroll = min(
+      context.state.eventScroll, LogView.maxScrollBack(lineCount: lines.count, rows: inner.height))
+    LogView(
+      lines: lines, scrollBack: scroll, background: palette.plain, indicatorStyle: palette.selected,
+      glyphs: context.glyphs
+    ).render(into: &screen, area: inner)
   }
 
   private func mark(_ severity: EventSeverity, context: PanelContext) -> (Character, Style) {

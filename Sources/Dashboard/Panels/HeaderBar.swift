@@ -16,7 +16,7 @@ struct HeaderBar {
     let palette = context.palette
     screen.fill(area, with: Cell(" ", style: palette.header))
     var left: [Field] = [
-      Field(spans: [Span(" lanes", style: palette.headerText(.title, .bold))], priority: 6)
+      Field(spans: [Span("lanes", style: palette.headerText(.title, .bold))], priority: 6)
     ]
     var right: [Field] = []
     let input = context.input
@@ -82,7 +82,7 @@ struct HeaderBar {
     // Drop the least important fields until everything fits with a space between fields.
     func total() -> Int {
       let fields = left + right
-      return fields.reduce(0) { $0 + $1.width } + max(0, fields.count - 1) * 2 + 1
+      return fields.reduce(0) { $0 + $1.width } + max(0, fields.count - 1) * 2 + 2
     }
     while total() > area.width, let worst = (left + right).map(\.priority).max(), worst > 0 {
       if let index = left.lastIndex(where: { $0.priority == worst }) {
@@ -91,7 +91,7 @@ struct HeaderBar {
         right.remove(at: index)
       }
     }
-    var x = area.x
+    var x = area.x + 1
     for field in left {
       x = screen.put(line: StyledLine(field.spans), x: x, y: area.y, width: area.maxX - x) + 2
     }

@@ -22,7 +22,9 @@ struct WaterfallPanel {
       "Last run of \(run.workflow) (#\(run.runID), \(mode))", hint: legend, into: &screen, area: area)
     guard inner.width >= 20, inner.height >= 1 else { return }
 
-    let stepRows = max(1, inner.height - 2)
+    // Steps, then the axis and its labels, then a legend when a row is left for it.
+    let hasLegendRow = inner.height >= run.steps.count + 3
+    let stepRows = max(1, inner.height - 2 - (hasLegendRow ? 1 : 0))
     let labelWidth = min(max(6, (run.steps.map(\.id.count).max() ?? 0) + 2), inner.width / 3)
     let barX = inner.x + labelWidth + 1
     let barWidth = inner.maxX - barX - 1
@@ -55,8 +57,16 @@ struct WaterfallPanel {
       run, rows: shownSteps, column: column, into: &screen, inner: inner, context: context
     )
     guard inner.height >= 3 else { return }
+    let axisY = inner.y + shownSteps + (run.steps.count > shownSteps ? 1 : 0)
+    if hasLegendRow {
+      let full =
+        "\(marks.blockingBar) blocking: the caller waits  \(marks.backgroundBar) background: runs later  "
+        + "\(marks.waitBar) queued  \(marks.criticalMark) critical path"
+      let text = full.count <= inner.width ? full : legend
+      screen.put(text, x: inner.x, y: inner.maxY - 1, style: palette.dim, clip: inner)
+    }
     drawAxis(
-      run, y: inner.y + stepRows, span: span, barX: barX, barWidth: barWidth, column: column, into: &screen,
+      run, y: axisY, span: span, barX: barX, barWidth: barWidth, column: column, into: &screen,
       context: context)
   }
 
@@ -89,12 +99,15 @@ struct WaterfallPanel {
         String(repeating: glyph, count: to - barStart + 1), x: barStart, y: y, style: barStyle, clip: inner)
     }
     var notes: [String] = []
-    if let started = step.startedAt, let ended = step.endedAt { notes.append(DurationText.format(ended - started)) }
+    if let started = step.startedAt, let ended = step.endedAt {
+      notes.append(DurationText.format(ended - started))
+    }
     if step.attempts > 1 { notes.append("\(marks.times)\(step.attempts)") }
     if step.outcome != .succeeded { notes.append(outcomeText(step.outcome)) }
     let note = notes.joined(separator: " ")
     let noteStyle =
-      failed ? palette.text(.error, .bold) : step.outcome == .succeeded ? palette.dim : palette.text(.warn, .bold)
+      failed
+      ? palette.text(.error, .bold) : step.outcome == .succeeded ? palette.dim : palette.text(.warn, .bold)
     // After the bar when it fits, else before it, else wherever it can be read.
     let right = inner.maxX - 1
     if barEnd + 1 + note.count <= right {

@@ -39,7 +39,9 @@ public struct DashboardLayout: Sendable, Hashable {
     // Workflows and queues come first at the height they want; then the optional panels join
     // in order of importance while their minimum still fits.
     let core: Set<PanelKind> = [.workflows, .queues]
-    func floor(_ panel: PanelKind) -> Int { core.contains(panel) ? needs.desired(panel) : needs.minimum(panel) }
+    func floor(_ panel: PanelKind) -> Int {
+      core.contains(panel) ? needs.desired(panel) : needs.minimum(panel)
+    }
     func required(_ panels: Set<PanelKind>) -> Int {
       rows.map { row in row.filter(panels.contains).map(floor).max() ?? 0 }.reduce(0, +)
     }
