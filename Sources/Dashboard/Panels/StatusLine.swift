@@ -10,11 +10,6 @@ struct StatusLine {
     screen.fill(area, with: Cell(" ", style: palette.plain))
     let theme = context.input.theme.name
     let rightText = "refresh \(DurationText.format(state.refreshInterval))  theme \(theme) "
-    var leftWidth = area.width
-    if area.width - rightText.count >= 40 {
-      screen.put(rightText, x: area.maxX - rightText.count, y: area.y, style: palette.dim)
-      leftWidth = area.width - rightText.count - 1
-    }
     var line: StyledLine
     if let progress = state.comparison {
       line = comparisonLine(progress, context: context)
@@ -28,6 +23,12 @@ struct StatusLine {
       line = StyledLine([Span(" " + status.text, style: style)])
     } else {
       line = StyledLine([Span(" ? help", style: palette.dim)])
+    }
+    // The settings on the right give way to a long message.
+    var leftWidth = area.width
+    if area.width - rightText.count - 1 >= max(40, line.width) {
+      screen.put(rightText, x: area.maxX - rightText.count, y: area.y, style: palette.dim)
+      leftWidth = area.width - rightText.count - 1
     }
     screen.put(line: line, x: area.x, y: area.y, width: leftWidth, ellipsis: context.glyphs.ellipsis)
   }

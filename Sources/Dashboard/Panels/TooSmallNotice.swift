@@ -6,8 +6,12 @@ struct TooSmallNotice {
     let need = DashboardLayout.minimumSize
     let have = context.input.size
     let times = context.marks.times
+    let needText = "need \(need.width)\(times)\(need.height)"
+    let haveText = "have \(have.width)\(times)\(have.height)"
+    // The longest wording that fits, so the sizes are never cut off.
     let message =
-      "terminal too small: need \(need.width)\(times)\(need.height), have \(have.width)\(times)\(have.height)"
+      ["terminal too small: \(needText), \(haveText)", "too small: \(needText), \(haveText)", needText]
+      .first { $0.count <= have.width } ?? needText
     let bounds = screen.bounds
     let middle = bounds.height / 2
     screen.put(
