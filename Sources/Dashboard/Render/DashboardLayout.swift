@@ -46,7 +46,8 @@ public struct DashboardLayout: Sendable, Hashable {
       rows.map { row in row.filter(panels.contains).map(floor).max() ?? 0 }.reduce(0, +)
     }
     var shown = core
-    for panel in dropOrder.reversed() where required(shown.union([panel])) <= body.height {
+    for panel in dropOrder.reversed() {
+      guard required(shown.union([panel])) <= body.height else { break }
       shown.insert(panel)
     }
     let visibleRows = rows.map { $0.filter(shown.contains) }.filter { !$0.isEmpty }
