@@ -10,7 +10,8 @@ public struct GraphSeries: Sendable {
 
   /// The series' name (for legends drawn by the caller).
   public var name: String
-  /// One value per sample, oldest first; aligned with other series at the newest end.
+  /// One value per sample, oldest first, aligned with other series at the newest end; NaN (a
+  /// missing sample) leaves the column empty.
   public var values: [Double]
   /// Its style; the foreground colour is the one that shows.
   public var style: Style

@@ -24,8 +24,8 @@ extension Screen {
     return column
   }
 
-  /// Writes `text` on row `y` of `rect`'s columns, aligned and truncated with `ellipsis`; the
-  /// rest of the row is left as it was.
+  /// Writes `text` on row `y` (one of `rect`'s rows) within `rect`'s columns, aligned and
+  /// truncated with `ellipsis`; the rest of the row is left as it was.
   @discardableResult
   public mutating func put(
     _ text: String, in rect: Rect, row y: Int, alignment: TextAlignment, style: Style = .plain,
