@@ -6,6 +6,9 @@ public struct GraphSeries: Sendable {
     case line
     /// The column filled from the bottom up to the value.
     case area
+    /// A thin line of braille dots, four steps per row, with jumps drawn as vertical strokes.
+    /// Braille shows as boxes on some fonts, so it is an option; ASCII glyphs draw `.line`.
+    case brailleLine
   }
 
   /// The series' name (for legends drawn by the caller).
