@@ -42,3 +42,16 @@ extension Screen {
     fill(rect, with: Cell(" ", style: style))
   }
 }
+
+extension Screen {
+  /// Writes `cell` at `x`, `y`; with `keepingBackground`, the background already there stays.
+  mutating func write(_ cell: Cell, x: Int, y: Int, keepingBackground: Bool) {
+    guard keepingBackground else {
+      self[x, y] = cell
+      return
+    }
+    var kept = cell
+    kept.style.background = self[x, y].style.background
+    self[x, y] = kept
+  }
+}
