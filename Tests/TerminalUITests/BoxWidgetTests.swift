@@ -58,3 +58,12 @@ import Testing
   Box(title: "T").render(into: &screen, area: Rect(x: 0, y: 0, width: 0, height: 1))
   #expect(screen.lines == ["xxx"])
 }
+
+@Test func boxWithOnlyARightTitle() {
+  var screen = widgetScreen(9, 2)
+  Box(rightTitle: "3/5").render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["┌── 3/5 ┐", "└───────┘"])
+  var narrow = widgetScreen(6, 2)
+  Box(rightTitle: "3/5").render(into: &narrow, area: narrow.bounds)
+  #expect(narrow.lines == ["┌────┐", "└────┘"])
+}

@@ -48,3 +48,40 @@ import Testing
   Sparkline(values: []).render(into: &screen, area: screen.bounds)
   #expect(screen.lines == ["   "])
 }
+
+@Test func sparklineSurvivesExtremeRatios() {
+  var screen = widgetScreen(3, 1)
+  Sparkline(values: [1e300, .infinity, 1], maxValue: 1e-300).render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["█ █"])
+}
+
+@Test func glyphSetsFollowCapabilities() {
+  #expect(Glyphs.forCapabilities(TerminalCapabilities(colorDepth: .trueColor, unicode: true)) == .unicode)
+  #expect(Glyphs.forCapabilities(TerminalCapabilities(colorDepth: .monochrome, unicode: false)) == .ascii)
+  for set in [Glyphs.unicode, Glyphs.ascii] {
+    #expect(set.verticalBlocks.count == 9)
+    #expect(set.horizontalBlocks.count == set.horizontalSteps + 1)
+    #expect(set.verticalBlock(eighths: 99) == set.verticalBlocks[8])
+    #expect(set.verticalBlock(eighths: -1) == " ")
+  }
+  // Every ASCII glyph really is ASCII.
+  let ascii = Glyphs.ascii
+  let characters: [Character] =
+    ascii.verticalBlocks + ascii.horizontalBlocks + Array(ascii.ellipsis) + [
+      ascii.selectionMarker, ascii.arrowUp, ascii.arrowDown, ascii.markerLine, ascii.dottedLine,
+      ascii.axisVertical, ascii.axisTick, ascii.overflow, ascii.lightShade, ascii.border.topLeft,
+      ascii.border.horizontal, ascii.border.vertical, ascii.focusedBorder.topLeft,
+      ascii.focusedBorder.horizontal,
+    ]
+  #expect(characters.allSatisfy { $0.isASCII })
+}
+
+@Test func sparklineCanKeepTheBackgroundBeneath() {
+  let selected = Style(background: .rgb(0, 0, 128))
+  var screen = Screen(size: Size(width: 3, height: 1), fill: Cell("x", style: selected))
+  Sparkline(values: [0, 8], style: TestStyles.green, keepsBackground: true).render(
+    into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["  █"])
+  let expected = Style(foreground: .rgb(0, 255, 0), background: .rgb(0, 0, 128))
+  #expect((0..<3).allSatisfy { screen[$0, 0].style == expected })
+}

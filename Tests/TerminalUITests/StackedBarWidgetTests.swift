@@ -92,3 +92,34 @@ import Testing
   Gauge(ratio: 1.5, label: "15/10", glyphs: .ascii).render(into: &labelled, area: labelled.bounds)
   #expect(labelled.lines == ["###> 15/10"])
 }
+
+@Test func stackedBarSurvivesExtremeValues() {
+  let huge = StackedBar(
+    segments: [
+      BarSegment(value: .greatestFiniteMagnitude, style: .plain),
+      BarSegment(value: .greatestFiniteMagnitude, style: .plain), BarSegment(value: .nan, style: .plain),
+      BarSegment(value: -5, style: .plain),
+    ], capacity: 1)
+  #expect(huge.allocate(steps: 16) == [8, 8, 0, 0])
+  let endless = StackedBar(segments: [BarSegment(value: 5, style: .plain)], capacity: .infinity)
+  #expect(endless.allocate(steps: 16) == [1])
+  let undefined = StackedBar(segments: [BarSegment(value: 5, style: .plain)], capacity: .nan)
+  #expect(undefined.allocate(steps: 16) == [16])
+  var screen = widgetScreen(3, 1)
+  huge.render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["██▸"])
+}
+
+@Test func stackedBarCanKeepTheBackgroundBeneath() {
+  let selected = Style(background: .rgb(0, 0, 128))
+  var screen = Screen(size: Size(width: 4, height: 1), fill: Cell("x", style: selected))
+  StackedBar(
+    segments: [
+      BarSegment(value: 1, style: TestStyles.red), BarSegment(value: 0.5, style: TestStyles.green),
+    ], capacity: 4, emptyStyle: TestStyles.gray, emptyGlyph: "·", keepsBackground: true
+  ).render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["█▌··"])
+  #expect(screen[0, 0].style == Style(foreground: .rgb(255, 0, 0), background: .rgb(0, 0, 128)))
+  #expect(screen[1, 0].style == Style(foreground: .rgb(0, 255, 0), background: .rgb(0, 0, 128)))
+  #expect(screen[3, 0].style == Style(foreground: .rgb(128, 128, 128), background: .rgb(0, 0, 128)))
+}

@@ -101,3 +101,26 @@ private let rows = [
     #expect(screen.lines == expected[width], "width \(width)")
   }
 }
+
+@Test func rowStyleAppliesToCellsAndPaddingButCellStylesWin() {
+  var screen = widgetScreen(10, 2)
+  Table(
+    columns: [TableColumn("a", width: .fixed(3)), TableColumn("b", width: .fixed(3))],
+    rows: [TableRow([TableCell("1"), TableCell("2", style: TestStyles.red)], style: TestStyles.green)],
+    showsMarker: false
+  ).render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["a   b     ", "1   2     "])
+  #expect(screen[0, 1].style == TestStyles.green)
+  #expect(screen[1, 1].style == TestStyles.green)
+  #expect(screen[4, 1].style == TestStyles.red)
+  #expect(screen[9, 1].style == TestStyles.green)
+}
+
+@Test func centeredHeaderAndMissingCells() {
+  var screen = widgetScreen(9, 2)
+  Table(
+    columns: [TableColumn("ab", width: .fixed(4), alignment: .center), TableColumn("c", width: .fixed(4))],
+    rows: [TableRow(texts: ["x"])], showsMarker: false
+  ).render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == [" ab  c   ", " x       "])
+}

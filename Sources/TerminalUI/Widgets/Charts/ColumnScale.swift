@@ -7,8 +7,9 @@ enum ColumnScale {
   static func eighths(_ value: Double, maximum: Double, rows: Int) -> Int {
     guard rows > 0, value.isFinite, value > 0, maximum > 0 else { return 0 }
     let full = rows * 8
-    let scaled = (value / maximum * Double(full)).rounded()
-    return max(1, min(full, Int(scaled)))
+    // Clamp before converting: a huge ratio would overflow `Int`.
+    let scaled = min(Double(full), (value / maximum * Double(full)).rounded())
+    return max(1, Int(scaled))
   }
 
   /// The eighths shown in row `row` (0 = bottom) of a column that is `eighths` high.

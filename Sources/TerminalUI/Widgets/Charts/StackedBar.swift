@@ -35,13 +35,17 @@ public struct StackedBar: Sendable {
   public var overflowStyle: Style
   /// The characters to draw with.
   public var glyphs: Glyphs
+  /// True to keep the background already on the screen (a selected table row's) in whole cells
+  /// and in the unused part.
+  public var keepsBackground: Bool
 
   /// Creates a bar.
   public init(
     segments: [BarSegment], capacity: Double, emptyStyle: Style = .plain,
     emptyGlyph: Character = " ", overflowStyle: Style = Style(attributes: .bold),
-    glyphs: Glyphs = .unicode
+    glyphs: Glyphs = .unicode, keepsBackground: Bool = false
   ) {
+    self.keepsBackground = keepsBackground
     self.segments = segments
     self.capacity = capacity
     self.emptyStyle = emptyStyle
@@ -59,9 +63,12 @@ public struct StackedBar: Sendable {
 
   /// How many steps (eighths with Unicode, cells in ASCII) each segment gets out of `steps`.
   func allocate(steps: Int) -> [Int] {
-    let values = segments.map { $0.value.isFinite ? max(0, $0.value) : 0 }
+    // Capped so that the sum stays finite whatever the caller passes.
+    let cap = Double.greatestFiniteMagnitude / Double(segments.count + 1)
+    let values = segments.map { $0.value.isFinite ? min(cap, max(0, $0.value)) : 0 }
     let sum = values.reduce(0, +)
-    let scale = max(capacity, sum)
+    let scale =
+      capacity == .infinity ? Double.greatestFiniteMagnitude : max(capacity.isFinite ? capacity : 0, sum)
     guard steps > 0, scale > 0 else { return values.map { _ in 0 } }
     let ideal = values.map { $0 / scale * Double(steps) }
     var given = ideal.map { Int($0) }
@@ -86,7 +93,9 @@ public struct StackedBar: Sendable {
     if overflows {
       width -= 1
       for row in area.y..<area.maxY {
-        screen[area.maxX - 1, row] = Cell(glyphs.overflow, style: overflowStyle)
+        screen.write(
+          Cell(glyphs.overflow, style: overflowStyle), x: area.maxX - 1, y: row,
+          keepingBackground: keepsBackground)
       }
     }
     guard width > 0 else { return }
@@ -106,6 +115,8 @@ public struct StackedBar: Sendable {
     for cellIndex in 0..<width {
       let first = cellIndex * perCell
       let cell: Cell
+      // A partial cell's background is the next segment's colour, so it is never replaced.
+      var keep = keepsBackground
       if let left = owner(first) {
         let covered = min(ends[left], first + perCell) - first
         let segment = segments[left]
@@ -115,12 +126,15 @@ public struct StackedBar: Sendable {
           let right = owner(first + covered)
           var style = segment.style
           style.background = right.map { segments[$0].style.foreground } ?? emptyStyle.background
+          keep = keepsBackground && right == nil
           cell = Cell(glyphs.horizontalBlocks[covered], style: style)
         }
       } else {
         cell = Cell(emptyGlyph, style: emptyStyle)
       }
-      for row in area.y..<area.maxY { screen[area.x + cellIndex, row] = cell }
+      for row in area.y..<area.maxY {
+        screen.write(cell, x: area.x + cellIndex, y: row, keepingBackground: keep)
+      }
     }
   }
 }

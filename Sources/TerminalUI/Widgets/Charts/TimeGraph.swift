@@ -14,6 +14,9 @@ public struct TimeGraph: Sendable {
   public var yLabel: @Sendable (Double) -> String
   /// Labels under the plot, spread from left to right, e.g. `["-60s", "-30s", "now"]`.
   public var xLabels: [String]
+  /// If set (and `xLabels` is empty), makes the x labels for the oldest, middle and newest
+  /// columns from how many samples ago each is, so they match the plot's real width.
+  public var xLabelAt: (@Sendable (_ samplesAgo: Int) -> String)?
   /// Vertical markers.
   public var markers: [GraphMarker]
   /// Style of the axis line.
@@ -29,13 +32,15 @@ public struct TimeGraph: Sendable {
   public init(
     series: [GraphSeries], maxValue: Double? = nil,
     yLabel: @escaping @Sendable (Double) -> String = { NumberText.compact($0) },
-    xLabels: [String] = [], markers: [GraphMarker] = [], axisStyle: Style = .plain,
+    xLabels: [String] = [], xLabelAt: (@Sendable (_ samplesAgo: Int) -> String)? = nil,
+    markers: [GraphMarker] = [], axisStyle: Style = .plain,
     labelStyle: Style = .plain, background: Style = .plain, glyphs: Glyphs = .unicode
   ) {
     self.series = series
     self.maxValue = maxValue
     self.yLabel = yLabel
     self.xLabels = xLabels
+    self.xLabelAt = xLabelAt
     self.markers = markers
     self.axisStyle = axisStyle
     self.labelStyle = labelStyle
@@ -67,7 +72,7 @@ public struct TimeGraph: Sendable {
   public func layout(in area: Rect) -> Layout {
     var rest = area
     var xRow = Rect(x: area.x, y: area.maxY, width: 0, height: 0)
-    if !xLabels.isEmpty, area.height >= 3 { (rest, xRow) = rest.splitBottom(1) }
+    if !xLabels.isEmpty || xLabelAt != nil, area.height >= 3 { (rest, xRow) = rest.splitBottom(1) }
     let plotRows = rest.height
     // The scale depends on the samples shown, which depend on the labels' width, which depends
     // on the scale: settle it in a few rounds (it almost always settles in one or two).
@@ -98,15 +103,13 @@ public struct TimeGraph: Sendable {
       labelledRows: rows)
   }
 
-  /// The top row, the bottom row (zero) and, with 5 rows or more, the middle row, each with the
-  /// value at its top edge (the bottom row: its bottom edge).
+  /// The top row (the value at its top edge), the bottom row (zero, its bottom edge) and, with 5
+  /// rows or more, half the top on the row whose middle is nearest to it, so the labels stay round
+  /// numbers.
   private func labelledRows(_ plotRows: Int, top: Double) -> [(row: Int, value: Double)] {
     var rows: [(row: Int, value: Double)] = []
     if plotRows >= 1 { rows.append((0, top)) }
-    if plotRows >= 5 {
-      let middle = plotRows / 2
-      rows.append((middle, top * Double(plotRows - middle) / Double(plotRows)))
-    }
+    if plotRows >= 5 { rows.append(((plotRows - 1) / 2, top / 2)) }
     if plotRows >= 2 { rows.append((plotRows - 1, 0)) }
     return rows
   }
@@ -173,13 +176,22 @@ public struct TimeGraph: Sendable {
       }
       // Lines lowest first, so where two tops share a cell the higher value wins.
       for (index, height) in heights.sorted(by: { $0.eighths < $1.eighths })
-      where series[index].kind == .line && height > 0 {
+      where lineKind(series[index]) == .line && height > 0 {
         let row = (height - 1) / 8
         let level = height - row * 8
         screen[x, plot.maxY - 1 - row] = Cell(
           glyphs.verticalBlock(eighths: level), style: series[index].style)
       }
     }
+    for one in series.sorted(by: { ColumnScale.maximum($0.values) < ColumnScale.maximum($1.values) })
+    where lineKind(one) == .brailleLine {
+      BrailleLine(values: one.values, style: one.style, top: top).draw(into: &screen, plot: plot)
+    }
+  }
+
+  /// The kind actually drawn: braille needs Unicode.
+  private func lineKind(_ one: GraphSeries) -> GraphSeries.Kind {
+    one.kind == .brailleLine && !glyphs.isUnicode ? .line : one.kind
   }
 
   private func drawMarkers(into screen: inout Screen, plot: Rect) {
@@ -205,10 +217,15 @@ public struct TimeGraph: Sendable {
   }
 
   private func drawXLabels(into screen: inout Screen, row: Rect) {
-    guard !row.isEmpty, !xLabels.isEmpty else { return }
-    let count = xLabels.count
+    var labels = xLabels
+    if labels.isEmpty, let xLabelAt, row.width > 0 {
+      let oldest = row.width - 1
+      labels = oldest == 0 ? [xLabelAt(0)] : [xLabelAt(oldest), xLabelAt(oldest - oldest / 2), xLabelAt(0)]
+    }
+    guard !row.isEmpty, !labels.isEmpty else { return }
+    let count = labels.count
     func start(_ index: Int) -> Int {
-      let label = xLabels[index]
+      let label = labels[index]
       if index == 0 { return row.x }
       if index == count - 1 { return row.maxX - label.count }
       return row.x + index * (row.width - 1) / (count - 1) - label.count / 2
@@ -218,7 +235,7 @@ public struct TimeGraph: Sendable {
     let order = [count - 1] + (count > 1 ? [0] : []) + Array(1..<max(1, count - 1))
     var taken: [Range<Int>] = []
     for index in order {
-      let label = xLabels[index]
+      let label = labels[index]
       let first = start(index)
       guard first >= row.x, first + label.count <= row.maxX else { continue }
       let padded = (first - 1)..<(first + label.count + 1)
