@@ -75,3 +75,13 @@ import Testing
     ]
   #expect(characters.allSatisfy { $0.isASCII })
 }
+
+@Test func sparklineCanKeepTheBackgroundBeneath() {
+  let selected = Style(background: .rgb(0, 0, 128))
+  var screen = Screen(size: Size(width: 3, height: 1), fill: Cell("x", style: selected))
+  Sparkline(values: [0, 8], style: TestStyles.green, keepsBackground: true).render(
+    into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["  █"])
+  let expected = Style(foreground: .rgb(0, 255, 0), background: .rgb(0, 0, 128))
+  #expect((0..<3).allSatisfy { screen[$0, 0].style == expected })
+}

@@ -109,3 +109,17 @@ import Testing
   huge.render(into: &screen, area: screen.bounds)
   #expect(screen.lines == ["██▸"])
 }
+
+@Test func stackedBarCanKeepTheBackgroundBeneath() {
+  let selected = Style(background: .rgb(0, 0, 128))
+  var screen = Screen(size: Size(width: 4, height: 1), fill: Cell("x", style: selected))
+  StackedBar(
+    segments: [
+      BarSegment(value: 1, style: TestStyles.red), BarSegment(value: 0.5, style: TestStyles.green),
+    ], capacity: 4, emptyStyle: TestStyles.gray, emptyGlyph: "·", keepsBackground: true
+  ).render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["█▌··"])
+  #expect(screen[0, 0].style == Style(foreground: .rgb(255, 0, 0), background: .rgb(0, 0, 128)))
+  #expect(screen[1, 0].style == Style(foreground: .rgb(0, 255, 0), background: .rgb(0, 0, 128)))
+  #expect(screen[3, 0].style == Style(foreground: .rgb(128, 128, 128), background: .rgb(0, 0, 128)))
+}

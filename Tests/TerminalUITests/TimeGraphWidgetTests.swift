@@ -131,3 +131,35 @@ private let eight: @Sendable (Double) -> String = { "\(Int($0))" }
   TimeGraph(series: [], xLabelAt: { "\($0)" }).render(into: &narrow, area: narrow.bounds)
   #expect(narrow.lines == [" ", " ", "0"])
 }
+
+@Test func brailleLineDrawsJumpsAsStrokesAndFallsBackInAscii() {
+  let graph = TimeGraph(
+    series: [GraphSeries(values: [0, 3, 3], style: TestStyles.green, kind: .brailleLine)],
+    maxValue: 3, yLabel: { _ in "" })
+  var screen = widgetScreen(4, 1)
+  graph.render(into: &screen, area: Rect(x: 0, y: 0, width: 3, height: 1))
+  #expect(screen.lines == ["⣀⠏⠉x"])
+  #expect(screen[1, 0].style == TestStyles.green)
+  var ascii = graph
+  ascii.glyphs = .ascii
+  ascii.render(into: &screen, area: Rect(x: 0, y: 0, width: 3, height: 1))
+  #expect(screen.lines == [" ##x"])
+  // The jump from the sample just off the left edge still shows.
+  var edgeGraph = graph
+  edgeGraph.series[0].values = [0, 3]
+  var edge = widgetScreen(1, 1)
+  edgeGraph.render(into: &edge, area: edge.bounds)
+  #expect(edge.lines == ["⠏"])
+}
+
+@Test func brailleLineOverAnAreaKeepsTheAreaColourBehind() {
+  var screen = widgetScreen(1, 2)
+  TimeGraph(
+    series: [
+      GraphSeries(values: [3], style: TestStyles.red),
+      GraphSeries(values: [0], style: TestStyles.green, kind: .brailleLine),
+    ], maxValue: 3, yLabel: { _ in "" }
+  ).render(into: &screen, area: screen.bounds)
+  #expect(screen.lines == ["█", "⣀"])
+  #expect(screen[0, 1].style == Style(foreground: .rgb(0, 255, 0), background: .rgb(255, 0, 0)))
+}

@@ -272,7 +272,8 @@ final class StepQueue: Sendable {
 
   /// Moves every dead letter back to queued; returns them (count them once: they were accepted).
   func redrive(nowNs: Int64) -> [QueueItem] {
-    let (moved, workers) = core.withLock { core -> ([QueueItem], [(UnsafeContinuation<QueueItem?, Never>, QueueItem)]) in
+    let (moved, workers) = core.withLock {
+      core -> ([QueueItem], [(UnsafeContinuation<QueueItem?, Never>, QueueItem)]) in
       guard !core.closed else { return ([], []) }
       let moved = core.deadLetters.map { letter in
         var item = letter.item

@@ -23,7 +23,8 @@ extension Runtime {
       run.workflow.metrics.withLock { $0.steps[i].rejected += 1 }
       event(
         .warning, .stepRejected,
-        "\(queue.definition.name): full; rejected \(run.workflow.name)/\(step.definition.id) of run \(run.id)")
+        "\(queue.definition.name): full; rejected \(run.workflow.name)/\(step.definition.id) of run \(run.id)"
+      )
       settleIfDone(run, run.finish(i, outcome: .rejected, endNs: nowNs))
     case .closed:
       settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: nowNs))
@@ -116,7 +117,9 @@ extension Runtime {
           "\(name): dead-lettered on \(queue.definition.name) after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(message)"
         )
         announcePaused(
-          queue, queue.ended(item, outcome: .dead, runNs: now - startNs, nowSecond: second, error: message, nowNs: now))
+          queue,
+          queue.ended(
+            item, outcome: .dead, runNs: now - startNs, nowSecond: second, error: message, nowNs: now))
         settleIfDone(run, run.finish(i, outcome: .dead, endNs: now))
       }
     }

@@ -6,11 +6,15 @@ public struct GraphSeries: Sendable {
     case line
     /// The column filled from the bottom up to the value.
     case area
+    /// A thin line of braille dots, four steps per row, with jumps drawn as vertical strokes.
+    /// Braille shows as boxes on some fonts, so it is an option; ASCII glyphs draw `.line`.
+    case brailleLine
   }
 
   /// The series' name (for legends drawn by the caller).
   public var name: String
-  /// One value per sample, oldest first; aligned with other series at the newest end.
+  /// One value per sample, oldest first, aligned with other series at the newest end; NaN (a
+  /// missing sample) leaves the column empty.
   public var values: [Double]
   /// Its style; the foreground colour is the one that shows.
   public var style: Style

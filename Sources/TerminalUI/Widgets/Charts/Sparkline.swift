@@ -12,28 +12,35 @@ public struct Sparkline: Sendable {
   public var style: Style
   /// The characters to draw with.
   public var glyphs: Glyphs
+  /// True to keep the background already on the screen (a selected table row's) instead of
+  /// `style`'s.
+  public var keepsBackground: Bool
 
   /// Creates a sparkline.
-  public init(values: [Double], maxValue: Double? = nil, style: Style = .plain, glyphs: Glyphs = .unicode) {
+  public init(
+    values: [Double], maxValue: Double? = nil, style: Style = .plain, glyphs: Glyphs = .unicode,
+    keepsBackground: Bool = false
+  ) {
     self.values = values
     self.maxValue = maxValue
     self.style = style
     self.glyphs = glyphs
+    self.keepsBackground = keepsBackground
   }
 
   /// Draws the sparkline, clearing `area` first.
   public func render(into screen: inout Screen, area: Rect) {
     guard !area.isEmpty else { return }
-    screen.clear(area, style: style)
-    let shown = values.suffix(area.width)
+    let shown = Array(values.suffix(area.width))
     let top = maxValue ?? ColumnScale.maximum(shown)
     let startX = area.maxX - shown.count
-    for (offset, value) in shown.enumerated() {
-      let height = ColumnScale.eighths(value, maximum: top, rows: area.height)
+    for x in area.x..<area.maxX {
+      let height = x >= startX ? ColumnScale.eighths(shown[x - startX], maximum: top, rows: area.height) : 0
       for row in 0..<area.height {
         let level = ColumnScale.eighths(inRow: row, of: height)
-        screen[startX + offset, area.maxY - 1 - row] = Cell(
-          glyphs.verticalBlock(eighths: level), style: style)
+        screen.write(
+          Cell(glyphs.verticalBlock(eighths: level), style: style), x: x, y: area.maxY - 1 - row,
+          keepingBackground: keepsBackground)
       }
     }
   }

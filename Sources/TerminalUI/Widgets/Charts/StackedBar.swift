@@ -35,13 +35,17 @@ public struct StackedBar: Sendable {
   public var overflowStyle: Style
   /// The characters to draw with.
   public var glyphs: Glyphs
+  /// True to keep the background already on the screen (a selected table row's) in whole cells
+  /// and in the unused part.
+  public var keepsBackground: Bool
 
   /// Creates a bar.
   public init(
     segments: [BarSegment], capacity: Double, emptyStyle: Style = .plain,
     emptyGlyph: Character = " ", overflowStyle: Style = Style(attributes: .bold),
-    glyphs: Glyphs = .unicode
+    glyphs: Glyphs = .unicode, keepsBackground: Bool = false
   ) {
+    self.keepsBackground = keepsBackground
     self.segments = segments
     self.capacity = capacity
     self.emptyStyle = emptyStyle
@@ -89,7 +93,9 @@ public struct StackedBar: Sendable {
     if overflows {
       width -= 1
       for row in area.y..<area.maxY {
-        screen[area.maxX - 1, row] = Cell(glyphs.overflow, style: overflowStyle)
+        screen.write(
+          Cell(glyphs.overflow, style: overflowStyle), x: area.maxX - 1, y: row,
+          keepingBackground: keepsBackground)
       }
     }
     guard width > 0 else { return }
@@ -109,6 +115,8 @@ public struct StackedBar: Sendable {
     for cellIndex in 0..<width {
       let first = cellIndex * perCell
       let cell: Cell
+      // A partial cell's background is the next segment's colour, so it is never replaced.
+      var keep = keepsBackground
       if let left = owner(first) {
         let covered = min(ends[left], first + perCell) - first
         let segment = segments[left]
@@ -118,12 +126,15 @@ public struct StackedBar: Sendable {
           let right = owner(first + covered)
           var style = segment.style
           style.background = right.map { segments[$0].style.foreground } ?? emptyStyle.background
+          keep = keepsBackground && right == nil
           cell = Cell(glyphs.horizontalBlocks[covered], style: style)
         }
       } else {
         cell = Cell(emptyGlyph, style: emptyStyle)
       }
-      for row in area.y..<area.maxY { screen[area.x + cellIndex, row] = cell }
+      for row in area.y..<area.maxY {
+        screen.write(cell, x: area.x + cellIndex, y: row, keepingBackground: keep)
+      }
     }
   }
 }

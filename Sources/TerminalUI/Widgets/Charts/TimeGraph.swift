@@ -176,13 +176,22 @@ public struct TimeGraph: Sendable {
       }
       // Lines lowest first, so where two tops share a cell the higher value wins.
       for (index, height) in heights.sorted(by: { $0.eighths < $1.eighths })
-      where series[index].kind == .line && height > 0 {
+      where lineKind(series[index]) == .line && height > 0 {
         let row = (height - 1) / 8
         let level = height - row * 8
         screen[x, plot.maxY - 1 - row] = Cell(
           glyphs.verticalBlock(eighths: level), style: series[index].style)
       }
     }
+    for one in series.sorted(by: { ColumnScale.maximum($0.values) < ColumnScale.maximum($1.values) })
+    where lineKind(one) == .brailleLine {
+      BrailleLine(values: one.values, style: one.style, top: top).draw(into: &screen, plot: plot)
+    }
+  }
+
+  /// The kind actually drawn: braille needs Unicode.
+  private func lineKind(_ one: GraphSeries) -> GraphSeries.Kind {
+    one.kind == .brailleLine && !glyphs.isUnicode ? .line : one.kind
   }
 
   private func drawMarkers(into screen: inout Screen, plot: Rect) {

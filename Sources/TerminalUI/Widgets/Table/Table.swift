@@ -16,7 +16,7 @@ public struct Table: Sendable {
   public var headerStyle: Style
   /// Style of ordinary rows (cells without their own style).
   public var rowStyle: Style
-  /// Style of the selected row, applied to all its cells.
+  /// Style of the selected row, applied to all its cells (it replaces cell and row styles).
   public var selectedStyle: Style
   /// Spaces between columns.
   public var columnSpacing: Int

@@ -24,8 +24,8 @@ extension Screen {
     return column
   }
 
-  /// Writes `text` on row `y` of `rect`'s columns, aligned and truncated with `ellipsis`; the
-  /// rest of the row is left as it was.
+  /// Writes `text` on row `y` (one of `rect`'s rows) within `rect`'s columns, aligned and
+  /// truncated with `ellipsis`; the rest of the row is left as it was.
   @discardableResult
   public mutating func put(
     _ text: String, in rect: Rect, row y: Int, alignment: TextAlignment, style: Style = .plain,
@@ -40,5 +40,18 @@ extension Screen {
   /// Fills `rect` with spaces in `style`: clears a widget's area before it draws.
   public mutating func clear(_ rect: Rect, style: Style = .plain) {
     fill(rect, with: Cell(" ", style: style))
+  }
+}
+
+extension Screen {
+  /// Writes `cell` at `x`, `y`; with `keepingBackground`, the background already there stays.
+  mutating func write(_ cell: Cell, x: Int, y: Int, keepingBackground: Bool) {
+    guard keepingBackground else {
+      self[x, y] = cell
+      return
+    }
+    var kept = cell
+    kept.style.background = self[x, y].style.background
+    self[x, y] = kept
   }
 }
