@@ -62,7 +62,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"],
-      exclude: ["ThemeFixtures"]
+      exclude: ["ThemeFixtures", "Snapshots"]
     ),
     .testTarget(
       name: "LanesCLITests",

@@ -9,8 +9,10 @@ public struct LanesCommand: AsyncParsableCommand {
       With no subcommand, lanes opens the live dashboard on the built-in workflows.
       """,
     subcommands: [
-      RunCommand.self, CompareCommand.self, CheckCommand.self, WorkflowsCommand.self,
-    ]
+      DashboardCommand.self, RunCommand.self, CompareCommand.self, CheckCommand.self,
+      WorkflowsCommand.self, ThemesCommand.self,
+    ],
+    defaultSubcommand: DashboardCommand.self
   )
 
   public init() {}
