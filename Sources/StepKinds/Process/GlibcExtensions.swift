@@ -4,7 +4,8 @@ import Glibc
 /// so that no C shim target is needed; each is optional and has a fallback where it is used.
 enum GlibcExtensions {
   /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29): chdir in the child before exec.
-  typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>)
+  typealias AddChdir =
+    @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>)
     -> Int32
   /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34): close every fd >= n in the child.
   typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32

@@ -45,16 +45,16 @@ struct OutputTail {
     Array(storage[start...] + storage[..<start])
   }
 
-  /// The last `count` non-empty lines, joined with newlines, trailing spaces and `\r` trimmed.
+  /// The last `count` non-blank lines, joined with newlines, trailing spaces and `\r` trimmed.
   func lastLines(_ count: Int) -> String {
     guard count > 0 else { return "" }
-    let text = String(decoding: bytes, as: UTF8.self)
-    var lines: [Substring] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: true).reversed() {
-      var trimmed = line
-      while let last = trimmed.last, last == "\r" || last == " " || last == "\t" { trimmed.removeLast() }
-      if trimmed.isEmpty { continue }
-      lines.append(trimmed)
+    // Split bytes, not Characters: Swift treats "\r\n" as one Character, which "\n" does not match.
+    var lines: [String] = []
+    for line in bytes.split(separator: UInt8(ascii: "\n")).reversed() {
+      var end = line.endIndex
+      while end > line.startIndex, [0x0D, 0x20, 0x09].contains(line[end - 1]) { end -= 1 }
+      if end == line.startIndex { continue }
+      lines.append(String(decoding: line[..<end], as: UTF8.self))
       if lines.count == count { break }
     }
     return lines.reversed().joined(separator: "\n")

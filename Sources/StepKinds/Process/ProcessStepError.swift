@@ -1,5 +1,5 @@
-import Glibc
 import ExecutionCore
+import Glibc
 
 /// Why a process step failed; `description` is what the runtime records as the failure message.
 public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -9,7 +9,7 @@ Routes (any method):
   /fail-then-ok/<key> 500 on the first request for <key>, 200 afterwards
   /slow/<seconds>     sleeps, then 200
   /status/<n>         status n, body "status <n> body"
-  /echo               200, body: method, then each request header "name: value", then the body
+  /echo               200, body: the method, the request body, then each header "name: value", a line each
 """
 import http.server
 import os
@@ -57,8 +57,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             n = int(parts[1])
             return self.reply(n, "status %d body" % n)
         if parts == ["echo"]:
-            lines = [self.command] + ["%s: %s" % (k.lower(), v) for k, v in self.headers.items()]
-            return self.reply(200, "\n".join(lines) + "\n\n" + body)
+            lines = [self.command, body] + ["%s: %s" % (k.lower(), v) for k, v in self.headers.items()]
+            return self.reply(200, "\n".join(lines))
         return self.reply(404, "no route " + self.path)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
