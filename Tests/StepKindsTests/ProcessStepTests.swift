@@ -211,6 +211,20 @@ import Testing
     #expect(zombieChildren().isEmpty)
   }
 
+  @Test func exitAndCancellationWorkWithoutPidfd() async throws {
+    try await ProcessStep.run(ExecSpec(shell: "sleep 30 & exit 0"), usePidFD: false)
+    await #expect(throws: ProcessStepError.exited(status: 6, tail: "six")) {
+      try await ProcessStep.run(ExecSpec(shell: "echo six >&2; exit 6"), usePidFD: false)
+    }
+    let task = Task {
+      try await ProcessStep.run(
+        ExecSpec(shell: "trap '' TERM; sleep 30", killGrace: .milliseconds(200)), usePidFD: false)
+    }
+    try await Task.sleep(for: .milliseconds(200))
+    task.cancel()
+    await #expect(throws: ProcessStepError.self) { try await task.value }
+  }
+
   @Test func stepActionHelpersRunTheStep() async throws {
     guard case .closure(let body) = StepAction.exec(ExecSpec(shell: "exit 5")) else {
       Issue.record("exec did not make a closure")

@@ -40,12 +40,15 @@ final class ProcessMonitor: Sendable {
   /// An eventfd that wakes the poll loop when `cancel()` is called; -1 if none (then the loop ticks).
   private let wakeFD: Int32
   private let state = Mutex(State())
+  /// False forces the fallback (ticking `waitid`) that kernels without pidfd use; for tests.
+  private let usePidFD: Bool
 
   /// Takes ownership of `process`'s descriptors; `run` closes them.
-  init(process: LaunchedProcess, grace: Duration, tailLines: Int) {
+  init(process: LaunchedProcess, grace: Duration, tailLines: Int, usePidFD: Bool = true) {
     self.process = process
     self.grace = grace
     self.tailLines = tailLines
+    self.usePidFD = usePidFD
     self.wakeFD = GlibcExtensions.eventFD?(0, GlibcExtensions.eventFDFlags) ?? -1
   }
 
@@ -77,7 +80,7 @@ final class ProcessMonitor: Sendable {
     var stderr = OutputTail()
     var stdoutOpen = true
     var stderrOpen = true
-    let pidFD = GlibcExtensions.pidfdOpen?(process.pid, 0) ?? -1
+    let pidFD = usePidFD ? GlibcExtensions.pidfdOpen?(process.pid, 0) ?? -1 : -1
     var killDeadline: ContinuousClock.Instant?
     var sentKill = false
     var buffer = [UInt8](repeating: 0, count: 64 * 1024)

@@ -5,9 +5,15 @@ public enum ProcessStep {
   /// Runs `spec` to completion. On task cancellation (a timeout or shutdown) the process group gets
   /// SIGTERM, then SIGKILL after `spec.killGrace`; this returns only once the process is reaped.
   public static func run(_ spec: ExecSpec, context: StepContext) async throws {
+    try await run(spec, usePidFD: true)
+  }
+
+  /// `run`, optionally without pidfd (to test the fallback that older kernels get).
+  static func run(_ spec: ExecSpec, usePidFD: Bool) async throws {
     try Task.checkCancellation()
     let process = try ProcessLauncher.launch(spec)
-    let monitor = ProcessMonitor(process: process, grace: spec.killGrace, tailLines: spec.tailLines)
+    let monitor = ProcessMonitor(
+      process: process, grace: spec.killGrace, tailLines: spec.tailLines, usePidFD: usePidFD)
     let outcome = await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         monitor.start { continuation.resume(returning: $0) }
