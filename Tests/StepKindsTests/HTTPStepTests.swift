@@ -105,6 +105,23 @@ import Testing
     #expect(await failure(HTTPSpec(url: url)) == .invalidURL(url))
   }
 
+  @Test func manyRequestsAndCancellationsLeakNoDescriptors() async throws {
+    let server = try FixtureServer.get()
+    // Warm up the shared session's connection pool before counting.
+    try await HTTPStep.run(HTTPSpec(url: server.baseURL + "/ok"), context: testContext)
+    let before = openDescriptorCount()
+    for _ in 0..<300 {
+      try await HTTPStep.run(HTTPSpec(url: server.baseURL + "/ok"), context: testContext)
+    }
+    for _ in 0..<20 {
+      _ = await failure(HTTPSpec(url: server.baseURL + "/slow/5", timeout: .milliseconds(20)))
+    }
+    try await HTTPStep.run(HTTPSpec(url: server.baseURL + "/ok"), context: testContext)
+    // A leak per request would show as hundreds; the slack covers pooled connections and other suites.
+    let after = openDescriptorCount()
+    #expect(after - before < 60, "descriptors before: \(before), after: \(after)")
+  }
+
   @Test func stepActionHelperRunsTheRequest() async throws {
     let server = try FixtureServer.get()
     guard case .closure(let body) = StepAction.http(HTTPSpec(url: server.baseURL + "/status/503")) else {
