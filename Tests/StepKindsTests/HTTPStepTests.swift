@@ -122,6 +122,23 @@ import Testing
     #expect(after - before < 60, "descriptors before: \(before), after: \(after)")
   }
 
+  @Test func concurrentStepsAreNotQueuedByTheClient() async throws {
+    let server = try FixtureServer.get()
+    let key = UUID().uuidString
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<24 {
+        group.addTask {
+          try await HTTPStep.run(HTTPSpec(url: server.baseURL + "/hold/\(key)/1.5"), context: testContext)
+        }
+      }
+      try await group.waitForAll()
+    }
+    // Ask the server how many were in flight at once: more than URLSession's default of 6 per host.
+    let (data, _) = try await HTTPStep.session.data(from: URL(string: server.baseURL + "/max/\(key)")!)
+    let most = Int(String(decoding: data, as: UTF8.self)) ?? 0
+    #expect(most > 12, "at most \(most) requests were in flight at once")
+  }
+
   @Test func stepActionHelperRunsTheRequest() async throws {
     let server = try FixtureServer.get()
     guard case .closure(let body) = StepAction.http(HTTPSpec(url: server.baseURL + "/status/503")) else {

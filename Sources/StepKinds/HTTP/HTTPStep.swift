@@ -12,14 +12,15 @@ public enum HTTPStep {
   static let bodyPrefixBytes = 200
 
   /// One session for every HTTP step: no cache, no cookies (steps must not depend on each other's
-  /// responses), and enough connections per host that a busy queue does not wait on the client.
+  /// responses), and enough connections per host that a busy queue does not wait on the client
+  /// (URLSession's default of 6 per host would quietly queue requests and spend their timeouts).
   static let session: URLSession = {
     let configuration = URLSessionConfiguration.ephemeral
     configuration.urlCache = nil
     configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
     configuration.httpCookieStorage = nil
     configuration.httpShouldSetCookies = false
-    configuration.httpMaximumConnectionsPerHost = 64
+    configuration.httpMaximumConnectionsPerHost = 256
     return URLSession(configuration: configuration)
   }()
 

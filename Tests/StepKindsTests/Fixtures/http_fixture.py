@@ -9,6 +9,8 @@ Routes (any method):
   /fail-then-ok/<key> 500 on the first request for <key>, 200 afterwards
   /slow/<seconds>     sleeps, then 200
   /status/<n>         status n, body "status <n> body"
+  /hold/<key>/<secs>  sleeps, counting requests in flight for <key>; 200
+  /max/<key>          200, body: the most /hold/<key> requests ever in flight at once
   /echo               200, body: the method, the request body, then each header "name: value", a line each
 """
 import http.server
@@ -18,6 +20,8 @@ import threading
 import time
 
 seen_keys = set()
+in_flight = {}
+max_in_flight = {}
 seen_lock = threading.Lock()
 
 
@@ -59,6 +63,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if len(parts) == 2 and parts[0] == "status":
             n = int(parts[1])
             return self.reply(n, "status %d body" % n)
+        if len(parts) == 3 and parts[0] == "hold":
+            with seen_lock:
+                in_flight[parts[1]] = in_flight.get(parts[1], 0) + 1
+                max_in_flight[parts[1]] = max(max_in_flight.get(parts[1], 0), in_flight[parts[1]])
+            time.sleep(float(parts[2]))
+            with seen_lock:
+                in_flight[parts[1]] -= 1
+            return self.reply(200, "held")
+        if len(parts) == 2 and parts[0] == "max":
+            with seen_lock:
+                return self.reply(200, str(max_in_flight.get(parts[1], 0)))
         if parts == ["echo"]:
             lines = [self.command, body] + ["%s: %s" % (k.lower(), v) for k, v in self.headers.items()]
             return self.reply(200, "\n".join(lines))
@@ -72,7 +87,12 @@ def exit_on_stdin_eof():
     os._exit(0)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(http.server.ThreadingHTTPServer):
+    # The default listen backlog of 5 drops connections when tests send requests in parallel.
+    request_queue_size = 128
+
+
+server = Server(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print("PORT %d" % server.server_address[1], flush=True)
 threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
