@@ -10,6 +10,8 @@ struct ProcessOutcome: Sendable {
     case exited(Int32)
     /// Ended by a signal.
     case signaled(Int32)
+    /// `waitpid` failed (someone else reaped the child): the status is unknown, never "success".
+    case unknown(errno: Int32)
   }
 
   /// How the group leader ended.
@@ -99,7 +101,9 @@ final class ProcessMonitor: Sendable {
         timeout = timeout < 0 ? leftMs : min(timeout, leftMs)
       }
       let ready = poll(&fds, nfds_t(fds.count), timeout)
-      if ready < 0 && errno != EINTR { break }  // EFAULT/EINVAL/ENOMEM: cannot go on watching; reap below.
+      // ENOMEM and the like: watching is impossible, so the process is killed and reaped below rather
+      // than left running unwatched.
+      if ready < 0 && errno != EINTR { break }
 
       var pidReady = false
       for entry in fds where entry.revents != 0 {
@@ -130,7 +134,12 @@ final class ProcessMonitor: Sendable {
     if stdoutOpen { _ = drain(process.stdoutFD, into: &stdout, buffer: &buffer) }
     if stderrOpen { _ = drain(process.stderrFD, into: &stderr, buffer: &buffer) }
     var status: Int32 = 0
-    while waitpid(process.pid, &status, 0) < 0 && errno == EINTR {}
+    var waitError: Int32 = 0
+    while waitpid(process.pid, &status, 0) < 0 {
+      if errno == EINTR { continue }
+      waitError = errno
+      break
+    }
     let cancelled = state.withLock { state in
       state.reaped = true
       return state.cancelRequested
@@ -143,7 +152,8 @@ final class ProcessMonitor: Sendable {
     // Decoding by hand: WIFEXITED and friends are macros Swift cannot import.
     let signal = status & 0x7f
     let termination: ProcessOutcome.Termination =
-      signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
+      waitError != 0
+      ? .unknown(errno: waitError) : signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
     return ProcessOutcome(
       termination: termination,
       stdoutTail: stdout.lastLines(tailLines), stderrTail: stderr.lastLines(tailLines),

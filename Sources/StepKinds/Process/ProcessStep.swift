@@ -29,6 +29,7 @@ public enum ProcessStep {
     case .exited(0): return
     case .exited(let status): throw ProcessStepError.exited(status: status, tail: tail)
     case .signaled(let signal): throw ProcessStepError.signaled(signal: signal, tail: tail)
+    case .unknown(let code): throw ProcessStepError.systemCall(name: "waitpid", errno: code)
     }
   }
 }

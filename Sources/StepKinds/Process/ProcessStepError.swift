@@ -7,7 +7,8 @@ public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertibl
   case invalidSpec(String)
   /// `posix_spawnp` failed: the program is missing, not executable, or the system is out of resources.
   case spawnFailed(program: String, errno: Int32)
-  /// A system call needed to start the process failed (out of descriptors, say).
+  /// A system call needed to run the process failed (`pipe2` out of descriptors, `waitpid` finding
+  /// the child already reaped by someone else).
   case systemCall(name: String, errno: Int32)
   /// The working directory does not exist or is not a directory.
   case badWorkingDirectory(String)
@@ -26,7 +27,7 @@ public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertibl
     case .spawnFailed(let program, let code):
       return "cannot run \"\(program)\": \(Self.spawnReason(code))"
     case .systemCall(let name, let code):
-      return "cannot start a process: \(name) failed: \(String(cString: strerror(code)).lowercased())"
+      return "\(name) failed: \(String(cString: strerror(code)).lowercased())"
     case .badWorkingDirectory(let path):
       return "cannot run in \"\(path)\": no such directory"
     case .exited(let status, let tail):
