@@ -113,7 +113,7 @@ import Testing
     for _ in 0..<300 {
       try await HTTPStep.run(HTTPSpec(url: server.baseURL + "/ok"), context: testContext)
     }
-    for _ in 0..<20 {
+    for _ in 0..<100 {
       _ = await failure(HTTPSpec(url: server.baseURL + "/slow/5", timeout: .milliseconds(20)))
     }
     try await HTTPStep.run(HTTPSpec(url: server.baseURL + "/ok"), context: testContext)

@@ -13,7 +13,7 @@ func makeTemporaryDirectory() throws -> URL {
 }
 
 /// Polls `condition` every 10 ms until it holds or `limit` passes; returns whether it held.
-func eventually(within limit: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+func eventually(within limit: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
   let deadline = ContinuousClock.now + limit
   while ContinuousClock.now < deadline {
     if condition() { return true }
