@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "WorkflowFiles", targets: ["WorkflowFiles"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .library(name: "Dashboard", targets: ["Dashboard"]),
+    .library(name: "StepKinds", targets: ["StepKinds"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -31,6 +32,8 @@ let package = Package(
       name: "WorkflowFiles",
       dependencies: ["ExecutionCore", .product(name: "Yams", package: "Yams")]
     ),
+    // Real step kinds: run a process, call an HTTP endpoint (Foundation's URLSession, no NIO).
+    .target(name: "StepKinds", dependencies: ["ExecutionCore"]),
     // Screen, cells, styles, widgets, the TerminalBackend protocol and an in-memory terminal.
     .target(name: "TerminalUI"),
     // Dashboard state, key table, panels, themes, run loop (generic over TerminalBackend).
@@ -54,6 +57,10 @@ let package = Package(
     .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
     .testTarget(
       name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore"],
+      exclude: ["Fixtures"]
+    ),
+    .testTarget(
+      name: "StepKindsTests", dependencies: ["StepKinds", "ExecutionCore"],
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),

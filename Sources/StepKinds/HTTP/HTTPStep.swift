@@ -1,0 +1,98 @@
+import ExecutionCore
+import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// Calls an HTTP endpoint as a step: a status in `expect` succeeds, anything else throws an
+/// `HTTPStepError`.
+public enum HTTPStep {
+  /// How much of an unexpected response's body goes into the failure message.
+  static let bodyPrefixBytes = 200
+
+  /// One session for every HTTP step: no cache, no cookies (steps must not depend on each other's
+  /// responses), and enough connections per host that a busy queue does not wait on the client
+  /// (URLSession's default of 6 per host would quietly queue requests and spend their timeouts).
+  static let session: URLSession = {
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.urlCache = nil
+    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+    configuration.httpCookieStorage = nil
+    configuration.httpShouldSetCookies = false
+    configuration.httpMaximumConnectionsPerHost = 256
+    return URLSession(configuration: configuration)
+  }()
+
+  /// Sends the request. Task cancellation (a timeout or shutdown) cancels the request.
+  public static func run(_ spec: HTTPSpec, context: StepContext) async throws {
+    let request = try makeRequest(spec)
+    let (data, response) = try await send(request, spec: spec)
+    guard let http = response as? HTTPURLResponse else {
+      throw HTTPStepError.transport(url: spec.url, message: "not an HTTP response")
+    }
+    guard spec.accepts(http.statusCode) else {
+      let prefix = String(decoding: data.prefix(bodyPrefixBytes), as: UTF8.self)
+      throw HTTPStepError.unexpectedStatus(
+        status: http.statusCode, expected: spec.expectDescription,
+        body: prefix.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+  }
+
+  /// Builds and validates the request.
+  static func makeRequest(_ spec: HTTPSpec) throws(HTTPStepError) -> URLRequest {
+    guard let url = URL(string: spec.url), let scheme = url.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+    else { throw .invalidURL(spec.url) }
+    var request = URLRequest(url: url)
+    request.httpMethod = spec.method.uppercased()
+    for (name, value) in spec.headers { request.setValue(value, forHTTPHeaderField: name) }
+    if let body = spec.body { request.httpBody = Data(body.utf8) }
+    if let timeout = spec.timeout { request.timeoutInterval = max(0.001, timeout.seconds) }
+    return request
+  }
+
+  /// Sends `request`, racing it against the spec's total timeout (URLSession's own timeout is an idle
+  /// timeout: a server trickling bytes would never trip it).
+  private static func send(_ request: URLRequest, spec: HTTPSpec) async throws -> (Data, URLResponse) {
+    do {
+      return try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
+        group.addTask { try await session.data(for: request) }
+        if let timeout = spec.timeout {
+          group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+          }
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let result = first else {
+          throw HTTPStepError.timedOut(after: spec.timeout ?? .zero, url: spec.url)
+        }
+        return result
+      }
+    } catch let error as HTTPStepError {
+      throw error
+    } catch let error as URLError {
+      throw map(error, spec: spec, request: request)
+    } catch {
+      // CancellationError from the timer: the step's task itself was cancelled.
+      throw Task.isCancelled ? HTTPStepError.cancelled(url: spec.url) : error
+    }
+  }
+
+  /// Turns URLSession's error codes into the failures people need to tell apart.
+  private static func map(_ error: URLError, spec: HTTPSpec, request: URLRequest) -> HTTPStepError {
+    switch error.code {
+    case .cancelled:
+      return .cancelled(url: spec.url)
+    case .cannotConnectToHost:
+      return .connectionRefused(url: spec.url)
+    case .cannotFindHost, .dnsLookupFailed:
+      return .cannotResolveHost(request.url?.host ?? spec.url)
+    case .timedOut:
+      return .timedOut(after: spec.timeout ?? .seconds(request.timeoutInterval), url: spec.url)
+    default:
+      return .transport(url: spec.url, message: error.localizedDescription)
+    }
+  }
+}
