@@ -41,8 +41,7 @@ struct LatencyPanel {
       yLabel: { $0 <= 0 ? "0" : DurationText.format(.nanoseconds(Int64($0.rounded()))) },
       markers: modeMarkers(series, context: context), axisStyle: palette.dim, labelStyle: palette.dim,
       background: palette.plain, glyphs: context.glyphs)
-    let seconds = graph.sampleCapacity(in: plotArea)
-    graph.xLabels = ["-\(seconds)s", "-\(seconds / 2)s", "now"]
+    graph.xLabelAt = { $0 == 0 ? "now" : "-\($0)s" }
     graph.render(into: &screen, area: plotArea)
   }
 

@@ -65,14 +65,15 @@ struct QueuesPanel {
       let queue = queues[first + line]
       let y = inner.y + 1 + line
       if let bar {
-        depthBar(queue, marks: marks, context: context)
-          .render(into: &screen, area: Rect(x: inner.x + bar.x, y: y, width: bar.width, height: 1))
+        var depth = depthBar(queue, marks: marks, context: context)
+        depth.keepsBackground = true
+        depth.render(into: &screen, area: Rect(x: inner.x + bar.x, y: y, width: bar.width, height: 1))
       }
       if let trend {
         Sparkline(
           values: queue.depthSeries.map(Double.init),
           maxValue: Double(max(1, queue.capacity + queue.workers)),
-          style: palette.text(.queued), glyphs: context.glyphs
+          style: palette.text(.queued), glyphs: context.glyphs, keepsBackground: true
         ).render(into: &screen, area: Rect(x: inner.x + trend.x, y: y, width: trend.width, height: 1))
       }
     }
