@@ -309,6 +309,17 @@ struct DashboardAppTests {
     #expect(colours == [.terminalDefault])
   }
 
+  @Test func aThemeOfTerminalColoursFallsBackToAttributes() {
+    let mono = Theme(
+      name: "mono",
+      colors: Dictionary(uniqueKeysWithValues: ThemeKey.allCases.map { ($0, Color.terminalDefault) }))
+    let harness = Harness(options: DashboardOptions(initialTheme: "mono"), themes: [.builtInDefault, mono])
+    harness.app.drain()
+    #expect(harness.statusLine.contains("theme mono"))
+    #expect(harness.frame.lines[3].contains("▶ checkout"))
+    #expect(harness.frame[3, 3].style.attributes.contains(.reverse))
+  }
+
   @Test func asciiTerminalsGetOnlyAscii() {
     let harness = Harness(capabilities: TerminalCapabilities(colorDepth: .ansi16, unicode: false))
     harness.app.drain()
@@ -325,6 +336,7 @@ struct DashboardAppTests {
     #expect(harness.app.state.focus == .workflows)
     harness.press(.tab)
     #expect(harness.app.state.focus == .queues)
+    #expect(harness.statusLine.contains("focus: queues"))
     harness.type("l")
     #expect(harness.app.state.focus == .events)
     harness.type("l")

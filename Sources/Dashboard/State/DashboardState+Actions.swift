@@ -24,6 +24,12 @@ extension DashboardState {
       let index = all.firstIndex(of: focus) ?? 0
       let step = action == .focusNext ? 1 : all.count - 1
       focus = all[(index + step) % all.count]
+      switch focus {
+      case .workflows:
+        say("focus: workflows (j/k select; t, b, p, +/- act on the selected one)", .info, context)
+      case .queues: say("focus: queues (j/k select; P pauses, r redrives the selected one)", .info, context)
+      case .events: say("focus: events (j/k scroll the log)", .info, context)
+      }
     case .trigger, .burst, .raiseRate, .lowerRate, .toggleWorkflowPause:
       return applyWorkflowCommand(action, context: context)
     case .toggleQueuePause, .redrive:
