@@ -137,6 +137,19 @@ struct DashboardAppTests {
     #expect(!harness.text.contains("? or esc closes"))
   }
 
+  @Test func helpScrollsWhenTallerThanTheTerminal() {
+    let harness = Harness(size: Size(width: 80, height: 24))
+    harness.type("?")
+    #expect(harness.text.contains("j/k scroll 0/"))
+    #expect(!harness.text.contains("q/^C       quit"))
+    harness.type(String(repeating: "j", count: 30))
+    #expect(harness.text.contains("q/^C       quit"))
+    #expect(harness.app.state.selectedWorkflow == 0, "j scrolls help, not the selection")
+    harness.type("?")
+    harness.type("j")
+    #expect(harness.app.state.selectedWorkflow == 1)
+  }
+
   @Test func freezeKeepsTheFrameWhileTheRuntimeMoves() {
     let harness = Harness()
     harness.type("f")

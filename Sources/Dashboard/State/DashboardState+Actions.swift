@@ -18,7 +18,12 @@ extension DashboardState {
   public mutating func apply(_ action: DashboardAction, context: ActionContext) -> ActionEffect {
     switch action {
     case .moveSelection(let delta):
-      moveSelection(delta, snapshot: context.snapshot)
+      // While help is open the arrows scroll it; the overlay clamps the offset to its length.
+      if overlay == .help {
+        helpScroll = max(0, helpScroll + delta)
+      } else {
+        moveSelection(delta, snapshot: context.snapshot)
+      }
     case .focusNext, .focusPrevious:
       let all = FocusPanel.allCases
       let index = all.firstIndex(of: focus) ?? 0
@@ -65,6 +70,7 @@ extension DashboardState {
       return .saveScreen
     case .toggleHelp:
       overlay = overlay == .help ? .none : .help
+      helpScroll = 0
     case .dismiss:
       if comparison != nil {
         cancelComparison(context: context)
