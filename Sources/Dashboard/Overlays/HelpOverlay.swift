@@ -18,7 +18,7 @@ struct HelpOverlay {
         let disabled = readOnly && binding.mutatesRuntime
         entries.append([
           Span(
-            Format.left(binding.label(unicode: context.unicode), labelWidth),
+            TextLayout.fit(binding.label(unicode: context.unicode), to: labelWidth),
             style: disabled ? palette.dim : palette.text(.hi_fg, .bold)),
           Span(
             binding.description + (disabled ? " (read-only)" : ""),

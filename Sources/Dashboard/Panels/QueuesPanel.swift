@@ -41,14 +41,14 @@ struct QueuesPanel {
         TableCell(queue.name),
         stateCell(queue.state, palette: palette),
         TableCell(""),
-        TableCell("\(Format.count(depth))/\(Format.count(queue.capacity + queue.workers))"),
+        TableCell("\(NumberText.compact(depth))/\(NumberText.compact(queue.capacity + queue.workers))"),
         TableCell("\(queue.busyWorkers)/\(queue.workers)"),
         TableCell(queue.oldestQueuedAge.map(DurationText.format) ?? "-", style: palette.dim),
         TableCell(
           Format.duration(queue.wait.p99, measured: queue.wait.count > 0), style: palette.text(.hi_fg)),
         TableCell(Format.duration(queue.run.p99, measured: queue.run.count > 0)),
         TableCell(
-          "\(Format.count(queue.rejected))/\(Format.count(queue.dropped))",
+          "\(NumberText.compact(queue.rejected))/\(NumberText.compact(queue.dropped))",
           style: lost > 0 ? palette.text(.warn, .bold) : palette.dim),
         TableCell(""),
       ])

@@ -44,7 +44,8 @@ struct WaterfallPanel {
       let labelStyle = critical ? palette.text(.critical, .bold) : palette.plain
       screen.put(critical ? "\(marks.criticalMark)" : " ", x: inner.x, y: y, style: labelStyle)
       screen.put(
-        Format.fit(step.id, labelWidth - 2, ellipsis: context.glyphs.ellipsis), x: inner.x + 2, y: y,
+        TextLayout.truncate(step.id, to: labelWidth - 2, ellipsis: context.glyphs.ellipsis), x: inner.x + 2,
+        y: y,
         style: labelStyle)
       drawBar(step, y: y, span: span, column: column, inner: inner, into: &screen, context: context)
     }

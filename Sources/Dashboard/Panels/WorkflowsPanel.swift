@@ -28,9 +28,9 @@ struct WorkflowsPanel {
       return TableRow([
         TableCell(workflow.name),
         stateCell(workflow.state, palette: palette),
-        TableCell(Format.rate(workflow.rate), style: palette.dim),
-        TableCell(Format.number(workflow.startedPerSecond)),
-        TableCell(Format.count(workflow.runsStarted)),
+        TableCell(NumberText.rate(workflow.rate), style: palette.dim),
+        TableCell(NumberText.compact(workflow.startedPerSecond)),
+        TableCell(NumberText.compact(workflow.runsStarted)),
         TableCell(Format.duration(workflow.criticalPath.p50, measured: measured)),
         TableCell(Format.duration(workflow.criticalPath.p95, measured: measured)),
         TableCell(

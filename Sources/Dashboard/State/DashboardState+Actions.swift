@@ -142,7 +142,7 @@ extension DashboardState {
         ? ladder.first { $0 > workflow.rate + 1e-9 } ?? ladder[ladder.count - 1]
         : ladder.last { $0 < workflow.rate - 1e-9 } ?? 0
       control.setRate(workflow: name, rate: next)
-      say("\(name) load \(Format.rate(workflow.rate)) → \(Format.rate(next))", .info, context)
+      say("\(name) load \(NumberText.rate(workflow.rate)) → \(NumberText.rate(next))", .info, context)
     case .toggleWorkflowPause:
       if workflow.state == .running {
         control.pause(workflow: name)
