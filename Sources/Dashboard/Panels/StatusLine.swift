@@ -30,7 +30,7 @@ struct StatusLine {
     var leftWidth = area.width
     if area.width - rightText.count - 1 >= max(40, line.width + gaugeWidth) {
       screen.put(rightText, x: area.maxX - rightText.count, y: area.y, style: palette.dim)
-      leftWidth = area.width - rightText.count - 1
+      leftWidth = area.width - rightText.count - 2
     }
     let end = screen.put(
       line: line, x: area.x, y: area.y, width: leftWidth - gaugeWidth, ellipsis: context.glyphs.ellipsis)
