@@ -137,6 +137,19 @@ struct DashboardAppTests {
     #expect(!harness.text.contains("? or esc closes"))
   }
 
+  @Test func helpScrollsWhenTallerThanTheTerminal() {
+    let harness = Harness(size: Size(width: 80, height: 24))
+    harness.type("?")
+    #expect(harness.text.contains("j/k scroll 0/"))
+    #expect(!harness.text.contains("q/^C       quit"))
+    harness.type(String(repeating: "j", count: 30))
+    #expect(harness.text.contains("q/^C       quit"))
+    #expect(harness.app.state.selectedWorkflow == 0, "j scrolls help, not the selection")
+    harness.type("?")
+    harness.type("j")
+    #expect(harness.app.state.selectedWorkflow == 1)
+  }
+
   @Test func freezeKeepsTheFrameWhileTheRuntimeMoves() {
     let harness = Harness()
     harness.type("f")
@@ -309,6 +322,17 @@ struct DashboardAppTests {
     #expect(colours == [.terminalDefault])
   }
 
+  @Test func aThemeOfTerminalColoursFallsBackToAttributes() {
+    let mono = Theme(
+      name: "mono",
+      colors: Dictionary(uniqueKeysWithValues: ThemeKey.allCases.map { ($0, Color.terminalDefault) }))
+    let harness = Harness(options: DashboardOptions(initialTheme: "mono"), themes: [.builtInDefault, mono])
+    harness.app.drain()
+    #expect(harness.statusLine.contains("theme mono"))
+    #expect(harness.frame.lines[3].contains("▶ checkout"))
+    #expect(harness.frame[3, 3].style.attributes.contains(.reverse))
+  }
+
   @Test func asciiTerminalsGetOnlyAscii() {
     let harness = Harness(capabilities: TerminalCapabilities(colorDepth: .ansi16, unicode: false))
     harness.app.drain()
@@ -325,6 +349,7 @@ struct DashboardAppTests {
     #expect(harness.app.state.focus == .workflows)
     harness.press(.tab)
     #expect(harness.app.state.focus == .queues)
+    #expect(harness.statusLine.contains("focus: queues"))
     harness.type("l")
     #expect(harness.app.state.focus == .events)
     harness.type("l")

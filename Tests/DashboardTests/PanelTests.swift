@@ -143,3 +143,33 @@ struct PanelTests {
     #expect(!narrowLine.contains("in flight"))
   }
 }
+
+@Suite("Whole frames at any size")
+struct RenderSweepTests {
+  @Test func everySizeAndDataShapeDrawsWithoutGarbage() {
+    var empty = Fixtures.snapshot()
+    empty.workflows = []
+    empty.queues = []
+    empty.events = []
+    empty.recentFailures = []
+    var inFlight = Fixtures.snapshot()
+    inFlight.workflows[0].lastRun?.settled = nil
+    inFlight.workflows[0].lastRun?.steps[3].endedAt = nil
+    inFlight.workflows[0].lastRun?.steps[3].outcome = .running
+    let snapshots: [RuntimeSnapshot?] = [nil, empty, inFlight, Fixtures.snapshot(mode: .allSync)]
+    var state = DashboardState()
+    state.selectedWorkflow = 7
+    state.selectedQueue = 9
+    for snapshot in snapshots {
+      for width in stride(from: 20, through: 220, by: 29) {
+        for height in stride(from: 5, through: 70, by: 11) {
+          let size = Size(width: width, height: height)
+          let screen = DashboardRenderer.render(RenderInput(state: state, snapshot: snapshot, size: size))
+          #expect(screen.size == size)
+          let tooSmall = width < 60 || height < 16
+          #expect(screen.text.contains("need 60×16") == tooSmall, "\(size)")
+        }
+      }
+    }
+  }
+}

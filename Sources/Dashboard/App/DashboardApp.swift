@@ -38,6 +38,9 @@ public final class DashboardApp<Backend: TerminalBackend> {
     self.state = DashboardState(
       readOnly: options.readOnly, themeCount: self.themes.count,
       refreshIntervals: options.refreshIntervals, refreshIndex: options.initialRefreshIndex)
+    if let name = options.initialTheme, let index = self.themes.firstIndex(where: { $0.name == name }) {
+      state.themeIndex = index
+    }
   }
 
   /// Runs until the user quits or a signal arrives.

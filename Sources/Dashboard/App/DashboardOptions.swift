@@ -18,14 +18,17 @@ public struct DashboardOptions: Sendable {
   public var dumpDirectory: String
   /// The keys.
   public var keyTable: KeyTable
+  /// The theme to start with, by name (nil or unknown: the first in the list).
+  public var initialTheme: String?
 
   /// Creates options.
   public init(
     readOnly: Bool = false, refreshIntervals: [Duration] = DashboardState.defaultRefreshIntervals,
     initialRefreshIndex: Int = 1, comparisonPhase: Duration = .seconds(10),
     statusDuration: Duration = .seconds(4), staleAfter: Duration = .seconds(2),
-    dumpDirectory: String = ".", keyTable: KeyTable = .standard
+    dumpDirectory: String = ".", keyTable: KeyTable = .standard, initialTheme: String? = nil
   ) {
+    self.initialTheme = initialTheme
     self.readOnly = readOnly
     self.refreshIntervals = refreshIntervals
     self.initialRefreshIndex = initialRefreshIndex

@@ -11,7 +11,10 @@ struct ComparisonOverlay {
     func row(_ cells: [String], _ styles: [Style]) -> StyledLine {
       StyledLine(
         cells.enumerated().map { index, cell in
-          let text = index == 0 ? Format.left(cell, widths[index]) : " " + Format.right(cell, widths[index])
+          let text =
+            index == 0
+            ? TextLayout.fit(cell, to: widths[index])
+            : " " + TextLayout.fit(cell, to: widths[index], alignment: .right)
           return Span(text, style: styles[index])
         })
     }
@@ -21,7 +24,7 @@ struct ComparisonOverlay {
         ["critical path", "ALL-SYNC", "HYBRID", "ratio"],
         [palette.dim, palette.text(.mode_sync, .bold), palette.text(.mode_hybrid, .bold), palette.dim]),
       row(
-        ["runs", Format.count(result.allSync.count), Format.count(result.hybrid.count), ""],
+        ["runs", NumberText.compact(result.allSync.count), NumberText.compact(result.hybrid.count), ""],
         [plain, plain, plain, plain]),
     ]
     let percentiles: [(String, KeyPath<LatencySummary, Duration>)] = [

@@ -18,7 +18,7 @@ struct HelpOverlay {
         let disabled = readOnly && binding.mutatesRuntime
         entries.append([
           Span(
-            Format.left(binding.label(unicode: context.unicode), labelWidth),
+            TextLayout.fit(binding.label(unicode: context.unicode), to: labelWidth),
             style: disabled ? palette.dim : palette.text(.hi_fg, .bold)),
           Span(
             binding.description + (disabled ? " (read-only)" : ""),
@@ -46,8 +46,13 @@ struct HelpOverlay {
         StyledLine("read-only: keys that change the runtime are off", style: palette.text(.warn, .bold)),
         at: 0)
     }
+    // Taller than the screen: j/k scroll it, and the hint says so.
+    let rows = max(1, area.height - 2)
+    let overflow = max(0, lines.count - rows)
+    let offset = min(context.state.helpScroll, overflow)
+    let hint = overflow == 0 ? "? or esc closes" : "j/k scroll \(offset)/\(overflow)  esc closes"
     Popup(
-      title: "Keys", hint: "? or esc closes", lines: lines, borderStyle: palette.focusedBorder,
+      title: "Keys", hint: hint, lines: lines, offset: offset, borderStyle: palette.focusedBorder,
       titleStyle: palette.title, background: palette.plain, glyphs: context.glyphs
     ).render(into: &screen, area: area)
   }

@@ -38,14 +38,16 @@ struct HeaderBar {
             priority: 3))
       }
       let runs = snapshot.workflows.reduce(0) { $0 + $1.startedPerSecond }
-      left.append(Field(spans: rate(Format.number(runs), " runs/s", palette), priority: 2))
+      left.append(Field(spans: rate(NumberText.compact(runs), " runs/s", palette), priority: 2))
       if let steps = input.stepsPerSecond {
-        left.append(Field(spans: rate(Format.number(steps), " steps/s", palette), priority: 4))
+        left.append(Field(spans: rate(NumberText.compact(steps), " steps/s", palette), priority: 4))
       }
-      let limit = snapshot.maxRunsInFlight.map { "/\(Format.count($0))" } ?? ""
+      let limit = snapshot.maxRunsInFlight.map { "/\(NumberText.compact($0))" } ?? ""
       left.append(
         Field(
-          spans: [Span("in flight \(Format.count(snapshot.runsInFlight))\(limit)", style: palette.header)],
+          spans: [
+            Span("in flight \(NumberText.compact(snapshot.runsInFlight))\(limit)", style: palette.header)
+          ],
           priority: 5))
       let paused =
         snapshot.workflows.filter { $0.state != .running }.map(\.name)

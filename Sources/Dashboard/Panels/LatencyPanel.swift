@@ -41,22 +41,22 @@ struct LatencyPanel {
       yLabel: { $0 <= 0 ? "0" : DurationText.format(.nanoseconds(Int64($0.rounded()))) },
       markers: modeMarkers(series, context: context), axisStyle: palette.dim, labelStyle: palette.dim,
       background: palette.plain, glyphs: context.glyphs)
-    let seconds = graph.sampleCapacity(in: plotArea)
-    graph.xLabels = ["-\(seconds)s", "-\(seconds / 2)s", "now"]
+    graph.xLabelAt = { $0 == 0 ? "now" : "-\($0)s" }
     graph.render(into: &screen, area: plotArea)
   }
 
-  /// A marker wherever a second's mode differs from the one before it.
+  /// A marker wherever a second's mode differs from the one before it; a label only where it
+  /// does not run into the next marker's line (labels sit to the right of their line).
   private func modeMarkers(_ series: [LatencyPoint], context: PanelContext) -> [GraphMarker] {
     guard series.count > 1 else { return [] }
     let palette = context.palette
-    return (1..<series.count).compactMap { index in
-      let (before, after) = (series[index - 1].mode, series[index].mode)
-      guard before != after else { return nil }
-      let sync = after == .allSync
+    let changes = (1..<series.count).filter { series[$0].mode != series[$0 - 1].mode }
+    return changes.enumerated().map { order, index in
+      let sync = series[index].mode == .allSync
+      let label = sync ? "ALL-SYNC" : "HYBRID"
+      let room = order + 1 < changes.count ? changes[order + 1] - index - 1 : Int.max
       return GraphMarker(
-        samplesAgo: series.count - 1 - index,
-        label: sync ? "ALL-SYNC" : "HYBRID",
+        samplesAgo: series.count - 1 - index, label: room > label.count ? label : "",
         style: palette.text(sync ? .mode_sync : .mode_hybrid, .bold))
     }
   }

@@ -21,10 +21,13 @@ struct OutcomesPanel {
     var y = inner.y
     for (label, count, perSecond, key) in rows where y < inner.maxY {
       let figureStyle = count > 0 ? palette.text(key, key == .ok ? [] : .bold) : palette.dim
-      screen.put(Format.fit(label, 16), x: inner.x, y: y, style: palette.plain, clip: inner)
-      screen.put(Format.right(Format.count(count), 7), x: inner.x + 17, y: y, style: figureStyle, clip: inner)
+      screen.put(TextLayout.truncate(label, to: 16), x: inner.x, y: y, style: palette.plain, clip: inner)
       screen.put(
-        Format.right(Format.rate(perSecond), 9), x: inner.x + 25, y: y, style: palette.dim, clip: inner)
+        TextLayout.fit(NumberText.compact(count), to: 7, alignment: .right), x: inner.x + 17, y: y,
+        style: figureStyle, clip: inner)
+      screen.put(
+        TextLayout.fit(NumberText.rate(perSecond), to: 9, alignment: .right), x: inner.x + 25, y: y,
+        style: palette.dim, clip: inner)
       y += 1
     }
     let failures = (context.snapshot?.recentFailures ?? []).reversed()
@@ -42,7 +45,7 @@ struct OutcomesPanel {
       let what = "\(failure.step)#\(failure.attempt)\(failure.dead ? " dead" : "")"
       x = screen.put(what + " ", x: x, y: y, style: style, clip: inner)
       screen.put(
-        Format.fit(failure.error, inner.maxX - x, ellipsis: context.glyphs.ellipsis), x: x, y: y,
+        TextLayout.truncate(failure.error, to: inner.maxX - x, ellipsis: context.glyphs.ellipsis), x: x, y: y,
         style: palette.plain, clip: inner)
       y += 1
     }

@@ -41,14 +41,14 @@ struct QueuesPanel {
         TableCell(queue.name),
         stateCell(queue.state, palette: palette),
         TableCell(""),
-        TableCell("\(Format.count(depth))/\(Format.count(queue.capacity + queue.workers))"),
+        TableCell("\(NumberText.compact(depth))/\(NumberText.compact(queue.capacity + queue.workers))"),
         TableCell("\(queue.busyWorkers)/\(queue.workers)"),
         TableCell(queue.oldestQueuedAge.map(DurationText.format) ?? "-", style: palette.dim),
         TableCell(
           Format.duration(queue.wait.p99, measured: queue.wait.count > 0), style: palette.text(.hi_fg)),
         TableCell(Format.duration(queue.run.p99, measured: queue.run.count > 0)),
         TableCell(
-          "\(Format.count(queue.rejected))/\(Format.count(queue.dropped))",
+          "\(NumberText.compact(queue.rejected))/\(NumberText.compact(queue.dropped))",
           style: lost > 0 ? palette.text(.warn, .bold) : palette.dim),
         TableCell(""),
       ])
@@ -65,14 +65,15 @@ struct QueuesPanel {
       let queue = queues[first + line]
       let y = inner.y + 1 + line
       if let bar {
-        depthBar(queue, marks: marks, context: context)
-          .render(into: &screen, area: Rect(x: inner.x + bar.x, y: y, width: bar.width, height: 1))
+        var depth = depthBar(queue, marks: marks, context: context)
+        depth.keepsBackground = true
+        depth.render(into: &screen, area: Rect(x: inner.x + bar.x, y: y, width: bar.width, height: 1))
       }
       if let trend {
         Sparkline(
           values: queue.depthSeries.map(Double.init),
           maxValue: Double(max(1, queue.capacity + queue.workers)),
-          style: palette.text(.queued), glyphs: context.glyphs
+          style: palette.text(.queued), glyphs: context.glyphs, keepsBackground: true
         ).render(into: &screen, area: Rect(x: inner.x + trend.x, y: y, width: trend.width, height: 1))
       }
     }

@@ -8,11 +8,12 @@ struct StatusLine {
     let palette = context.palette
     let state = context.state
     screen.fill(area, with: Cell(" ", style: palette.plain))
-    let theme = context.input.theme.name
-    let rightText = "refresh \(DurationText.format(state.refreshInterval))  theme \(theme) "
-    var line: StyledLine
+    let rightText =
+      "refresh \(DurationText.format(state.refreshInterval))  theme \(context.input.theme.name) "
+    let line: StyledLine
+    let gauge: Gauge?
     if let progress = state.comparison {
-      line = comparisonLine(progress, context: context)
+      (line, gauge) = comparisonLine(progress, context: context)
     } else if let status = state.visibleStatus(at: context.input.now) {
       let style: Style
       switch status.tone {
@@ -20,38 +21,37 @@ struct StatusLine {
       case .warning: style = palette.text(.warn, .bold)
       case .error: style = palette.text(.error, .bold)
       }
-      line = StyledLine([Span(" " + status.text, style: style)])
+      (line, gauge) = (StyledLine([Span(" " + status.text, style: style)]), nil)
     } else {
-      line = StyledLine([Span(" ? help", style: palette.dim)])
+      (line, gauge) = (StyledLine([Span(" ? help", style: palette.dim)]), nil)
     }
+    let gaugeWidth = gauge == nil ? 0 : Self.gaugeWidth + 1
     // The settings on the right give way to a long message.
     var leftWidth = area.width
-    if area.width - rightText.count - 1 >= max(40, line.width) {
+    if area.width - rightText.count - 1 >= max(40, line.width + gaugeWidth) {
       screen.put(rightText, x: area.maxX - rightText.count, y: area.y, style: palette.dim)
-      leftWidth = area.width - rightText.count - 1
+      leftWidth = area.width - rightText.count - 2
     }
-    screen.put(line: line, x: area.x, y: area.y, width: leftWidth, ellipsis: context.glyphs.ellipsis)
+    let end = screen.put(
+      line: line, x: area.x, y: area.y, width: leftWidth - gaugeWidth, ellipsis: context.glyphs.ellipsis)
+    gauge?.render(into: &screen, area: Rect(x: end + 1, y: area.y, width: Self.gaugeWidth, height: 1))
   }
 
-  private func comparisonLine(_ progress: ComparisonProgress, context: PanelContext) -> StyledLine {
+  static let gaugeWidth = 26
+
+  private func comparisonLine(_ progress: ComparisonProgress, context: PanelContext) -> (StyledLine, Gauge) {
     let palette = context.palette
-    let fraction = progress.fraction(at: context.input.now)
-    let cells = 20
-    let filled = Int((fraction * Double(cells)).rounded(.down))
-    let full = context.glyphs.horizontalBlocks[context.glyphs.horizontalSteps]
-    let bar =
-      String(repeating: full, count: filled)
-      + String(repeating: context.glyphs.lightShade, count: cells - filled)
-    let phase = progress.phase == .allSync ? "ALL-SYNC phase" : "HYBRID phase"
-    let phaseStyle =
-      progress.phase == .allSync ? palette.text(.mode_sync, .bold) : palette.text(.mode_hybrid, .bold)
-    return StyledLine([
+    let sync = progress.phase == .allSync
+    let line = StyledLine([
       Span(" A/B \(progress.workflow): ", style: palette.title),
-      Span(phase, style: phaseStyle),
-      Span(" [", style: palette.dim),
-      Span(bar, style: palette.text(.hi_fg)),
-      Span("] \(Int((fraction * 100).rounded(.down)))%", style: palette.dim),
-      Span("  esc cancels", style: palette.dim),
+      Span(
+        sync ? "ALL-SYNC phase" : "HYBRID phase", style: palette.text(sync ? .mode_sync : .mode_hybrid, .bold)
+      ),
+      Span(" (esc cancels)", style: palette.dim),
     ])
+    let gauge = Gauge(
+      ratio: progress.fraction(at: context.input.now), filledStyle: palette.text(.hi_fg),
+      emptyStyle: palette.text(.capacity), labelStyle: palette.dim, glyphs: context.glyphs)
+    return (line, gauge)
   }
 }

@@ -44,7 +44,8 @@ struct WaterfallPanel {
       let labelStyle = critical ? palette.text(.critical, .bold) : palette.plain
       screen.put(critical ? "\(marks.criticalMark)" : " ", x: inner.x, y: y, style: labelStyle)
       screen.put(
-        Format.fit(step.id, labelWidth - 2, ellipsis: context.glyphs.ellipsis), x: inner.x + 2, y: y,
+        TextLayout.truncate(step.id, to: labelWidth - 2, ellipsis: context.glyphs.ellipsis), x: inner.x + 2,
+        y: y,
         style: labelStyle)
       drawBar(step, y: y, span: span, column: column, inner: inner, into: &screen, context: context)
     }
@@ -66,7 +67,7 @@ struct WaterfallPanel {
       screen.put(text, x: inner.x, y: inner.maxY - 1, style: palette.dim, clip: inner)
     }
     drawAxis(
-      run, y: axisY, span: span, barX: barX, barWidth: barWidth, column: column, into: &screen,
+      run, y: axisY, span: span, barX: barX, barWidth: barWidth, column: column, inner: inner, into: &screen,
       context: context)
   }
 
@@ -108,12 +109,14 @@ struct WaterfallPanel {
     let noteStyle =
       failed
       ? palette.text(.error, .bold) : step.outcome == .succeeded ? palette.dim : palette.text(.warn, .bold)
-    // After the bar when it fits, else before it, else wherever it can be read.
+    // After the bar when it fits, else before the step's first mark (its queue wait), else
+    // wherever it can be read.
     let right = inner.maxX - 1
+    let firstMark = min(barStart, step.readyAt.map(column) ?? barStart)
     if barEnd + 1 + note.count <= right {
       screen.put(note, x: barEnd + 1, y: y, style: noteStyle, clip: inner)
-    } else if barStart - 1 - note.count >= column(.zero) {
-      screen.put(note, x: barStart - 1 - note.count, y: y, style: noteStyle, clip: inner)
+    } else if firstMark - 1 - note.count >= column(.zero) {
+      screen.put(note, x: firstMark - 1 - note.count, y: y, style: noteStyle, clip: inner)
     } else {
       screen.put(note, x: max(column(.zero), right - note.count), y: y, style: noteStyle, clip: inner)
     }
@@ -136,7 +139,7 @@ struct WaterfallPanel {
 
   private func drawAxis(
     _ run: RunTrace, y: Int, span: Duration, barX: Int, barWidth: Int, column: (Duration) -> Int,
-    into screen: inout Screen, context: PanelContext
+    inner: Rect, into screen: inout Screen, context: PanelContext
   ) {
     let palette = context.palette
     let marks = context.marks
@@ -164,12 +167,25 @@ struct WaterfallPanel {
     } else {
       labels.append((barX + barWidth - 1, "settling\(context.glyphs.ellipsis)", palette.dim))
     }
-    // Each label starts under its marker when it fits, never overlapping the one before.
-    var next = barX
+    // Each label starts under its marker when it fits, never overlapping the one before; when
+    // they crowd each other, they line up from the right edge instead, so none is cut.
     let limit = barX + barWidth
-    for (x, text, style) in labels {
+    var starts: [Int] = []
+    var next = barX
+    for (x, text, _) in labels {
       let start = max(next, min(x, limit - text.count))
-      next = screen.put(text, x: start, y: y + 1, style: style, maxWidth: max(0, limit - start)) + 2
+      starts.append(start)
+      next = start + text.count + 2
+    }
+    if next - 2 > limit {
+      var end = limit
+      for index in labels.indices.reversed() {
+        starts[index] = end - labels[index].1.count
+        end = starts[index] - 2
+      }
+    }
+    for (index, (_, text, style)) in labels.enumerated() {
+      screen.put(text, x: max(inner.x, starts[index]), y: y + 1, style: style, clip: inner)
     }
   }
 

@@ -10,16 +10,16 @@ struct WorkflowsPanel {
       "Workflows", hint: "cp = critical path, the time the caller waits",
       focused: context.state.focus == .workflows, into: &screen, area: area)
     let columns = [
-      TableColumn("workflow", width: .flexible(min: 8, weight: 1), priority: 10),
+      TableColumn("workflow", width: .flexible(min: 8, weight: 3), priority: 10),
       TableColumn("state", width: .fixed(8), priority: 9),
-      TableColumn("load", width: .fixed(6), alignment: .right, priority: 4),
-      TableColumn("runs/s", width: .fixed(7), alignment: .right, priority: 7),
-      TableColumn("runs", width: .fixed(6), alignment: .right, priority: 2),
-      TableColumn("cp p50", width: .fixed(7), alignment: .right, priority: 8),
-      TableColumn("cp p95", width: .fixed(7), alignment: .right, priority: 3),
-      TableColumn("cp p99", width: .fixed(7), alignment: .right, priority: 9),
-      TableColumn("settle p99", width: .fixed(10), alignment: .right, priority: 5),
-      TableColumn("failed", width: .fixed(6), alignment: .right, priority: 6),
+      TableColumn("load", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 4),
+      TableColumn("runs/s", width: .flexible(min: 7, weight: 1), alignment: .right, priority: 7),
+      TableColumn("runs", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 2),
+      TableColumn("cp p50", width: .flexible(min: 7, weight: 1), alignment: .right, priority: 8),
+      TableColumn("cp p95", width: .flexible(min: 7, weight: 1), alignment: .right, priority: 3),
+      TableColumn("cp p99", width: .flexible(min: 7, weight: 1), alignment: .right, priority: 9),
+      TableColumn("settle p99", width: .flexible(min: 10, weight: 1), alignment: .right, priority: 5),
+      TableColumn("failed", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 6),
     ]
     let rows = workflows.map { workflow -> TableRow in
       let measured = workflow.criticalPath.count > 0
@@ -28,9 +28,9 @@ struct WorkflowsPanel {
       return TableRow([
         TableCell(workflow.name),
         stateCell(workflow.state, palette: palette),
-        TableCell(Format.rate(workflow.rate), style: palette.dim),
-        TableCell(Format.number(workflow.startedPerSecond)),
-        TableCell(Format.count(workflow.runsStarted)),
+        TableCell(NumberText.rate(workflow.rate), style: palette.dim),
+        TableCell(NumberText.compact(workflow.startedPerSecond)),
+        TableCell(NumberText.compact(workflow.runsStarted)),
         TableCell(Format.duration(workflow.criticalPath.p50, measured: measured)),
         TableCell(Format.duration(workflow.criticalPath.p95, measured: measured)),
         TableCell(

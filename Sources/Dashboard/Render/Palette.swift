@@ -10,7 +10,9 @@ struct Palette {
 
   init(theme: Theme, capabilities: TerminalCapabilities) {
     self.theme = theme
-    self.monochrome = capabilities.colorDepth == .monochrome
+    // A theme of terminal colours only (mono.theme) needs the same attributes as a terminal
+    // without colour: otherwise selection and alarms would not show at all.
+    self.monochrome = capabilities.colorDepth == .monochrome || theme.usesTerminalColorsOnly
   }
 
   /// Text in a theme colour, with the attribute that stands in for the colour in monochrome.

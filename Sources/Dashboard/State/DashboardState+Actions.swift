@@ -18,12 +18,23 @@ extension DashboardState {
   public mutating func apply(_ action: DashboardAction, context: ActionContext) -> ActionEffect {
     switch action {
     case .moveSelection(let delta):
-      moveSelection(delta, snapshot: context.snapshot)
+      // While help is open the arrows scroll it; the overlay clamps the offset to its length.
+      if overlay == .help {
+        helpScroll = max(0, helpScroll + delta)
+      } else {
+        moveSelection(delta, snapshot: context.snapshot)
+      }
     case .focusNext, .focusPrevious:
       let all = FocusPanel.allCases
       let index = all.firstIndex(of: focus) ?? 0
       let step = action == .focusNext ? 1 : all.count - 1
       focus = all[(index + step) % all.count]
+      switch focus {
+      case .workflows:
+        say("focus: workflows (j/k select; t, b, p, +/- act on the selected one)", .info, context)
+      case .queues: say("focus: queues (j/k select; P pauses, r redrives the selected one)", .info, context)
+      case .events: say("focus: events (j/k scroll the log)", .info, context)
+      }
     case .trigger, .burst, .raiseRate, .lowerRate, .toggleWorkflowPause:
       return applyWorkflowCommand(action, context: context)
     case .toggleQueuePause, .redrive:
@@ -59,6 +70,7 @@ extension DashboardState {
       return .saveScreen
     case .toggleHelp:
       overlay = overlay == .help ? .none : .help
+      helpScroll = 0
     case .dismiss:
       if comparison != nil {
         cancelComparison(context: context)
@@ -130,7 +142,7 @@ extension DashboardState {
         ? ladder.first { $0 > workflow.rate + 1e-9 } ?? ladder[ladder.count - 1]
         : ladder.last { $0 < workflow.rate - 1e-9 } ?? 0
       control.setRate(workflow: name, rate: next)
-      say("\(name) load \(Format.rate(workflow.rate)) → \(Format.rate(next))", .info, context)
+      say("\(name) load \(NumberText.rate(workflow.rate)) → \(NumberText.rate(next))", .info, context)
     case .toggleWorkflowPause:
       if workflow.state == .running {
         control.pause(workflow: name)

@@ -20,6 +20,8 @@ public struct DashboardState: Sendable, Hashable {
   public var themeCount: Int
   /// What is drawn over the panels.
   public var overlay: Overlay = .none
+  /// Lines the help overlay is scrolled down by (when it is taller than the terminal).
+  public var helpScroll = 0
   /// Feedback for the last action, while it lasts.
   public var status: StatusMessage?
   /// True when keys that change the runtime are refused.
