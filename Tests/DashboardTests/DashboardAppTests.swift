@@ -111,14 +111,23 @@ struct DashboardAppTests {
     SnapshotFile.assert(harness.text, named: "app-80x24")
   }
 
-  @Test func tooSmallSaysSoCentered() {
+  @Test func tooSmallSaysSoCentered() throws {
     let harness = Harness()
     harness.terminal.resize(to: Size(width: 50, height: 10))
     harness.app.drain()
     let lines = harness.frame.lines
     let message = "terminal too small: need 60×16, have 50×10"
-    #expect(lines[5].contains(message))
-    #expect(lines[5].hasPrefix(String(repeating: " ", count: (50 - message.count) / 2) + "t"))
+    let row = try #require(lines.firstIndex { $0.contains(message) })
+    #expect((3...5).contains(row), "vertically centred")
+    #expect(lines[row].hasPrefix(String(repeating: " ", count: (50 - message.count) / 2) + "t"))
+    #expect(lines[row + 1].contains("q quits"))
+    // Too narrow for one line: the same words over three lines, nothing cut off.
+    harness.terminal.resize(to: Size(width: 30, height: 10))
+    harness.app.drain()
+    let narrow = harness.frame.text
+    for part in ["terminal too small:", "need 60×16,", "have 30×10", "q quits"] {
+      #expect(narrow.contains(part), "\(narrow)")
+    }
     harness.terminal.resize(to: Size(width: 60, height: 16))
     harness.app.drain()
     #expect(!harness.text.contains("too small"))

@@ -8,17 +8,18 @@ struct TooSmallNotice {
     let times = context.marks.times
     let needText = "need \(need.width)\(times)\(need.height)"
     let haveText = "have \(have.width)\(times)\(have.height)"
-    // The longest wording that fits, so the sizes are never cut off.
-    let message =
-      ["terminal too small: \(needText), \(haveText)", "too small: \(needText), \(haveText)", needText]
-      .first { $0.count <= have.width } ?? needText
+    // One line when it fits; otherwise the same words over several lines, so the message and
+    // both sizes are never cut off.
+    let oneLine = "terminal too small: \(needText), \(haveText)"
+    var lines =
+      oneLine.count <= have.width
+      ? [oneLine] : ["terminal too small:", "\(needText),", haveText]
+    lines.append("q quits")
     let bounds = screen.bounds
-    let middle = bounds.height / 2
-    screen.put(
-      message, in: bounds, row: middle, alignment: .center, style: context.palette.text(.warn, .bold),
-      ellipsis: context.glyphs.ellipsis)
-    if middle + 1 < bounds.height {
-      screen.put("q quits", in: bounds, row: middle + 1, alignment: .center, style: context.palette.dim)
+    let top = max(0, (bounds.height - lines.count) / 2)
+    for (index, line) in lines.enumerated() where top + index < bounds.height {
+      let style = index == lines.count - 1 ? context.palette.dim : context.palette.text(.warn, .bold)
+      screen.put(line, in: bounds, row: top + index, alignment: .center, style: style, ellipsis: context.glyphs.ellipsis)
     }
   }
 }

@@ -1,5 +1,11 @@
 import Foundation
 
+/// A tmux command that could not run.
+struct TmuxError: Error, CustomStringConvertible {
+  let message: String
+  var description: String { message }
+}
+
 /// A private tmux server running one program, for end-to-end tests of the dashboard.
 ///
 /// Follows shared/guides/terminal.md: a private socket, no config, UTF-8 locale, no interactive
@@ -110,23 +116,29 @@ final class TmuxSession {
     try runTool("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
   }
 
+  /// Runs a tool and returns its stdout.
+  ///
+  /// Spawned with posix_spawn and reaped with waitpid, output through a file: the tmux server that
+  /// `new-session` starts is a daemon that inherits the client's descriptors, which keeps a pipe
+  /// (and Foundation's `Process` exit detection) open forever.
   private func runTool(_ path: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["LANG"] = "C.UTF-8"
-    env["LC_ALL"] = "C.UTF-8"
-    env.removeValue(forKey: "TMUX")
-    process.environment = env
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    let output = directory.appendingPathComponent("tool-\(UInt32.random(in: 0...UInt32.max)).out").path
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let argv = ["/usr/bin/env", "-u", "TMUX", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", path] + arguments
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var cArguments = argv.map { strdup($0) } + [nil]
+    defer { cArguments.forEach { free($0) } }
+    var pid: pid_t = 0
+    let status = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+    guard status == 0 else { throw TmuxError(message: "cannot run \(path): errno \(status)") }
+    var exitStatus: Int32 = 0
+    while waitpid(pid, &exitStatus, 0) == -1, errno == EINTR {}
+    return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
   }
 
   private func shellQuote(_ text: String) -> String {
