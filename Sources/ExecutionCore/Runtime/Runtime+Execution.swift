@@ -79,12 +79,16 @@ extension Runtime {
 
   /// Starts an admitted run's task on the shared pool (orchestration stays off the background executor).
   func launch(_ run: RunState) {
-    global.withLock { global in
-      // Created under the lock so the task cannot remove its entry before it is inserted.
-      global.runTasks[run.id] = Task { [self] in
-        await self.execute(run)
-        _ = self.global.withLock { $0.runTasks.removeValue(forKey: run.id) }
+    let task = Task { [self] in
+      await self.execute(run)
+      run.progress.withLock { progress in
+        progress.taskDone = true
+        progress.task = nil
       }
+    }
+    // Kept only while the blocking part runs, so a settled run holds no finished task.
+    run.progress.withLock { progress in
+      if !progress.taskDone { progress.task = task }
     }
   }
 
@@ -348,9 +352,11 @@ extension Runtime {
 
   /// A pausing workflow becomes paused once none of its runs is in flight.
   func finishPauseIfIdle(_ workflow: WorkflowRuntime) {
+    guard workflow.pausing.load(ordering: .acquiring) else { return }
     let paused = workflow.control.withLock { control -> Bool in
       guard control.state == .pausing, workflow.metrics.withLock({ $0.inFlight }) == 0 else { return false }
       control.state = .paused
+      workflow.pausing.store(false, ordering: .releasing)
       return true
     }
     if paused { event(.info, .workflowPaused, "\(workflow.name): paused (no run in flight)") }

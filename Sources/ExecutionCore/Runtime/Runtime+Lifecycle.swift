@@ -36,8 +36,8 @@ extension Runtime {
     let runsCancelled = global.withLock { global in global.unsettled.filter { !$0.isAccountedSettled }.count }
     // Order matters: runs first (their producers may be waiting), then queues (releases parked
     // workers, cancels waiting steps and retry timers), then workers (cancels running attempts).
-    let (runTasks, workers) = global.withLock { (Array($0.runTasks.values), $0.workers) }
-    for task in runTasks { task.cancel() }
+    let (runs, workers) = global.withLock { (Array($0.unsettled), $0.workers) }
+    for run in runs { run.progress.withLock { $0.task }?.cancel() }
     for queue in queues {
       let (cancelled, refused) = queue.close()
       _ = refused  // their producers are released and cancel their own steps

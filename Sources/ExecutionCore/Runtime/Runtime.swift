@@ -15,7 +15,6 @@ public final class Runtime: RuntimeControl {
     var unsettled = Deque<RunState>()
     var workers: [Task<Void, Never>] = []
     var ticker: Task<Void, Never>?
-    var runTasks: [UInt64: Task<Void, Never>] = [:]
   }
 
   struct Recording: Sendable {

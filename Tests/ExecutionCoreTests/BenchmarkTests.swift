@@ -1,0 +1,79 @@
+import ExecutionCore
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Opt-in measurements (`LANES_BENCH=1 swift test -c release --filter Benchmark`): they print
+/// numbers for people and assert only that the work completed.
+@Suite(.enabled(if: getenv("LANES_BENCH") != nil)) struct BenchmarkTests {
+  func residentBytes() -> Int {
+    #if canImport(Glibc)
+      guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+      defer { fclose(file) }
+      var size = 0
+      var resident = 0
+      _ = withUnsafeMutablePointer(to: &size) { s in
+        withUnsafeMutablePointer(to: &resident) { r in
+          withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
+        }
+      }
+      return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    #else
+      return 0
+    #endif
+  }
+
+  @Test func pausedQueueDrainThroughputAndMemory() async throws {
+    let count = 1_000_000
+    let step = StepDefinition(id: "noop", mode: .background, queue: "q", action: .closure { _ in })
+    let runtime = try Runtime(
+      topology: Topology(
+        workflows: [WorkflowDefinition(name: "w", steps: [step], load: LoadDefinition(rate: 0))],
+        queues: [QueueDefinition(name: "q", workers: 4, capacity: count)]),
+      options: RuntimeOptions(startLoad: false))
+    runtime.pauseQueue("q")
+    #if canImport(Glibc)
+      malloc_trim(0)
+    #endif
+    let before = residentBytes()
+    let fillStart = ContinuousClock.now
+    runtime.triggerBurst(workflow: "w", count: count)
+    while runtime.snapshot().queues[0].queued < count { try await Task.sleep(for: .milliseconds(5)) }
+    let fill = ContinuousClock.now - fillStart
+    #if canImport(Glibc)
+      malloc_trim(0)  // count live memory, not freed task memory malloc keeps
+    #endif
+    let after = residentBytes()
+    print("bench: \(count) queued in \(fill); \((after - before) / count) bytes per queued step (RSS)")
+    let start = ContinuousClock.now
+    runtime.resumeQueue("q")
+    while runtime.snapshot().queues[0].succeeded < count { try await Task.sleep(for: .milliseconds(1)) }
+    let drain = ContinuousClock.now - start
+    print("bench: drained \(count) no-op steps in \(drain): \(Int(Double(count) / drain.seconds)) steps/s")
+    var samples: [Duration] = []
+    for _ in 0..<2000 {
+      let t = ContinuousClock.now
+      _ = runtime.snapshot()
+      samples.append(ContinuousClock.now - t)
+    }
+    samples.sort()
+    print("bench: snapshot p50 \(samples[1000]) p99 \(samples[1980])")
+    #expect(runtime.snapshot().queues[0].balanced)
+  }
+
+  @Test func enqueueToStartOfAnIdleWorker() async throws {
+    let step = StepDefinition(id: "noop", mode: .background, queue: "q", action: .closure { _ in })
+    let runtime = try Runtime(
+      topology: Topology(
+        workflows: [WorkflowDefinition(name: "w", steps: [step], load: LoadDefinition(rate: 0))],
+        queues: [QueueDefinition(name: "q", workers: 1, capacity: 10)]),
+      options: RuntimeOptions(startLoad: false, snapshotRefreshInterval: .zero))
+    for i in 1...2000 {
+      runtime.trigger(workflow: "w")
+      while runtime.snapshot().queues[0].succeeded < i { await Task.yield() }
+    }
+    print("bench: enqueue->start wait \(runtime.snapshot(fresh: true).queues[0].wait)")
+  }
+}
