@@ -34,17 +34,11 @@ import Testing
         queues: [QueueDefinition(name: "q", workers: 4, capacity: count)]),
       options: RuntimeOptions(startLoad: false))
     runtime.pauseQueue("q")
-    #if canImport(Glibc)
-      malloc_trim(0)
-    #endif
     let before = residentBytes()
     let fillStart = ContinuousClock.now
     runtime.triggerBurst(workflow: "w", count: count)
     while runtime.snapshot().queues[0].queued < count { try await Task.sleep(for: .milliseconds(5)) }
     let fill = ContinuousClock.now - fillStart
-    #if canImport(Glibc)
-      malloc_trim(0)  // count live memory, not freed task memory malloc keeps
-    #endif
     let after = residentBytes()
     print("bench: \(count) queued in \(fill); \((after - before) / count) bytes per queued step (RSS)")
     let start = ContinuousClock.now
