@@ -1,0 +1,70 @@
+extension LatencyModel {
+  /// The median of the distribution: what a typical attempt takes.
+  public var median: Duration {
+    switch self {
+    case .fixed(let duration): return duration
+    case .uniform(let low, let high): return (low + high) / 2
+    case .logNormal(let p50, _): return p50
+    }
+  }
+}
+
+/// A path through a workflow's steps and its expected length.
+public struct StepChain: Sendable, Hashable {
+  /// Step ids, first to last.
+  public var steps: [String]
+  /// The sum of the steps' median latencies.
+  public var expected: Duration
+
+  /// Creates a chain.
+  public init(steps: [String], expected: Duration) {
+    self.steps = steps
+    self.expected = expected
+  }
+}
+
+extension WorkflowDefinition {
+  /// The longest chain of blocking steps, by median latency: what a hybrid run's response waits for.
+  public var longestBlockingChain: StepChain {
+    longestChain { $0.mode == .blocking }
+  }
+
+  /// The longest chain of all steps, by median latency: what an all-sync run's response waits for.
+  public var longestChainOfAllSteps: StepChain {
+    longestChain { _ in true }
+  }
+
+  /// The longest path through the steps that `include` accepts, following `after` edges.
+  /// Steps whose latency isn't simulated count as zero. Cycles (rejected by validation) are cut.
+  public func longestChain(where include: (StepDefinition) -> Bool) -> StepChain {
+    let byID = Dictionary(steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    var memo: [String: StepChain] = [:]
+    var visiting: Set<String> = []
+
+    func chain(endingAt id: String) -> StepChain? {
+      if let known = memo[id] { return known }
+      guard let step = byID[id], include(step), !visiting.contains(id) else { return nil }
+      visiting.insert(id)
+      defer { visiting.remove(id) }
+      var best = StepChain(steps: [], expected: .zero)
+      for dependency in step.after {
+        if let before = chain(endingAt: dependency), before.expected > best.expected || best.steps.isEmpty {
+          best = before
+        }
+      }
+      let own: Duration
+      if case .simulate(let spec) = step.action { own = spec.latency.median } else { own = .zero }
+      let result = StepChain(steps: best.steps + [id], expected: best.expected + own)
+      memo[id] = result
+      return result
+    }
+
+    var longest = StepChain(steps: [], expected: .zero)
+    for step in steps {
+      if let candidate = chain(endingAt: step.id), candidate.expected > longest.expected {
+        longest = candidate
+      }
+    }
+    return longest
+  }
+}
