@@ -64,10 +64,7 @@ extension Runtime {
     }
     let run = RunState(
       id: id, index: index, workflow: workflow, mode: mode, intendedNs: intendedNs, waiter: nil)
-    global.withLock { global in
-      while let first = global.unsettled.first, first.isAccountedSettled { global.unsettled.removeFirst() }
-      global.unsettled.append(run)
-    }
+    global.withLock { $0.unsettled[id] = run }
     return .success(run)
   }
 
@@ -347,6 +344,7 @@ extension Runtime {
       LatencyHistogram.record(&metrics.settle, nanoseconds: now - run.intendedNs)
     }
     inFlight.subtract(1, ordering: .relaxed)
+    _ = global.withLock { $0.unsettled.removeValue(forKey: run.id) }
     finishPauseIfIdle(workflow)
   }
 

@@ -11,8 +11,9 @@ public final class Runtime: RuntimeControl {
     var mode: ExecutionMode
     var shuttingDown = false
     var started = false
-    /// Runs in start order; settled ones are trimmed from the front (for `waitUntilSettled`).
-    var unsettled = Deque<RunState>()
+    /// Runs not yet settled, by id (for `waitUntilSettled` and shutdown); a settled run leaves at
+    /// once, so a run stuck on a paused queue holds only itself.
+    var unsettled: [UInt64: RunState] = [:]
     var workers: [Task<Void, Never>] = []
     var ticker: Task<Void, Never>?
   }
