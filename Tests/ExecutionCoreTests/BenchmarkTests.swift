@@ -75,4 +75,41 @@ import Testing
     }
     print("bench: enqueue->start wait \(runtime.snapshot(fresh: true).queues[0].wait)")
   }
+
+  /// Critical path of 10 x 1 ms blocking steps, alone and next to CPU-bound background steps, with
+  /// background work on the dedicated executor and on the shared pool.
+  @Test func isolationOfTheCriticalPath() async throws {
+    func measure(background: Bool, isolate: Bool) async throws -> LatencySummary {
+      let burn = WorkflowDefinition(
+        name: "burn",
+        steps: [
+          StepDefinition(
+            id: "spin", mode: .background, queue: "cpu",
+            action: .simulate(SimulateSpec(latency: .fixed(.milliseconds(1)), cpu: true)))
+        ], load: LoadDefinition(rate: 0))
+      let chain = WorkflowDefinition(
+        name: "chain",
+        steps: (0..<10).map { i in blocking("s\(i)", 1, after: i == 0 ? [] : ["s\(i - 1)"]) },
+        load: LoadDefinition(rate: 0))
+      let runtime = try Runtime(
+        topology: Topology(
+          workflows: [burn, chain], queues: [QueueDefinition(name: "cpu", workers: 4, capacity: 100_000)]),
+        options: RuntimeOptions(startLoad: false, snapshotRefreshInterval: .zero, isolateBackground: isolate))
+      if background { runtime.triggerBurst(workflow: "burn", count: 5000) }
+      await runtime.drive(workflow: "chain", rate: 50, runs: 100)
+      _ = await runtime.waitUntilSettled(timeout: .seconds(0))
+      while runtime.snapshot().workflows[1].runsSettled < 100 { try await Task.sleep(for: .milliseconds(5)) }
+      let summary = runtime.snapshot(fresh: true).workflows[1].criticalPath
+      _ = await runtime.shutdown(deadline: .zero)
+      return summary
+    }
+    for round in 1...2 {
+      let alone = try await measure(background: false, isolate: true)
+      let isolated = try await measure(background: true, isolate: true)
+      let shared = try await measure(background: true, isolate: false)
+      print("bench: round \(round) chain p50/p99 alone \(alone.p50)/\(alone.p99)")
+      print("bench: round \(round) with CPU background, isolated \(isolated.p50)/\(isolated.p99)")
+      print("bench: round \(round) with CPU background, shared pool \(shared.p50)/\(shared.p99)")
+    }
+  }
 }
