@@ -74,7 +74,7 @@ let package = Package(
       name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"],
       exclude: ["ThemeFixtures", "Snapshots"]
     ),
-    .testTarget(name: "EmbeddingTests", dependencies: ["ExecutionCore"]),
+    .testTarget(name: "EmbeddingTests", dependencies: ["ExecutionCore", "EmbeddingExample"]),
     .testTarget(
       name: "LanesCLITests",
       dependencies: ["LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore"]
