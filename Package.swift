@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .library(name: "Dashboard", targets: ["Dashboard"]),
     .library(name: "StepKinds", targets: ["StepKinds"]),
+    .library(name: "LanesCLI", targets: ["LanesCLI"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -30,7 +31,7 @@ let package = Package(
     // YAML workflow files -> validated definitions, errors with file:line:column.
     .target(
       name: "WorkflowFiles",
-      dependencies: ["ExecutionCore", .product(name: "Yams", package: "Yams")]
+      dependencies: ["ExecutionCore", "StepKinds", .product(name: "Yams", package: "Yams")]
     ),
     // Real step kinds: run a process, call an HTTP endpoint (Foundation's URLSession, no NIO).
     .target(name: "StepKinds", dependencies: ["ExecutionCore"]),
@@ -53,10 +54,12 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
+    // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
+    .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "LanesCLI"]),
 
     .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
     .testTarget(
-      name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore"],
+      name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore", "StepKinds"],
       exclude: ["Fixtures"]
     ),
     .testTarget(
@@ -71,6 +74,7 @@ let package = Package(
       name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"],
       exclude: ["ThemeFixtures", "Snapshots"]
     ),
+    .testTarget(name: "EmbeddingTests", dependencies: ["ExecutionCore", "EmbeddingExample"]),
     .testTarget(
       name: "LanesCLITests",
       dependencies: ["LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore"]

@@ -130,3 +130,31 @@ extension AllRuntimeTests {
     }
   }
 }
+
+extension AllRuntimeTests {
+  @Suite struct SeriesTests {
+    @Test func perSecondSeriesCloseEachSecond() async throws {
+      let clock = ManualClock()
+      let runtime = try makeRuntime(
+        steps: [blocking("a", 10), background("x", 10, after: ["a"])], clock: clock)
+      for _ in 0..<3 {
+        async let r = runtime.run(workflow: "w")
+        #expect(await clock.waitForSleepers(count: 1))
+        clock.advance(by: .ms(10))
+        _ = try await r
+      }
+      await advance(clock, to: .milliseconds(2500))
+      let snap = runtime.snapshot(fresh: true)
+      let series = snap.w.criticalPathSeries
+      #expect(series.map(\.second) == [0, 1])
+      #expect(series[0].count == 3 && series[0].p50 == .ms(10) && series[0].mode == .hybrid)
+      #expect(series[1].count == 0)
+      #expect(snap.w.criticalPath.count == 3)
+      #expect(snap.w.steps[1].duration.count == 3)
+      #expect(snap.queue("q").depthSeries.count >= 1)
+      #expect(snap.queue("q").wait.count == 3)
+      #expect(snap.queue("q").run.count == 3)
+      #expect(snap.uptime == .milliseconds(2500))
+    }
+  }
+}

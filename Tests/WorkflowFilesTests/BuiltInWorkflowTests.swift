@@ -13,8 +13,9 @@ import WorkflowFiles
   }
 
   @Test func everyExampleFileIsBuiltIn() throws {
+    // local-services.yaml needs its server running, so it is an example file but not a built-in.
     let files = try FileManager.default.contentsOfDirectory(atPath: Fixture.examples.path)
-      .filter { $0.hasSuffix(".yaml") }.sorted()
+      .filter { $0.hasSuffix(".yaml") && $0 != "local-services.yaml" }.sorted()
     #expect(files == BuiltInWorkflows.all.map(\.fileName).sorted())
   }
 

@@ -35,6 +35,9 @@ struct RunProgress: Sendable {
   var waiter: UnsafeContinuation<RunResult, Never>?
   /// The run's steps all ended before its response was recorded; settle right after responding.
   var settlePending = false
+  /// The run's task while its blocking part runs (shutdown cancels it); nil once that is done.
+  var task: Task<Void, Never>?
+  var taskDone = false
 }
 
 /// One run of a workflow.

@@ -1,7 +1,7 @@
 /// One problem in a workflow file: where it is, what is wrong, and how to fix it.
 public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
   /// A 1-based position in a file.
-  public struct Location: Sendable, Hashable, CustomStringConvertible {
+  public struct Location: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The line, from 1.
     public var line: Int
     /// The column, from 1, counted in Unicode scalars (as libYAML counts).
@@ -15,6 +15,11 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `line:column`.
     public var description: String { "\(line):\(column)" }
+
+    /// Earlier in the file first.
+    public static func < (lhs: Location, rhs: Location) -> Bool {
+      (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
   }
 
   /// The file as the caller named it (a path, or a built-in workflow's file name).

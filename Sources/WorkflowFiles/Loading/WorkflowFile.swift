@@ -8,6 +8,8 @@ public struct WorkflowFile: Sendable {
   public var workflow: WorkflowDefinition
   /// The queues the file declares, in file order.
   public var queues: [QueueDefinition]
+  /// What each step (by id) was declared to do; its `action` is what the workflow runs.
+  public var kinds: [String: StepKind]
 
   /// Where the workflow's name is written, for errors that span files.
   var workflowLocation: Diagnostic.Location

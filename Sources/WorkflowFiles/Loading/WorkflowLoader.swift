@@ -196,12 +196,14 @@ public enum WorkflowLoader {
   static func build(_ parsed: ParsedWorkflow, file: String) -> WorkflowFile? {
     guard let name = parsed.name else { return nil }
     var steps: [StepDefinition] = []
+    var kinds: [String: StepKind] = [:]
     for step in parsed.steps {
-      guard let id = step.id, let mode = step.mode, let simulate = step.simulate else { return nil }
+      guard let id = step.id, let mode = step.mode, let kind = step.kind else { return nil }
       steps.append(
         StepDefinition(
           id: id.value, mode: mode, after: step.after.map(\.id), queue: step.queue?.name,
-          timeout: step.timeout, retry: step.retry, action: .simulate(simulate)))
+          timeout: step.timeout, retry: step.retry, action: kind.action))
+      kinds[id.value] = kind
     }
     var queues: [QueueDefinition] = []
     var queueLocations: [String: Diagnostic.Location] = [:]
@@ -214,7 +216,8 @@ public enum WorkflowLoader {
     let workflow = WorkflowDefinition(
       name: name.value, description: parsed.description, steps: steps, load: parsed.load)
     return WorkflowFile(
-      file: file, workflow: workflow, queues: queues, workflowLocation: reader.location(of: name.node),
+      file: file, workflow: workflow, queues: queues, kinds: kinds,
+      workflowLocation: reader.location(of: name.node),
       queueLocations: queueLocations)
   }
 }

@@ -29,14 +29,42 @@ extension NodeReader {
     }
     if let timeoutNode = fields["timeout"] { step.timeout = duration(timeoutNode, "timeout") }
     if let retryNode = fields["retry"] { step.retry = readRetry(retryNode) }
-    if let simulateNode = fields["simulate"] {
-      step.simulate = readSimulate(simulateNode)
-    } else if fields.isMissing("simulate") {
-      report(
-        at: node, "\(name) has nothing to do: it needs a kind, and the only kind is \"simulate\"",
-        hint: "Add e.g. \"simulate: { latency: 10ms }\".")
-    }
+    step.kind = readKind(fields, of: name)
     return step
+  }
+
+  /// The one kind of a step: `simulate`, `exec` or `http`. Each one written is read (so its own
+  /// mistakes are reported too), but a step with two is an error.
+  private mutating func readKind(_ fields: Fields, of name: String) -> StepKind? {
+    let written = FormatKeys.kinds.compactMap { key in fields.entries[key].map { (key: key, nodes: $0) } }
+    if written.isEmpty {
+      if FormatKeys.kinds.allSatisfy(fields.isMissing) {
+        report(
+          at: fields.node, "\(name) has nothing to do: it needs one of simulate, exec or http",
+          hint:
+            "Add e.g. \"simulate: { latency: 10ms }\", \"exec: { args: [true] }\" or \"http: { url: http://127.0.0.1:8765/ok }\"."
+        )
+      }
+      return nil
+    }
+    var kinds: [StepKind?] = []
+    for entry in written {
+      switch entry.key {
+      case "simulate": kinds.append(readSimulate(entry.nodes.value).map(StepKind.simulate))
+      case "exec": kinds.append(readExec(entry.nodes.value).map(StepKind.exec))
+      default: kinds.append(readHTTP(entry.nodes.value).map(StepKind.http))
+      }
+    }
+    guard written.count == 1 else {
+      // Point at the kind written last: the first one reads as the step's intent.
+      let ordered = written.sorted { location(of: $0.nodes.key) < location(of: $1.nodes.key) }
+      report(
+        at: ordered[ordered.count - 1].nodes.key,
+        "\(name) has more than one kind: \(Suggestion.list(ordered.map(\.key)))",
+        hint: "A step does one thing: keep one, or split it into steps joined by \"after\".")
+      return nil
+    }
+    return kinds[0]
   }
 
   /// `after: [a, b]`.

@@ -6,10 +6,14 @@ enum FormatKeys {
   static let root = ["workflow", "description", "load", "queues", "steps"]
   static let load = ["rate", "arrivals"]
   static let queue = ["workers", "capacity", "when-full"]
-  static let step = ["id", "mode", "after", "queue", "timeout", "retry", "simulate"]
+  static let step = ["id", "mode", "after", "queue", "timeout", "retry", "simulate", "exec", "http"]
+  /// The keys that say what a step does; a step has exactly one.
+  static let kinds = ["simulate", "exec", "http"]
   static let retry = ["attempts", "backoff", "max-backoff"]
   static let simulate = ["latency", "failure-rate", "cpu"]
   static let latency = ["p50", "p99", "min", "max"]
+  static let exec = ["args", "shell", "env", "cwd", "kill-grace"]
+  static let http = ["method", "url", "headers", "body", "timeout", "expect"]
 }
 
 extension NodeReader {

@@ -45,8 +45,8 @@ struct ParsedStep {
   var timeout: Duration?
   /// Retry policy (defaults when absent).
   var retry = RetryPolicy.none
-  /// The simulated work.
-  var simulate: SimulateSpec?
+  /// What it does: simulate, exec or http (nil when missing, doubled or wrong).
+  var kind: StepKind?
 
   /// The step for messages: `step "auth"`, or `the step at line 12` when it has no id.
   var displayName: String {
