@@ -50,6 +50,15 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
+    // `lanes bench`: the runtime's speed, isolation and memory against baselines measured in the same run.
+    .target(
+      name: "Benchmarks",
+      dependencies: [
+        "ExecutionCore", "TerminalUI", "Dashboard",
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ]
+    ),
 
     .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
     .testTarget(
@@ -63,6 +72,7 @@ let package = Package(
       name: "LanesCLITests",
       dependencies: ["LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore"]
     ),
+    .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
   ],
   swiftLanguageModes: [.v6]
 )
