@@ -1,0 +1,42 @@
+/// The outcome of `Runtime.run(workflow:)`: known once the blocking part is done.
+public struct RunResult: Sendable, Hashable {
+  /// The run's id.
+  public var runID: UInt64
+  /// Intended start to response.
+  public var latency: Duration
+  /// True if a blocking step failed.
+  public var failed: Bool
+  /// The failing step's error, for people.
+  public var error: String?
+  /// The mode the run ran in.
+  public var mode: ExecutionMode
+
+  /// Creates a result.
+  public init(runID: UInt64, latency: Duration, failed: Bool, error: String?, mode: ExecutionMode) {
+    self.runID = runID
+    self.latency = latency
+    self.failed = failed
+    self.error = error
+    self.mode = mode
+  }
+}
+
+/// What `Runtime.shutdown(deadline:)` did.
+public struct ShutdownReport: Sendable {
+  /// True if every run settled before the deadline (nothing had to be cancelled).
+  public var settledInTime: Bool
+  /// Runs that had not settled at the deadline.
+  public var runsCancelled: Int
+  /// Background steps cancelled (queued, waiting to retry, or running) across all queues.
+  public var stepsCancelled: Int
+  /// The final state; the per-queue counts add up.
+  public var snapshot: RuntimeSnapshot
+
+  /// Creates a report.
+  public init(settledInTime: Bool, runsCancelled: Int, stepsCancelled: Int, snapshot: RuntimeSnapshot) {
+    self.settledInTime = settledInTime
+    self.runsCancelled = runsCancelled
+    self.stepsCancelled = stepsCancelled
+    self.snapshot = snapshot
+  }
+}

@@ -1,0 +1,166 @@
+import Synchronization
+
+/// One step's progress within one run: a few words, times in nanoseconds on the runtime clock.
+struct StepRecord: Sendable {
+  /// -1 until known.
+  var readyNs: Int64 = -1
+  var startNs: Int64 = -1
+  var endNs: Int64 = -1
+  var attempts: UInt16 = 0
+  var pendingDependencies: UInt16
+  var outcome: StepOutcome = .pending
+  var background: Bool
+}
+
+/// What finishing a step changed in its run.
+struct FinishEffect {
+  /// Steps whose dependencies are now all done.
+  var ready: [Int] = []
+  /// True if this was the run's last unfinished step.
+  var settled = false
+  /// False if the step had already ended (a redriven step finishing again).
+  var counted = true
+}
+
+/// The mutable part of a run.
+struct RunProgress: Sendable {
+  var steps: [StepRecord]
+  var unfinished: Int
+  var responded = false
+  var failed = false
+  var settled = false
+  var responseNs: Int64 = -1
+  var settledNs: Int64 = -1
+  var error: String?
+  var waiter: UnsafeContinuation<RunResult, Never>?
+  /// The run's steps all ended before its response was recorded; settle right after responding.
+  var settlePending = false
+}
+
+/// One run of a workflow.
+final class RunState: Sendable {
+  let id: UInt64
+  /// Position among the runs of its workflow: part of every random decision's hash.
+  let index: UInt64
+  let workflow: WorkflowRuntime
+  let mode: ExecutionMode
+  let intendedNs: Int64
+  let progress: Mutex<RunProgress>
+
+  init(
+    id: UInt64, index: UInt64, workflow: WorkflowRuntime, mode: ExecutionMode, intendedNs: Int64,
+    waiter: UnsafeContinuation<RunResult, Never>?
+  ) {
+    self.id = id
+    self.index = index
+    self.workflow = workflow
+    self.mode = mode
+    self.intendedNs = intendedNs
+    let steps = workflow.steps.map { step in
+      StepRecord(
+        pendingDependencies: UInt16(step.dependencies.count),
+        background: mode == .hybrid && step.definition.mode == .background)
+    }
+    var progress = RunProgress(steps: steps, unfinished: steps.count)
+    progress.waiter = waiter
+    self.progress = Mutex(progress)
+  }
+
+  /// Whether step `i` runs on a queue in this run.
+  func isBackground(_ i: Int) -> Bool {
+    mode == .hybrid && workflow.steps[i].definition.mode == .background
+  }
+
+  /// Records where a step is (queued, running, waiting to retry) and, on a new attempt, its start.
+  func update(_ i: Int, outcome: StepOutcome, attemptStartNs: Int64? = nil, readyNs: Int64? = nil) {
+    progress.withLock { progress in
+      guard !progress.steps[i].isEnded else { return }
+      progress.steps[i].outcome = outcome
+      if let readyNs, progress.steps[i].readyNs < 0 { progress.steps[i].readyNs = readyNs }
+      if let attemptStartNs {
+        progress.steps[i].attempts &+= 1
+        if progress.steps[i].startNs < 0 { progress.steps[i].startNs = attemptStartNs }
+      }
+    }
+  }
+
+  /// Ends step `i`; on success its dependents may become ready, otherwise they are skipped.
+  func finish(_ i: Int, outcome: StepOutcome, endNs: Int64?) -> FinishEffect {
+    progress.withLock { progress in
+      var effect = FinishEffect()
+      if progress.steps[i].isEnded {
+        // A redriven dead letter ending again: update the trace, but the run settled already.
+        progress.steps[i].outcome = outcome
+        if let endNs { progress.steps[i].endNs = endNs }
+        effect.counted = false
+        return effect
+      }
+      progress.steps[i].outcome = outcome
+      if let endNs { progress.steps[i].endNs = endNs }
+      progress.unfinished -= 1
+      if outcome == .succeeded {
+        let end = endNs ?? 0
+        for d in workflow.steps[i].dependents where progress.steps[d].outcome == .pending {
+          progress.steps[d].pendingDependencies -= 1
+          progress.steps[d].readyNs = max(progress.steps[d].readyNs, end)
+          if progress.steps[d].pendingDependencies == 0 { effect.ready.append(d) }
+        }
+      } else {
+        var stack = workflow.steps[i].dependents
+        while let d = stack.popLast() {
+          guard progress.steps[d].outcome == .pending else { continue }
+          progress.steps[d].outcome = .skipped
+          progress.unfinished -= 1
+          stack.append(contentsOf: workflow.steps[d].dependents)
+        }
+      }
+      if progress.unfinished == 0 && !progress.settled {
+        progress.settled = true
+        effect.settled = true
+      }
+      return effect
+    }
+  }
+
+  /// The step's logical ready time (the latest logical end of its dependencies).
+  func readyNs(_ i: Int) -> Int64 {
+    progress.withLock { $0.steps[i].readyNs }
+  }
+
+  /// A waterfall of this run, with the longest blocking chain marked.
+  func trace(name: String) -> RunTrace {
+    let progress = progress.withLock { $0 }
+    let base = intendedNs
+    func offset(_ ns: Int64) -> Duration? { ns < 0 ? nil : .nanoseconds(ns - base) }
+    var onPath = [Bool](repeating: false, count: progress.steps.count)
+    // Walk back from the blocking step that ended last through the dependency that ended last.
+    var current = progress.steps.indices.filter { !progress.steps[$0].background && progress.steps[$0].endNs >= 0 }
+      .max { progress.steps[$0].endNs < progress.steps[$1].endNs }
+    while let i = current {
+      onPath[i] = true
+      current = workflow.steps[i].dependencies.filter {
+        !progress.steps[$0].background && progress.steps[$0].endNs >= 0
+      }.max { progress.steps[$0].endNs < progress.steps[$1].endNs }
+    }
+    let steps = progress.steps.enumerated().map { i, record in
+      StepTrace(
+        id: workflow.steps[i].definition.id, executedAs: record.background ? .background : .blocking,
+        readyAt: offset(record.readyNs), startedAt: offset(record.startNs), endedAt: offset(record.endNs),
+        outcome: record.outcome, attempts: Int(record.attempts), onCriticalPath: onPath[i])
+    }
+    return RunTrace(
+      runID: id, workflow: name, mode: mode, intendedStart: .nanoseconds(intendedNs),
+      response: progress.failed ? nil : offset(progress.responseNs), settled: offset(progress.settledNs),
+      failed: progress.failed, steps: steps)
+  }
+}
+
+extension StepRecord {
+  /// True once the step has an outcome that will not change (short of a redrive).
+  var isEnded: Bool {
+    switch outcome {
+    case .pending, .queued, .running, .waitingRetry: return false
+    default: return true
+    }
+  }
+}

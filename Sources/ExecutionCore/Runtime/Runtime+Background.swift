@@ -1,0 +1,140 @@
+extension Runtime {
+  /// Puts a ready background step on its queue. With `mayBlock` (the run's own task, before its
+  /// response) a full `block` queue makes the run wait; otherwise a helper task waits instead.
+  func enqueue(_ run: RunState, _ i: Int, readyNs: Int64, mayBlock: Bool) async {
+    let step = run.workflow.steps[i]
+    guard let q = step.queue else { return }
+    let queue = queues[q]
+    let item = QueueItem(run: run, step: Int32(i), attempts: 0, enqueuedNs: nowNs)
+    run.update(i, outcome: .queued, readyNs: readyNs)
+    switch queue.offer(item) {
+    case .accepted:
+      return
+    case .acceptedDropping(let old):
+      let oldRun = old.run
+      let oldStep = Int(old.step)
+      oldRun.workflow.metrics.withLock { $0.steps[oldStep].dropped += 1 }
+      event(
+        .warning, .stepDropped,
+        "\(queue.definition.name): full; dropped \(oldRun.workflow.name)/\(oldRun.workflow.steps[oldStep].definition.id) of run \(oldRun.id)"
+      )
+      settleIfDone(oldRun, oldRun.finish(oldStep, outcome: .dropped, endNs: nowNs))
+    case .rejected:
+      run.workflow.metrics.withLock { $0.steps[i].rejected += 1 }
+      event(
+        .warning, .stepRejected,
+        "\(queue.definition.name): full; rejected \(run.workflow.name)/\(step.definition.id) of run \(run.id)")
+      settleIfDone(run, run.finish(i, outcome: .rejected, endNs: nowNs))
+    case .closed:
+      settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: nowNs))
+    case .full:
+      if mayBlock {
+        await waitForRoom(queue, item)
+      } else {
+        Task { [self] in await self.waitForRoom(queue, item) }
+      }
+    }
+  }
+
+  private func waitForRoom(_ queue: StepQueue, _ item: QueueItem) async {
+    if !(await queue.waitForRoom(item)) {
+      settleIfDone(item.run, item.run.finish(Int(item.step), outcome: .cancelled, endNs: nowNs))
+    }
+  }
+
+  /// A worker: takes steps until its queue closes.
+  func workerLoop(_ queue: StepQueue) async {
+    let clock = self.clock
+    while let item = await queue.take(nowNs: { Int64(clock.now.nanoseconds) }) {
+      await runBackground(item, on: queue)
+    }
+  }
+
+  /// Runs one attempt of a background step and moves it to its next state.
+  private func runBackground(_ taken: QueueItem, on queue: StepQueue) async {
+    var item = taken
+    item.attempts += 1
+    let run = item.run
+    let i = Int(item.step)
+    let step = run.workflow.steps[i]
+    let attempt = Int(item.attempts)
+    let startNs = nowNs
+    run.update(i, outcome: .running, attemptStartNs: startNs)
+    let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .background)
+    let now = nowNs
+    let second = second(now)
+    let name = "\(run.workflow.name)/\(step.definition.id)"
+    switch result {
+    case .success(let endNs):
+      run.workflow.metrics.withLock { metrics in
+        metrics.steps[i].succeeded += 1
+        LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
+      }
+      announcePaused(queue, queue.ended(item, outcome: .succeeded, runNs: endNs - startNs, nowSecond: second))
+      let effect = run.finish(i, outcome: .succeeded, endNs: endNs)
+      for d in effect.ready {
+        await enqueue(run, d, readyNs: max(run.readyNs(d), endNs), mayBlock: false)
+      }
+      settleIfDone(run, effect)
+    case .cancelled:
+      announcePaused(queue, queue.ended(item, outcome: .cancelled, runNs: now - startNs, nowSecond: second))
+      settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: now))
+    case .failure(let message, let timedOut):
+      let willRetry = attempt < step.definition.retry.attempts && !Task.isCancelled
+      run.workflow.metrics.withLock { metrics in
+        metrics.steps[i].failed += 1
+        if timedOut { metrics.steps[i].timedOut += 1 }
+        if willRetry { metrics.steps[i].retried += 1 } else { metrics.steps[i].deadLettered += 1 }
+      }
+      if timedOut { event(.warning, .stepTimedOut, "\(name): attempt \(attempt) \(message)") }
+      recordFailure(run, step, queue: queue, attempt: attempt, dead: !willRetry, error: message)
+      if willRetry {
+        let delay = backoff(run, step, failedAttempt: attempt)
+        event(
+          .warning, .stepRetried,
+          "\(name): attempt \(attempt)/\(step.definition.retry.attempts) failed: \(message); retry in \(DurationText.format(.nanoseconds(delay)))"
+        )
+        run.update(i, outcome: .waitingRetry)
+        let wake = Duration.nanoseconds(now + delay)
+        let clock = self.clock
+        let item = item
+        let paused = queue.retryLater(item, nowSecond: second) { timer in
+          Task(executorPreference: executor) { [self] in
+            try? await clock.sleep(until: wake)
+            run.update(i, outcome: .queued)
+            var next = item
+            next.enqueuedNs = self.nowNs
+            if !queue.requeue(next, timer: timer) {
+              self.settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: self.nowNs))
+            }
+          }
+        }
+        announcePaused(queue, paused)
+      } else {
+        event(
+          .error, .stepDeadLettered,
+          "\(name): dead-lettered on \(queue.definition.name) after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(message)"
+        )
+        announcePaused(
+          queue, queue.ended(item, outcome: .dead, runNs: now - startNs, nowSecond: second, error: message, nowNs: now))
+        settleIfDone(run, run.finish(i, outcome: .dead, endNs: now))
+      }
+    }
+  }
+
+  private func announcePaused(_ queue: StepQueue, _ paused: Bool) {
+    if paused { event(.info, .queuePaused, "\(queue.definition.name): paused (no step running)") }
+  }
+
+  private func recordFailure(
+    _ run: RunState, _ step: CompiledStep, queue: StepQueue, attempt: Int, dead: Bool, error: String
+  ) {
+    let record = FailureRecord(
+      time: clock.now, workflow: run.workflow.name, step: step.definition.id, queue: queue.definition.name,
+      attempt: attempt, dead: dead, error: error)
+    failures.withLock { failures in
+      failures.append(record)
+      while failures.count > max(1, options.failureCapacity) { failures.removeFirst() }
+    }
+  }
+}

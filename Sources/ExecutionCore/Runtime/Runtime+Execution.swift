@@ -1,0 +1,363 @@
+import Synchronization
+
+/// A failed attempt's error, for people.
+struct StepFailure: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// How one attempt ended.
+enum AttemptResult {
+  case success(endNs: Int64)
+  case failure(String, timedOut: Bool)
+  case cancelled
+}
+
+/// How a blocking step ended, reported to its run's task.
+struct BlockingOutcome: Sendable {
+  var step: Int
+  var outcome: StepOutcome
+  var endNs: Int64
+  var error: String?
+}
+
+extension Runtime {
+  // MARK: Admission
+
+  /// Admits a run (checks shutdown, pause, the in-flight limit) without starting it.
+  func admit(
+    _ workflow: WorkflowRuntime, intendedNs: Int64, countPaused: Bool = true
+  ) -> Result<RunState, RuntimeError> {
+    let (mode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
+    if shuttingDown { return .failure(reject(workflow, "the runtime is shutting down")) }
+    if let limit = options.maxRunsInFlight {
+      var current = inFlight.load(ordering: .relaxed)
+      while true {
+        if current >= limit {
+          return .failure(reject(workflow, "\(current) runs in flight (limit \(limit))"))
+        }
+        let (exchanged, original) = inFlight.compareExchange(
+          expected: current, desired: current + 1, ordering: .relaxed)
+        if exchanged { break }
+        current = original
+      }
+    } else {
+      inFlight.add(1, ordering: .relaxed)
+    }
+    let id = nextRunID.add(1, ordering: .relaxed).newValue
+    let index = workflow.runCounter.add(1, ordering: .relaxed).newValue - 1
+    let second = second(nowNs)
+    // Control, then metrics: the same order as `pause` uses, so a pause sees every admitted run.
+    let admitted = workflow.control.withLock { control -> Bool in
+      guard control.state == .running else { return false }
+      workflow.metrics.withLock { metrics in
+        metrics.roll(to: second, history: options.historySeconds)
+        metrics.started += 1
+        metrics.startedThisSecond += 1
+        metrics.inFlight += 1
+      }
+      return true
+    }
+    guard admitted else {
+      inFlight.subtract(1, ordering: .relaxed)
+      if countPaused { return .failure(reject(workflow, "the workflow is paused")) }
+      return .failure(.runRejected(workflow: workflow.name, reason: "the workflow is paused"))
+    }
+    let run = RunState(
+      id: id, index: index, workflow: workflow, mode: mode, intendedNs: intendedNs, waiter: nil)
+    global.withLock { global in
+      while let first = global.unsettled.first, first.isAccountedSettled { global.unsettled.removeFirst() }
+      global.unsettled.append(run)
+    }
+    return .success(run)
+  }
+
+  private func reject(_ workflow: WorkflowRuntime, _ reason: String) -> RuntimeError {
+    workflow.metrics.withLock { $0.rejected += 1 }
+    event(.warning, .runRejected, "\(workflow.name): run rejected: \(reason)")
+    return .runRejected(workflow: workflow.name, reason: reason)
+  }
+
+  /// Starts an admitted run's task on the shared pool (orchestration stays off the background executor).
+  func launch(_ run: RunState) {
+    global.withLock { global in
+      // Created under the lock so the task cannot remove its entry before it is inserted.
+      global.runTasks[run.id] = Task { [self] in
+        await self.execute(run)
+        _ = self.global.withLock { $0.runTasks.removeValue(forKey: run.id) }
+      }
+    }
+  }
+
+  /// Admits and launches a run; false if it was rejected.
+  @discardableResult
+  func startRun(_ workflow: WorkflowRuntime, intendedNs: Int64, countPaused: Bool = true) -> Bool {
+    guard case .success(let run) = admit(workflow, intendedNs: intendedNs, countPaused: countPaused) else {
+      return false
+    }
+    launch(run)
+    return true
+  }
+
+  // MARK: Orchestration
+
+  /// Runs a run's blocking part, hands background steps to their queues, then responds.
+  func execute(_ run: RunState) async {
+    let steps = run.workflow.steps
+    var ready = steps.filter(\.dependencies.isEmpty).map(\.index)
+    var failure: BlockingOutcome?
+    await withTaskGroup(of: BlockingOutcome.self) { group in
+      var running = 0
+      while true {
+        if failure != nil {
+          // Ready only because a sibling finished just before the failure: never started.
+          for i in ready { settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: nil)) }
+        } else {
+          for i in ready where !run.isBackground(i) {
+            let readyNs = max(run.readyNs(i), run.intendedNs)
+            run.update(i, outcome: .running, readyNs: readyNs)
+            group.addTask { await self.runBlocking(run, i, readyNs: readyNs) }
+            running += 1
+          }
+          for i in ready where run.isBackground(i) {
+            await enqueue(run, i, readyNs: max(run.readyNs(i), run.intendedNs), mayBlock: true)
+          }
+        }
+        ready = []
+        guard running > 0, let done = await group.next() else { break }
+        running -= 1
+        let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs)
+        settleIfDone(run, effect)
+        if done.outcome == .succeeded {
+          ready = effect.ready
+        } else if failure == nil {
+          failure = done
+          respond(run, failure: done)
+          group.cancelAll()
+        }
+      }
+    }
+    if failure == nil { respond(run, failure: nil) }
+  }
+
+  /// Runs one blocking step, retrying inline (the backoff is on the critical path).
+  func runBlocking(_ run: RunState, _ i: Int, readyNs: Int64) async -> BlockingOutcome {
+    let step = run.workflow.steps[i]
+    let allowance = Int64(options.overshootAllowance.nanoseconds)
+    var startNs = max(readyNs, nowNs - allowance)
+    var attempt = 0
+    while true {
+      attempt += 1
+      run.update(i, outcome: .running, attemptStartNs: startNs)
+      let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .blocking)
+      switch result {
+      case .success(let endNs):
+        run.workflow.metrics.withLock { metrics in
+          metrics.steps[i].succeeded += 1
+          LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
+        }
+        return BlockingOutcome(step: i, outcome: .succeeded, endNs: endNs)
+      case .cancelled:
+        return BlockingOutcome(step: i, outcome: .cancelled, endNs: nowNs, error: "cancelled")
+      case .failure(let message, let timedOut):
+        let failedAt = nowNs
+        let willRetry = attempt < step.definition.retry.attempts && !Task.isCancelled
+        run.workflow.metrics.withLock { metrics in
+          metrics.steps[i].failed += 1
+          if timedOut { metrics.steps[i].timedOut += 1 }
+          if willRetry { metrics.steps[i].retried += 1 }
+        }
+        let name = "\(run.workflow.name)/\(step.definition.id)"
+        if timedOut { event(.warning, .stepTimedOut, "\(name): attempt \(attempt) \(message)") }
+        guard willRetry else {
+          return BlockingOutcome(step: i, outcome: .failed, endNs: failedAt, error: message)
+        }
+        let delay = backoff(run, step, failedAttempt: attempt)
+        event(
+          .warning, .stepRetried,
+          "\(name): attempt \(attempt)/\(step.definition.retry.attempts) failed: \(message); retry in \(DurationText.format(.nanoseconds(delay)))"
+        )
+        run.update(i, outcome: .waitingRetry)
+        do {
+          try await clock.sleep(until: .nanoseconds(failedAt + delay))
+        } catch {
+          return BlockingOutcome(step: i, outcome: .cancelled, endNs: nowNs, error: "cancelled")
+        }
+        startNs = max(failedAt + delay, nowNs - allowance)
+      }
+    }
+  }
+
+  /// The full-jitter delay after `failedAttempt`, in nanoseconds.
+  func backoff(_ run: RunState, _ step: CompiledStep, failedAttempt: Int) -> Int64 {
+    Int64(
+      SeededRandom.backoff(
+        step.definition.retry, failedAttempt: failedAttempt, seed: options.seed,
+        workflow: run.workflow.index, run: run.index, step: step.index
+      ).nanoseconds)
+  }
+
+  // MARK: Attempts
+
+  /// Runs one attempt; a timeout cancels it (the step's task is cancelled, a sleep wakes, a burn stops).
+  func attemptStep(
+    _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
+  ) async -> AttemptResult {
+    let body: @Sendable () async throws -> Int64 = { [self] in
+      try await self.body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs)
+    }
+    do {
+      guard let timeout = step.definition.timeout else { return .success(endNs: try await body()) }
+      let deadline = Duration.nanoseconds(startNs) + timeout
+      let clock = self.clock
+      let end = try await withThrowingTaskGroup(of: Int64?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+          try await clock.sleep(until: deadline)
+          return nil
+        }
+        defer { group.cancelAll() }
+        return try await group.next() ?? nil
+      }
+      if let end { return .success(endNs: end) }
+      if Task.isCancelled { return .cancelled }
+      return .failure("timed out after \(DurationText.format(timeout))", timedOut: true)
+    } catch {
+      if Task.isCancelled || error is CancellationError { return .cancelled }
+      return .failure(String(describing: error), timedOut: false)
+    }
+  }
+
+  /// What a step does for one attempt; returns its end time.
+  private func body(
+    _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
+  ) async throws -> Int64 {
+    switch step.definition.action {
+    case .closure(let closure):
+      try await closure(
+        StepContext(runID: run.id, stepID: step.definition.id, attempt: attempt, executedAs: executedAs))
+      return nowNs
+    case .simulate(let spec):
+      let workflow = run.workflow.index
+      let latency = Int64(
+        SeededRandom.latency(
+          spec.latency, seed: options.seed, workflow: workflow, run: run.index, step: step.index,
+          attempt: attempt
+        ).nanoseconds)
+      let fails =
+        spec.failureRate > 0
+        && SeededRandom.unit(
+          seed: options.seed, workflow: workflow, run: run.index, step: step.index, attempt: attempt,
+          purpose: .failure) < spec.failureRate
+      var endNs: Int64
+      if spec.cpu && clock.isRealTime {
+        // Real CPU work takes its full length from when it really starts.
+        endNs = nowNs + latency
+        var spin: UInt64 = 0
+        while nowNs < endNs {
+          try Task.checkCancellation()
+          for _ in 0..<256 { spin = spin &* 6_364_136_223_846_793_005 &+ 1 }
+        }
+        if spin == 42 { endNs += 0 }  // keeps the loop from being optimised away
+        endNs = nowNs
+      } else {
+        // Sleep to a deadline chained from the step's start, so overshoot does not accumulate.
+        endNs = startNs + latency
+        try await clock.sleep(until: .nanoseconds(endNs))
+      }
+      if fails {
+        throw StepFailure(description: "simulated failure (failure-rate \(spec.failureRate))")
+      }
+      return endNs
+    }
+  }
+
+  // MARK: Response and settling
+
+  /// Records the response (or the failure) once, and wakes a `run(workflow:)` caller.
+  func respond(_ run: RunState, failure: BlockingOutcome?) {
+    let now = nowNs
+    let error = failure.map { "step '\(run.workflow.steps[$0.step].definition.id)' \($0.error ?? "failed")" }
+    let (waiter, settlePending, first) = run.progress.withLock { progress in
+      if progress.responded { return (nil as UnsafeContinuation<RunResult, Never>?, false, false) }
+      progress.responded = true
+      progress.failed = failure != nil
+      progress.responseNs = now
+      progress.error = error
+      let waiter = progress.waiter
+      progress.waiter = nil
+      return (waiter, progress.settlePending, true)
+    }
+    guard first else { return }
+    let latency = now - run.intendedNs
+    let second = second(now)
+    run.workflow.metrics.withLock { metrics in
+      metrics.roll(to: second, history: options.historySeconds)
+      if failure != nil {
+        metrics.failed += 1
+      } else {
+        metrics.responded += 1
+        LatencyHistogram.record(&metrics.criticalPath, nanoseconds: latency)
+        LatencyHistogram.record(&metrics.secondHistogram, nanoseconds: latency)
+        if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
+      }
+      if (metrics.lastRun?.id ?? 0) < run.id { metrics.lastRun = run }
+    }
+    if failure == nil && activeRecordings.load(ordering: .relaxed) > 0 {
+      recordings.withLock { recordings in
+        for key in recordings.keys
+        where recordings[key]!.workflow == run.workflow.index && run.id > recordings[key]!.afterRunID {
+          LatencyHistogram.record(&recordings[key]!.histogram, nanoseconds: latency)
+        }
+      }
+    }
+    if let error {
+      event(.error, .runFailed, "\(run.workflow.name): run \(run.id) failed: \(error)")
+    }
+    waiter?.resume(
+      returning: RunResult(
+        runID: run.id, latency: .nanoseconds(latency), failed: failure != nil, error: error, mode: run.mode))
+    if settlePending { settle(run) }
+  }
+
+  /// Settles the run if finishing a step ended its last one.
+  func settleIfDone(_ run: RunState, _ effect: FinishEffect) {
+    if effect.settled { settle(run) }
+  }
+
+  /// Records that every step of the run has ended (after its response: settling waits for it).
+  func settle(_ run: RunState) {
+    let now = nowNs
+    let proceed = run.progress.withLock { progress -> Bool in
+      guard progress.responded else {
+        progress.settlePending = true
+        return false
+      }
+      progress.settledNs = now
+      return true
+    }
+    guard proceed else { return }
+    let workflow = run.workflow
+    workflow.metrics.withLock { metrics in
+      metrics.settled += 1
+      metrics.inFlight -= 1
+      LatencyHistogram.record(&metrics.settle, nanoseconds: now - run.intendedNs)
+    }
+    inFlight.subtract(1, ordering: .relaxed)
+    finishPauseIfIdle(workflow)
+  }
+
+  /// A pausing workflow becomes paused once none of its runs is in flight.
+  func finishPauseIfIdle(_ workflow: WorkflowRuntime) {
+    let paused = workflow.control.withLock { control -> Bool in
+      guard control.state == .pausing, workflow.metrics.withLock({ $0.inFlight }) == 0 else { return false }
+      control.state = .paused
+      return true
+    }
+    if paused { event(.info, .workflowPaused, "\(workflow.name): paused (no run in flight)") }
+  }
+}
+
+extension RunState {
+  /// True once the run's settling has been recorded.
+  var isAccountedSettled: Bool { progress.withLock { $0.settledNs >= 0 } }
+}

@@ -1,0 +1,55 @@
+extension Runtime {
+  /// True once every run started so far has settled; false after `timeout` (real time).
+  public func waitUntilSettled(timeout: Duration) async -> Bool {
+    let target = nextRunID.load(ordering: .relaxed)
+    let limit = ContinuousClock.now + timeout
+    while true {
+      let done = global.withLock { global -> Bool in
+        while let first = global.unsettled.first, first.isAccountedSettled { global.unsettled.removeFirst() }
+        return (global.unsettled.first?.id ?? .max) > target
+      }
+      if done { return true }
+      if ContinuousClock.now >= limit { return false }
+      try? await Task.sleep(for: .milliseconds(1))
+    }
+  }
+
+  /// Stops generators and new runs, lets work in flight finish until `deadline` (real time), then
+  /// cancels the rest: queued and retry-waiting steps become cancelled, running steps are
+  /// cancelled, blocked producers are released. The per-queue counts still add up.
+  public func shutdown(deadline: Duration) async -> ShutdownReport {
+    let first = global.withLock { global -> Bool in
+      defer { global.shuttingDown = true }
+      global.ticker?.cancel()
+      return !global.shuttingDown
+    }
+    if first { event(.info, .shutdown, "shutting down (deadline \(DurationText.format(deadline)))") }
+    for workflow in workflows {
+      let generator = workflow.control.withLock { control -> Task<Void, Never>? in
+        defer { control.generator = nil }
+        return control.generator
+      }
+      generator?.cancel()
+    }
+    let cancelledBefore = queues.reduce(0) { $0 + $1.core.withLock { $0.cancelled } }
+    let settledInTime = await waitUntilSettled(timeout: deadline)
+    let runsCancelled = global.withLock { global in global.unsettled.filter { !$0.isAccountedSettled }.count }
+    // Order matters: runs first (their producers may be waiting), then queues (releases parked
+    // workers, cancels waiting steps and retry timers), then workers (cancels running attempts).
+    let (runTasks, workers) = global.withLock { (Array($0.runTasks.values), $0.workers) }
+    for task in runTasks { task.cancel() }
+    for queue in queues {
+      let (cancelled, refused) = queue.close()
+      _ = refused  // their producers are released and cancel their own steps
+      for item in cancelled {
+        settleIfDone(item.run, item.run.finish(Int(item.step), outcome: .cancelled, endNs: nowNs))
+      }
+    }
+    for worker in workers { worker.cancel() }
+    _ = await waitUntilSettled(timeout: .seconds(5))
+    let cancelledAfter = queues.reduce(0) { $0 + $1.core.withLock { $0.cancelled } }
+    return ShutdownReport(
+      settledInTime: settledInTime, runsCancelled: runsCancelled,
+      stepsCancelled: cancelledAfter - cancelledBefore, snapshot: snapshot(fresh: true))
+  }
+}

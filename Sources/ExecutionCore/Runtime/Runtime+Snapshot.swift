@@ -1,0 +1,128 @@
+import Histogram
+
+/// Summaries and series recomputed at most every `snapshotRefreshInterval`.
+struct SnapshotCache: Sendable {
+  struct Workflow: Sendable {
+    var criticalPath = LatencySummary.empty
+    var settle = LatencySummary.empty
+    var series: [LatencyPoint] = []
+    var stepDurations: [LatencySummary] = []
+    var lastRun: RunTrace?
+    var startedPerSecond = 0.0
+  }
+
+  struct Queue: Sendable {
+    var wait = LatencySummary.empty
+    var run = LatencySummary.empty
+    var depthSeries: [Int] = []
+    var rates = OutcomeRates.zero
+  }
+
+  var refreshedAt: ContinuousClock.Instant?
+  var workflows: [Workflow] = []
+  var queues: [Queue] = []
+}
+
+extension Runtime {
+  /// The current state and metrics. Counters are live; percentiles, series and the last run's
+  /// waterfall are at most `options.snapshotRefreshInterval` old.
+  public func snapshot() -> RuntimeSnapshot { snapshot(fresh: false) }
+
+  /// A snapshot; `fresh` recomputes the cached summaries first.
+  public func snapshot(fresh: Bool) -> RuntimeSnapshot {
+    refreshIfStale(force: fresh)
+    let cached = cache.withLock { $0 }
+    let now = nowNs
+    let (mode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
+    let workflowSnapshots = workflows.map { workflow -> WorkflowSnapshot in
+      let control = workflow.control.withLock { ($0.state, $0.rate, $0.arrivals) }
+      let m = workflow.metrics.withLock { metrics in
+        (
+          metrics.started, metrics.responded, metrics.failed, metrics.rejected, metrics.settled,
+          metrics.inFlight, metrics.steps.map { ($0.succeeded, $0.failed, $0.timedOut, $0.retried, $0.deadLettered, $0.rejected, $0.dropped) }
+        )
+      }
+      let c = workflow.index < cached.workflows.count ? cached.workflows[workflow.index] : SnapshotCache.Workflow()
+      let steps = workflow.steps.map { step -> StepSnapshot in
+        let n = m.6[step.index]
+        return StepSnapshot(
+          id: step.definition.id, mode: step.definition.mode, queue: step.definition.queue,
+          duration: step.index < c.stepDurations.count ? c.stepDurations[step.index] : .empty,
+          succeeded: n.0, failed: n.1, timedOut: n.2, retried: n.3, deadLettered: n.4, rejected: n.5, dropped: n.6)
+      }
+      return WorkflowSnapshot(
+        name: workflow.name, description: workflow.summary, state: control.0, rate: control.1,
+        arrivals: control.2, runsStarted: m.0, runsResponded: m.1, runsFailed: m.2, runsRejected: m.3,
+        runsSettled: m.4, runsInFlight: m.5, criticalPath: c.criticalPath, settle: c.settle,
+        criticalPathSeries: c.series, steps: steps, lastRun: c.lastRun, startedPerSecond: c.startedPerSecond)
+    }
+    let queueSnapshots = queues.map { queue -> QueueSnapshot in
+      let c = queue.index < cached.queues.count ? cached.queues[queue.index] : SnapshotCache.Queue()
+      return queue.core.withLock { core in
+        QueueSnapshot(
+          name: queue.definition.name, state: core.state, capacity: queue.definition.capacity,
+          workers: queue.definition.workers, busyWorkers: core.running, whenFull: queue.definition.whenFull,
+          queued: core.items.count, running: core.running, waitingRetry: core.waitingRetry,
+          dead: core.deadLetters.count, accepted: core.accepted, succeeded: core.succeeded,
+          retried: core.retried, failedAttempts: core.failedAttempts, deadLettered: core.deadLettered,
+          rejected: core.rejected, dropped: core.dropped, cancelled: core.cancelled,
+          blockedProducers: core.producers.count,
+          oldestQueuedAge: core.items.first.map { .nanoseconds(max(0, now - $0.enqueuedNs)) },
+          wait: c.wait, run: c.run, depthSeries: c.depthSeries, recent: c.rates)
+      }
+    }
+    return RuntimeSnapshot(
+      uptime: .nanoseconds(now), mode: mode, workflows: workflowSnapshots, queues: queueSnapshots,
+      events: events.events(), recentFailures: Array(failures.withLock { $0 }),
+      runsInFlight: inFlight.load(ordering: .relaxed), maxRunsInFlight: options.maxRunsInFlight,
+      shuttingDown: shuttingDown)
+  }
+
+  /// Recomputes summaries if the cache is older than the refresh interval (or `force`).
+  /// Histograms are copied under their locks and summarised outside them, so workers never wait
+  /// on percentile arithmetic.
+  func refreshIfStale(force: Bool) {
+    let wallNow = ContinuousClock.now
+    let stale = cache.withLock { cache -> Bool in
+      if !force, let at = cache.refreshedAt, wallNow - at < options.snapshotRefreshInterval { return false }
+      cache.refreshedAt = wallNow
+      return true
+    }
+    guard stale else { return }
+    let now = nowNs
+    let second = second(now)
+    let history = options.historySeconds
+    let workflowCaches = workflows.map { workflow -> SnapshotCache.Workflow in
+      let copied = workflow.metrics.withLock { metrics in
+        metrics.roll(to: second, history: history)
+        return (
+          metrics.criticalPath, metrics.settle, Array(metrics.series), metrics.steps.map(\.duration),
+          metrics.lastRun, metrics.startedPerSecond
+        )
+      }
+      return SnapshotCache.Workflow(
+        criticalPath: LatencyHistogram.summary(copied.0), settle: LatencyHistogram.summary(copied.1),
+        series: copied.2, stepDurations: copied.3.map(LatencyHistogram.summary),
+        lastRun: copied.4?.trace(name: workflow.name), startedPerSecond: copied.5)
+    }
+    let queueCaches = queues.map { queue -> SnapshotCache.Queue in
+      let copied = queue.core.withLock { core in
+        core.rollTally(to: second)
+        if core.depthSecond < 0 { core.depthSecond = second - 1 }
+        if second > core.depthSecond {
+          for _ in 0..<min(second - core.depthSecond, history) { core.depthSeries.append(core.depth) }
+          while core.depthSeries.count > history { core.depthSeries.removeFirst() }
+          core.depthSecond = second
+        }
+        return (core.wait, core.run, Array(core.depthSeries), core.rates)
+      }
+      return SnapshotCache.Queue(
+        wait: LatencyHistogram.summary(copied.0), run: LatencyHistogram.summary(copied.1),
+        depthSeries: copied.2, rates: copied.3)
+    }
+    cache.withLock { cache in
+      cache.workflows = workflowCaches
+      cache.queues = queueCaches
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import DequeModule
+import Histogram
+import Synchronization
+
+/// Runs a topology: blocking steps on the critical path, background steps on bounded queues.
+///
+/// Workers start with the runtime; `start()` adds the load generators. Every control call
+/// returns at once; `run`, `drive`, `waitUntilSettled` and `shutdown` are the awaitable API.
+public final class Runtime: RuntimeControl {
+  struct Global: Sendable {
+    var mode: ExecutionMode
+    var shuttingDown = false
+    var started = false
+    /// Runs in start order; settled ones are trimmed from the front (for `waitUntilSettled`).
+    var unsettled = Deque<RunState>()
+    var workers: [Task<Void, Never>] = []
+    var ticker: Task<Void, Never>?
+    var runTasks: [UInt64: Task<Void, Never>] = [:]
+  }
+
+  struct Recording: Sendable {
+    var workflow: Int
+    var afterRunID: UInt64
+    var histogram: Histogram<UInt64>
+  }
+
+  let clock: any LanesClock
+  let options: RuntimeOptions
+  let workflows: [WorkflowRuntime]
+  let workflowIndex: [String: Int]
+  let queues: [StepQueue]
+  let queueIndex: [String: Int]
+  let global: Mutex<Global>
+  let nextRunID = Atomic<UInt64>(0)
+  let inFlight = Atomic<Int>(0)
+  let events: EventLog
+  let failures = Mutex(Deque<FailureRecord>())
+  let recordings = Mutex([UInt64: Recording]())
+  let activeRecordings = Atomic<Int>(0)
+  let nextRecording = Atomic<UInt64>(0)
+  let cache = Mutex(SnapshotCache())
+  let executor: BackgroundExecutor?
+
+  /// Checks `topology` and starts the queues' workers; throws `RuntimeError.invalidTopology`.
+  public init(
+    topology: Topology, options: RuntimeOptions = RuntimeOptions(), clock: any LanesClock = SystemClock()
+  ) throws(RuntimeError) {
+    let compiled = try CompiledTopology.compile(topology)
+    self.clock = clock
+    self.options = options
+    self.workflows = topology.workflows.enumerated().map { i, definition in
+      WorkflowRuntime(index: i, definition: definition, steps: compiled.workflows[i])
+    }
+    var workflowIndex: [String: Int] = [:]
+    for w in workflows { workflowIndex[w.name] = w.index }
+    self.workflowIndex = workflowIndex
+    self.queues = topology.queues.enumerated().map { StepQueue(index: $0, definition: $1) }
+    self.queueIndex = compiled.queueIndex
+    self.global = Mutex(Global(mode: options.mode))
+    self.events = EventLog(capacity: options.eventCapacity)
+    self.executor = options.isolateBackground ? BackgroundExecutor.shared : nil
+    startWorkers()
+  }
+
+  /// Starts the load generators (at each workflow's default rate if `options.startLoad`) and the
+  /// once-a-second sampler. Calling it again does nothing.
+  public func start() {
+    let first = global.withLock { global -> Bool in
+      defer { global.started = true }
+      return !global.started && !global.shuttingDown
+    }
+    guard first else { return }
+    for workflow in workflows {
+      let rate = options.startLoad ? workflow.load.rate : 0
+      applyRate(workflow, rate: rate, arrivals: workflow.load.arrivals, announce: false)
+    }
+    if clock.isRealTime {
+      let ticker = Task { [weak self] in
+        while !Task.isCancelled {
+          try? await Task.sleep(for: .seconds(1))
+          guard let self else { return }
+          self.refreshIfStale(force: true)
+        }
+      }
+      global.withLock { $0.ticker = ticker }
+    }
+  }
+
+  /// The runtime clock now, in nanoseconds.
+  var nowNs: Int64 { Int64(clock.now.nanoseconds) }
+
+  /// Whole seconds since start.
+  func second(_ ns: Int64) -> Int { Int(ns / 1_000_000_000) }
+
+  func event(_ severity: EventSeverity, _ kind: EventKind, _ message: String) {
+    events.add(time: clock.now, severity: severity, kind: kind, message: message)
+  }
+
+  func workflow(named name: String) throws(RuntimeError) -> WorkflowRuntime {
+    guard let i = workflowIndex[name] else { throw .unknownWorkflow(name) }
+    return workflows[i]
+  }
+
+  private func startWorkers() {
+    var tasks: [Task<Void, Never>] = []
+    for queue in queues {
+      for _ in 0..<queue.definition.workers {
+        tasks.append(
+          Task(executorPreference: executor) { [self] in
+            await self.workerLoop(queue)
+          })
+      }
+    }
+    global.withLock { $0.workers = tasks }
+  }
+}

@@ -1,0 +1,43 @@
+/// How a runtime behaves; every field has a sensible default.
+public struct RuntimeOptions: Sendable {
+  /// The mode runs start in (changeable later with `setMode`).
+  public var mode: ExecutionMode
+  /// Seed for latencies, failures, backoff jitter and Poisson arrivals.
+  public var seed: UInt64
+  /// Runs in flight (started, not settled) beyond which new runs are rejected; nil: no limit.
+  public var maxRunsInFlight: Int?
+  /// Whether `start()` starts each workflow's load generator at its default rate.
+  public var startLoad: Bool
+  /// Seconds of per-second history kept for series.
+  public var historySeconds: Int
+  /// Events kept in the log.
+  public var eventCapacity: Int
+  /// Background failures kept in `recentFailures`.
+  public var failureCapacity: Int
+  /// Summaries and series in a snapshot are recomputed at most this often (live counters always are).
+  public var snapshotRefreshInterval: Duration
+  /// A blocking step that starts this much after its intended start time still ends at its
+  /// intended deadline (absorbs sleep overshoot); later starts count the lateness.
+  public var overshootAllowance: Duration
+  /// Run background workers on the dedicated low-priority executor (false: shared pool, for comparison).
+  public var isolateBackground: Bool
+
+  /// Creates options.
+  public init(
+    mode: ExecutionMode = .hybrid, seed: UInt64 = 1, maxRunsInFlight: Int? = nil,
+    startLoad: Bool = true, historySeconds: Int = 300, eventCapacity: Int = 200,
+    failureCapacity: Int = 50, snapshotRefreshInterval: Duration = .milliseconds(200),
+    overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true
+  ) {
+    self.mode = mode
+    self.seed = seed
+    self.maxRunsInFlight = maxRunsInFlight
+    self.startLoad = startLoad
+    self.historySeconds = historySeconds
+    self.eventCapacity = eventCapacity
+    self.failureCapacity = failureCapacity
+    self.snapshotRefreshInterval = snapshotRefreshInterval
+    self.overshootAllowance = overshootAllowance
+    self.isolateBackground = isolateBackground
+  }
+}
