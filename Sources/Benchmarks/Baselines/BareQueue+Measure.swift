@@ -20,7 +20,7 @@ extension BareQueue {
     -> BenchHistogram
   {
     let queue = BareQueue(workers: workers)
-    let histogram = Mutex(BenchHistogram())
+    let histogram = MutexBox(BenchHistogram())
     await OpenLoop.run(rate: rate, count: samples, arrivals: .constant, seed: seed) { _ in
       let enqueued = Nanos.now()
       queue.enqueue {

@@ -39,6 +39,14 @@ public struct BenchContext: Sendable {
       target: target, met: speed && !optimized ? nil : judged)
   }
 
+  /// A comparison shown for information, with no target.
+  public func infoCheck(_ label: String, measured: BenchFigure, baseline: BenchFigure) -> BenchCheck {
+    let ratio = baseline.value != 0 ? measured.value / baseline.value : Double.nan
+    return BenchCheck(
+      label: label, measured: measured.finite, baseline: baseline.finite, ratio: ratio.isFinite ? ratio : nil,
+      target: "info", met: nil)
+  }
+
   /// A check judged on the measured value itself; `baseline` is shown with its ratio for scale.
   public func absoluteCheck(
     _ label: String, measured: BenchFigure, baseline: BenchFigure?, target: String, bound: Bound,

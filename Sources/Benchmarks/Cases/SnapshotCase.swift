@@ -1,0 +1,81 @@
+import ExecutionCore
+
+/// Snapshot cost: one snapshot of a runtime with 20 workflows and 20 queues, idle and then busy.
+enum SnapshotCase {
+  static let count = 20
+
+  static func measure(_ context: BenchContext) async throws -> BenchCaseResult {
+    var workflows: [WorkflowDefinition] = []
+    var queues: [QueueDefinition] = []
+    for index in 0..<count {
+      queues.append(QueueDefinition(name: "q\(index)", workers: 2, capacity: 200))
+      workflows.append(
+        WorkflowDefinition(
+          name: "w\(index)",
+          steps: [
+            StepDefinition(
+              id: "front", mode: .blocking,
+              action: .simulate(SimulateSpec(latency: .uniform(min: .milliseconds(1), max: .milliseconds(3))))
+            ),
+            StepDefinition(
+              id: "later", mode: .background, after: ["front"], queue: "q\(index)",
+              action: .simulate(
+                SimulateSpec(latency: .logNormal(p50: .milliseconds(5), p99: .milliseconds(30))))),
+            StepDefinition(
+              id: "audit", mode: .background, after: ["front"], queue: "q\((index + 1) % count)",
+              action: .simulate(SimulateSpec(latency: .fixed(.milliseconds(2))))),
+          ],
+          load: LoadDefinition(rate: 20, arrivals: .poisson)))
+    }
+    let runtime = try Runtime(
+      topology: Topology(workflows: workflows, queues: queues),
+      options: RuntimeOptions(seed: context.seed, startLoad: true))
+    let samples = context.sizes.snapshotSamples
+    let (idleFresh, _) = await time(runtime, samples: samples)
+    runtime.start()
+    try? await Task.sleep(for: .milliseconds(context.options.quick ? 300 : 1000))
+    let (busyFresh, busyCached) = await time(runtime, samples: samples)
+    let busyQueues = runtime.snapshot().queues.filter { $0.accepted > 0 }.count
+    let busyWorkflows = runtime.snapshot().workflows.filter { $0.runsStarted > 0 }.count
+    await RuntimeHarness.stop(runtime, deadline: .milliseconds(500))
+
+    return BenchCaseResult(
+      name: "snapshot cost",
+      figures: busyFresh.figures(prefix: "busy fresh ") + busyCached.figures(prefix: "busy cached ") + [
+        BenchFigure("workflows with runs", Double(busyWorkflows), .count),
+        BenchFigure("queues with steps", Double(busyQueues), .count),
+      ],
+      baseline: idleFresh.figures(prefix: "idle fresh "),
+      checks: [
+        context.absoluteCheck(
+          "fresh p50 (busy)", measured: BenchFigure("p50", busyFresh.p50, .nanoseconds),
+          baseline: BenchFigure("idle p50", idleFresh.p50, .nanoseconds), target: "p50 <= 50us",
+          bound: .atMost(50_000)),
+        context.absoluteCheck(
+          "snapshot() p50 (busy)", measured: BenchFigure("p50", busyCached.p50, .nanoseconds),
+          baseline: BenchFigure("idle p50", idleFresh.p50, .nanoseconds), target: "p50 <= 50us",
+          bound: .atMost(50_000)),
+      ],
+      notes: [
+        "\(count) workflows at 20 runs/s each (1-3 ms blocking step, two background steps spread over \(count) queues); fresh = snapshot(fresh: true), recomputing every percentile and series; snapshot() reuses summaries up to 200 ms old (what the dashboard gets when it polls faster than that); samples 1 ms apart"
+      ])
+  }
+
+  /// Times `samples` fresh snapshots and `samples` ordinary ones, alternating, 1 ms apart.
+  static func time(_ runtime: Runtime, samples: Int) async -> (fresh: BenchHistogram, cached: BenchHistogram)
+  {
+    var fresh = BenchHistogram()
+    var cached = BenchHistogram()
+    for _ in 0..<samples {
+      var start = Nanos.now()
+      let a = runtime.snapshot(fresh: true)
+      fresh.record(nanoseconds: Nanos.now() - start)
+      start = Nanos.now()
+      let b = runtime.snapshot()
+      cached.record(nanoseconds: Nanos.now() - start)
+      if a.workflows.count + b.workflows.count < 0 { print("") }  // keeps both snapshots alive
+      try? await Task.sleep(for: .milliseconds(1))
+    }
+    return (fresh, cached)
+  }
+}
