@@ -1,0 +1,40 @@
+import ExecutionCore
+import TerminalUI
+
+/// The event log, newest at the bottom; severity shows as a symbol and a colour.
+struct EventsPanel {
+  func render(into screen: inout Screen, area: Rect, context: PanelContext) {
+    let palette = context.palette
+    let events = context.snapshot?.events ?? []
+    let inner = context.box(
+      "Events", hint: "\(events.count) events, failures kept", focused: context.state.focus == .events,
+      into: &screen, area: area)
+    guard !inner.isEmpty else { return }
+    guard !events.isEmpty else {
+      screen.put("nothing yet", x: inner.x, y: inner.y, style: palette.dim, clip: inner)
+      return
+    }
+    let lines = events.map { event -> StyledLine in
+      let (symbol, style) = mark(event.severity, context: context)
+      return StyledLine([
+        Span("\(symbol) ", style: style),
+        Span(Format.uptime(event.time) + " ", style: palette.dim),
+        Span(event.message, style: event.severity == .info ? palette.plain : style),
+      ])
+    }
+    let scroll = min(
+      context.state.eventScroll, LogView.maxScrollBack(lineCount: lines.count, rows: inner.height))
+    LogView(
+      lines: lines, scrollBack: scroll, background: palette.plain, indicatorStyle: palette.selected,
+      glyphs: context.glyphs
+    ).render(into: &screen, area: inner)
+  }
+
+  private func mark(_ severity: EventSeverity, context: PanelContext) -> (Character, Style) {
+    switch severity {
+    case .error: return (context.marks.errorSymbol, context.palette.text(.error, .bold))
+    case .warning: return (context.marks.warningSymbol, context.palette.text(.warn))
+    case .info: return (context.marks.infoSymbol, context.palette.dim)
+    }
+  }
+}

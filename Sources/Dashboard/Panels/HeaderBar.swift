@@ -1,0 +1,111 @@
+import ExecutionCore
+import TerminalUI
+
+/// The top line: uptime, the mode badge, total rates, what is paused, and FROZEN / STALE marks.
+///
+/// Fields have priorities; when the line is too narrow the least important go first, so the mode
+/// badge and the FROZEN / STALE marks are the last to leave.
+struct HeaderBar {
+  private struct Field {
+    var spans: [Span]
+    var priority: Int
+    var width: Int { spans.reduce(0) { $0 + $1.text.count } }
+  }
+
+  func render(into screen: inout Screen, area: Rect, context: PanelContext) {
+    let palette = context.palette
+    screen.fill(area, with: Cell(" ", style: palette.header))
+    var left: [Field] = [
+      Field(spans: [Span("lanes", style: palette.headerText(.title, .bold))], priority: 6)
+    ]
+    var right: [Field] = []
+    let input = context.input
+    if let snapshot = context.snapshot {
+      left.append(
+        Field(spans: [Span("up \(Format.uptime(snapshot.uptime))", style: palette.header)], priority: 2))
+      let sync = snapshot.mode == .allSync
+      left.append(
+        Field(
+          spans: [
+            Span(
+              sync ? " ALL-SYNC " : " HYBRID ",
+              style: palette.badge(sync ? .mode_sync : .mode_hybrid, alarming: sync))
+          ], priority: 0))
+      if sync {
+        left.append(
+          Field(
+            spans: [Span("every step blocks the caller", style: palette.headerText(.error, .bold))],
+            priority: 3))
+      }
+      let runs = snapshot.workflows.reduce(0) { $0 + $1.startedPerSecond }
+      left.append(Field(spans: rate(NumberText.compact(runs), " runs/s", palette), priority: 2))
+      if let steps = input.stepsPerSecond {
+        left.append(Field(spans: rate(NumberText.compact(steps), " steps/s", palette), priority: 4))
+      }
+      let limit = snapshot.maxRunsInFlight.map { "/\(NumberText.compact($0))" } ?? ""
+      left.append(
+        Field(
+          spans: [
+            Span("in flight \(NumberText.compact(snapshot.runsInFlight))\(limit)", style: palette.header)
+          ],
+          priority: 5))
+      let paused =
+        snapshot.workflows.filter { $0.state != .running }.map(\.name)
+        + snapshot.queues.filter { $0.state != .running }.map { "queue \($0.name)" }
+      if !paused.isEmpty {
+        left.append(
+          Field(
+            spans: [
+              Span("paused: " + paused.joined(separator: ", "), style: palette.headerText(.warn, .bold))
+            ],
+            priority: 3))
+      }
+      if snapshot.shuttingDown {
+        right.append(
+          Field(spans: [Span(" SHUTTING DOWN ", style: palette.badge(.error, alarming: true))], priority: 0))
+      }
+    } else {
+      left.append(Field(spans: [Span("waiting for the runtime…", style: palette.header)], priority: 2))
+    }
+    if context.state.readOnly {
+      right.append(Field(spans: [Span(" READ-ONLY ", style: palette.badge(.inactive_fg))], priority: 1))
+    }
+    if let age = input.dataAge {
+      right.append(
+        Field(
+          spans: [Span(" STALE \(DurationText.format(age)) ", style: palette.badge(.warn, alarming: true))],
+          priority: 0))
+    }
+    if context.state.frozen {
+      right.append(
+        Field(spans: [Span(" FROZEN ", style: palette.badge(.hi_fg, alarming: true))], priority: 0))
+    }
+
+    // Drop the least important fields until everything fits with a space between fields.
+    func total() -> Int {
+      let fields = left + right
+      return fields.reduce(0) { $0 + $1.width } + max(0, fields.count - 1) * 2 + 2
+    }
+    while total() > area.width, let worst = (left + right).map(\.priority).max(), worst > 0 {
+      if let index = left.lastIndex(where: { $0.priority == worst }) {
+        left.remove(at: index)
+      } else if let index = right.lastIndex(where: { $0.priority == worst }) {
+        right.remove(at: index)
+      }
+    }
+    var x = area.x + 1
+    for field in left {
+      x = screen.put(line: StyledLine(field.spans), x: x, y: area.y, width: area.maxX - x) + 2
+    }
+    var end = area.maxX
+    for field in right.reversed() {
+      let start = max(x, end - field.width - 1)
+      screen.put(line: StyledLine(field.spans), x: start, y: area.y, width: end - start)
+      end = start
+    }
+  }
+
+  private func rate(_ value: String, _ unit: String, _ palette: Palette) -> [Span] {
+    [Span(value, style: palette.headerText(.hi_fg, .bold)), Span(unit, style: palette.header)]
+  }
+}

@@ -1,0 +1,105 @@
+import ExecutionCore
+import TerminalUI
+
+/// One row per queue: depth stacked by state against capacity, workers, oldest wait, wait p99
+/// next to run p99, rejected and dropped, and a depth sparkline.
+struct QueuesPanel {
+  /// The characters of the bar's segments, so states read apart without colour.
+  struct SegmentGlyphs {
+    var running: Character
+    var queued: Character
+    var retrying: Character
+    var dead: Character
+
+    static let unicode = SegmentGlyphs(running: "█", queued: "▓", retrying: "▒", dead: "×")
+    static let ascii = SegmentGlyphs(running: "#", queued: "=", retrying: "~", dead: "x")
+  }
+
+  func render(into screen: inout Screen, area: Rect, context: PanelContext) {
+    let palette = context.palette
+    let queues = context.snapshot?.queues ?? []
+    let marks = context.unicode ? SegmentGlyphs.unicode : SegmentGlyphs.ascii
+    let legend = "\(marks.running) run \(marks.queued) queued \(marks.retrying) retry \(marks.dead) dead"
+    let inner = context.box(
+      "Queues", hint: legend, focused: context.state.focus == .queues, into: &screen, area: area)
+    let columns = [
+      TableColumn("queue", width: .flexible(min: 6, weight: 1), priority: 10),
+      TableColumn("state", width: .fixed(7), priority: 9),
+      TableColumn("depth vs capacity", width: .flexible(min: 10, weight: 3), priority: 9),
+      TableColumn("depth", width: .fixed(9), alignment: .right, priority: 8),
+      TableColumn("busy", width: .fixed(6), alignment: .right, priority: 7),
+      TableColumn("oldest", width: .fixed(6), alignment: .right, priority: 4),
+      TableColumn("wait p99", width: .fixed(8), alignment: .right, priority: 7),
+      TableColumn("run p99", width: .fixed(7), alignment: .right, priority: 5),
+      TableColumn("rej/drop", width: .fixed(8), alignment: .right, priority: 3),
+      TableColumn("trend", width: .flexible(min: 8, weight: 1), priority: 2),
+    ]
+    let rows = queues.map { queue -> TableRow in
+      let depth = queue.queued + queue.running + queue.waitingRetry
+      let lost = queue.rejected + queue.dropped
+      return TableRow([
+        TableCell(queue.name),
+        stateCell(queue.state, palette: palette),
+        TableCell(""),
+        TableCell("\(NumberText.compact(depth))/\(NumberText.compact(queue.capacity + queue.workers))"),
+        TableCell("\(queue.busyWorkers)/\(queue.workers)"),
+        TableCell(queue.oldestQueuedAge.map(DurationText.format) ?? "-", style: palette.dim),
+        TableCell(
+          Format.duration(queue.wait.p99, measured: queue.wait.count > 0), style: palette.text(.hi_fg)),
+        TableCell(Format.duration(queue.run.p99, measured: queue.run.count > 0)),
+        TableCell(
+          "\(NumberText.compact(queue.rejected))/\(NumberText.compact(queue.dropped))",
+          style: lost > 0 ? palette.text(.warn, .bold) : palette.dim),
+        TableCell(""),
+      ])
+    }
+    let table = Table(
+      columns: columns, rows: rows, selected: context.state.queueIndex(in: context.snapshot),
+      headerStyle: palette.dim, rowStyle: palette.plain, selectedStyle: palette.selected,
+      emptyText: "no queues", glyphs: context.glyphs)
+    let first = table.render(into: &screen, area: inner)
+    let placements = table.layout(width: inner.width)
+    let bar = placements.first { $0.column == 2 }
+    let trend = placements.first { $0.column == 9 }
+    for line in 0..<max(0, min(inner.height - 1, queues.count - first)) {
+      let queue = queues[first + line]
+      let y = inner.y + 1 + line
+      if let bar {
+        var depth = depthBar(queue, marks: marks, context: context)
+        depth.keepsBackground = true
+        depth.render(into: &screen, area: Rect(x: inner.x + bar.x, y: y, width: bar.width, height: 1))
+      }
+      if let trend {
+        Sparkline(
+          values: queue.depthSeries.map(Double.init),
+          maxValue: Double(max(1, queue.capacity + queue.workers)),
+          style: palette.text(.queued), glyphs: context.glyphs, keepsBackground: true
+        ).render(into: &screen, area: Rect(x: inner.x + trend.x, y: y, width: trend.width, height: 1))
+      }
+    }
+  }
+
+  /// Running, queued, waiting to retry and dead against the room the queue has (capacity plus
+  /// one step per worker); dead letters past that room show as overflow.
+  func depthBar(_ queue: QueueSnapshot, marks: SegmentGlyphs, context: PanelContext) -> StackedBar {
+    let palette = context.palette
+    return StackedBar(
+      segments: [
+        BarSegment(value: Double(queue.running), style: palette.text(.running), glyph: marks.running),
+        BarSegment(value: Double(queue.queued), style: palette.text(.queued), glyph: marks.queued),
+        BarSegment(value: Double(queue.waitingRetry), style: palette.text(.retrying), glyph: marks.retrying),
+        BarSegment(value: Double(queue.dead), style: palette.text(.dead, .bold), glyph: marks.dead),
+      ],
+      capacity: Double(max(1, queue.capacity + queue.workers)), emptyStyle: palette.text(.capacity),
+      emptyGlyph: context.glyphs.lightShade, overflowStyle: palette.text(.error, .bold),
+      glyphs: context.glyphs)
+  }
+
+  private func stateCell(_ state: QueueState, palette: Palette) -> TableCell {
+    switch state {
+    case .running: return TableCell("running", style: palette.text(.ok))
+    case .pausing: return TableCell("pausing", style: palette.text(.warn))
+    case .paused: return TableCell("PAUSED", style: palette.text(.warn, .bold))
+    }
+  }
+}

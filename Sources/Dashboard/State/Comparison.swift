@@ -1,0 +1,74 @@
+import ExecutionCore
+
+/// An A/B comparison in progress: a short all-sync phase, then a hybrid phase, on one workflow.
+public struct ComparisonProgress: Sendable, Hashable {
+  /// The phases, in the order they run.
+  public enum Phase: Sendable, Hashable {
+    /// Every step blocking.
+    case allSync
+    /// Steps as declared.
+    case hybrid
+  }
+
+  /// The workflow compared.
+  public var workflow: String
+  /// The phase running now.
+  public var phase: Phase
+  /// When the current phase began (dashboard clock).
+  public var phaseStartedAt: Duration
+  /// How long each phase lasts.
+  public var phaseLength: Duration
+  /// The recording of the current phase.
+  public var recording: RecordingID
+  /// What the all-sync phase collected, once it is over.
+  public var allSync: LatencySummary?
+  /// The mode to restore when the comparison ends.
+  public var originalMode: ExecutionMode
+
+  /// Creates a comparison in its all-sync phase.
+  public init(
+    workflow: String, phaseStartedAt: Duration, phaseLength: Duration, recording: RecordingID,
+    originalMode: ExecutionMode
+  ) {
+    self.workflow = workflow
+    self.phase = .allSync
+    self.phaseStartedAt = phaseStartedAt
+    self.phaseLength = phaseLength
+    self.recording = recording
+    self.allSync = nil
+    self.originalMode = originalMode
+  }
+
+  /// How far the whole comparison has come, 0...1.
+  public func fraction(at now: Duration) -> Double {
+    let total = 2 * phaseLength.seconds
+    guard total > 0 else { return 1 }
+    let done = (phase == .hybrid ? phaseLength.seconds : 0) + (now - phaseStartedAt).seconds
+    return min(1, max(0, done / total))
+  }
+}
+
+/// What a finished comparison found.
+public struct ComparisonResult: Sendable, Hashable {
+  /// The workflow compared.
+  public var workflow: String
+  /// Critical-path latency of runs started in the all-sync phase.
+  public var allSync: LatencySummary
+  /// Critical-path latency of runs started in the hybrid phase.
+  public var hybrid: LatencySummary
+
+  /// Creates a result.
+  public init(workflow: String, allSync: LatencySummary, hybrid: LatencySummary) {
+    self.workflow = workflow
+    self.allSync = allSync
+    self.hybrid = hybrid
+  }
+
+  /// All-sync over hybrid for one percentile (nil when either side has no runs or hybrid is zero).
+  public func ratio(_ percentile: KeyPath<LatencySummary, Duration>) -> Double? {
+    guard allSync.count > 0, hybrid.count > 0 else { return nil }
+    let denominator = hybrid[keyPath: percentile].nanoseconds
+    guard denominator > 0 else { return nil }
+    return allSync[keyPath: percentile].nanoseconds / denominator
+  }
+}

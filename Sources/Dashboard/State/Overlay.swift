@@ -1,0 +1,9 @@
+/// What is drawn over the panels, if anything.
+public enum Overlay: Sendable, Hashable {
+  /// Nothing.
+  case none
+  /// Every key, from the key table.
+  case help
+  /// The side-by-side summary of a finished comparison; stays until dismissed.
+  case comparison(ComparisonResult)
+}

@@ -1,0 +1,62 @@
+import TerminalUI
+import Testing
+
+@testable import Dashboard
+
+@Suite("Layout")
+struct DashboardLayoutTests {
+  func panels(_ width: Int, _ height: Int) -> Set<PanelKind> {
+    Set(
+      DashboardLayout.compute(size: Size(width: width, height: height), snapshot: Fixtures.snapshot())?.panels
+        .keys ?? [:].keys)
+  }
+
+  @Test func panelsDropInTheDocumentedOrder() {
+    #expect(panels(120, 40) == Set(PanelKind.allCases))
+    #expect(panels(120, 30) == Set(PanelKind.allCases))
+    #expect(panels(120, 26) == [.workflows, .queues, .latency, .waterfall, .events])
+    #expect(panels(120, 24) == [.workflows, .queues, .latency, .waterfall])
+    #expect(panels(80, 30) == [.workflows, .queues, .latency, .waterfall])
+    #expect(panels(80, 24) == [.workflows, .queues, .waterfall])
+    #expect(panels(60, 16) == [.workflows, .queues])
+    // Whatever the size, a panel is shown only if every panel after it in the drop order is.
+    for height in 16...50 {
+      let shown = panels(120, height)
+      for (index, panel) in DashboardLayout.dropOrder.enumerated() where shown.contains(panel) {
+        #expect(DashboardLayout.dropOrder[(index + 1)...].allSatisfy(shown.contains), "height \(height)")
+      }
+    }
+  }
+
+  @Test func belowTheMinimumThereIsNoLayout() {
+    #expect(DashboardLayout.compute(size: Size(width: 59, height: 40), snapshot: nil) == nil)
+    #expect(DashboardLayout.compute(size: Size(width: 200, height: 15), snapshot: nil) == nil)
+    #expect(DashboardLayout.compute(size: DashboardLayout.minimumSize, snapshot: nil) != nil)
+  }
+
+  @Test func panelsTileTheBodyWithoutOverlapping() {
+    for size in [
+      Size(width: 60, height: 16), Size(width: 80, height: 24), Size(width: 120, height: 40),
+      Size(width: 250, height: 70),
+    ] {
+      let layout = DashboardLayout.compute(size: size, snapshot: Fixtures.snapshot())!
+      let rects = Array(layout.panels.values)
+      let bodyArea = size.width * (size.height - 3)
+      #expect(rects.reduce(0) { $0 + $1.width * $1.height } == bodyArea, "\(size)")
+      for (i, a) in rects.enumerated() {
+        #expect(a.y >= 1 && a.maxY <= size.height - 2 && a.maxX <= size.width)
+        for b in rects[(i + 1)...] { #expect(a.intersection(b).isEmpty) }
+      }
+      #expect(layout.header == Rect(x: 0, y: 0, width: size.width, height: 1))
+      #expect(layout.footer == Rect(x: 0, y: size.height - 1, width: size.width, height: 1))
+    }
+  }
+
+  @Test func manyWorkflowsStillLeaveRoomForQueues() {
+    var snapshot = Fixtures.snapshot()
+    snapshot.workflows = Array(repeating: snapshot.workflows[0], count: 30)
+    let layout = DashboardLayout.compute(size: Size(width: 80, height: 20), snapshot: snapshot)!
+    #expect(layout.panels[.queues]!.height >= 4)
+    #expect(layout.panels[.workflows]!.height >= 4)
+  }
+}
