@@ -11,7 +11,7 @@ enum ChatCase {
       queues.append(QueueDefinition(name: name, workers: 4, capacity: 10_000))
     }
     let rate = max(workflow.load.rate, 20)
-    let rounds = 2
+    let rounds = context.sizes.chatRuns >= 20 ? 2 : 1
     let perRound = max(1, context.sizes.chatRuns / rounds)
     var hybrid = RuntimeHarness.CriticalPath()
     var allSync = RuntimeHarness.CriticalPath()

@@ -6,11 +6,11 @@ enum RuntimeHarness {
   /// A runtime over `workflows` and `queues` with no generated load.
   static func make(
     _ workflows: [WorkflowDefinition], queues: [QueueDefinition] = [], seed: UInt64,
-    mode: ExecutionMode = .hybrid
+    mode: ExecutionMode = .hybrid, isolateBackground: Bool = true
   ) throws -> Runtime {
     try Runtime(
       topology: Topology(workflows: workflows, queues: queues),
-      options: RuntimeOptions(mode: mode, seed: seed, startLoad: false))
+      options: RuntimeOptions(mode: mode, seed: seed, startLoad: false, isolateBackground: isolateBackground))
   }
 
   /// What an open-loop series of `run(workflow:)` calls measured.

@@ -105,5 +105,5 @@ public struct BenchSizes: Sendable, Hashable {
   public static let tiny = BenchSizes(
     chainRuns: 10, chainRate: 200, isolationRuns: 10, throughputJobs: 2000, throughputRepeats: 1,
     enqueueSamples: 50, memorySteps: 2000, overloadPhase: .milliseconds(200), chatRuns: 5,
-    snapshotSamples: 20, renderFrames: 3)
+    snapshotSamples: 3, renderFrames: 3)
 }

@@ -11,6 +11,7 @@ extension BenchSuite {
     Case(id: "throughput", name: "background throughput", measure: ThroughputCase.measure),
     Case(id: "chat", name: "all-sync vs hybrid", measure: ChatCase.measure),
     Case(id: "snapshot", name: "snapshot cost", measure: SnapshotCase.measure),
+    Case(id: "render", name: "render cost", measure: RenderCase.measure),
     Case(id: "memory", name: "memory per queued step", measure: MemoryCase.measure),
   ]
 }

@@ -48,6 +48,11 @@ public enum BenchSuite {
       options.progress?(
         "bench: \(benchCase.name) done in \(BenchUnit.count.format((seconds * 10).rounded() / 10))s")
       results.append(result)
+      if let progress = options.progress {
+        let partial = BenchReport(
+          quick: options.quick, seed: options.seed, optimized: optimized, cores: Nanos.cores, cases: [result])
+        progress(partial.render())
+      }
     }
     let report = BenchReport(
       quick: options.quick, seed: options.seed, optimized: optimized, cores: Nanos.cores, cases: results)
