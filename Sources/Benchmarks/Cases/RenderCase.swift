@@ -55,7 +55,7 @@ enum RenderCase {
           bound: .atMost(1_000_000))
       ],
       notes: [
-        "DashboardRenderer.render at 200x50, true colour, from \(snapshots.count) snapshots of a busy runtime taken 100 ms apart (each frame differs from the last), then the changed cells collected against the previous frame; baseline: a frame of 50 text rows written with Screen.put and diffed the same way"
+        "DashboardRenderer.render at 200x50, true colour, from \(snapshots.count) snapshots of a busy runtime taken \(DurationText.format(context.sizes.busyWarmup / 10)) apart (each frame differs from the last), then the changed cells collected against the previous frame; baseline: a frame of 50 text rows written with Screen.put and diffed the same way"
       ])
   }
 
@@ -70,8 +70,9 @@ enum RenderCase {
     runtime.start()
     var snapshots: [RuntimeSnapshot] = []
     let count = context.options.quick ? 4 : 10
+    let gap = context.sizes.busyWarmup / 10
     for _ in 0..<count {
-      try? await Task.sleep(for: .milliseconds(100))
+      try? await Task.sleep(for: gap)
       snapshots.append(runtime.snapshot(fresh: true))
     }
     await RuntimeHarness.stop(runtime, deadline: .milliseconds(200))

@@ -33,7 +33,7 @@ enum SnapshotCase {
     let samples = context.sizes.snapshotSamples
     let (idleFresh, idleCached) = await time(runtime, samples: samples)
     runtime.start()
-    try? await Task.sleep(for: .milliseconds(context.options.quick ? 300 : 1000))
+    try? await Task.sleep(for: context.sizes.busyWarmup)
     let (busyFresh, busyCached) = await time(runtime, samples: samples)
     let busyQueues = runtime.snapshot().queues.filter { $0.accepted > 0 }.count
     let busyWorkflows = runtime.snapshot().workflows.filter { $0.runsStarted > 0 }.count
@@ -82,7 +82,7 @@ enum SnapshotCase {
       try? await Task.sleep(for: .milliseconds(1))
     }
     phaseStart = Nanos.now()
-    for index in 0..<max(3, min(samples, 30)) where index < 3 || Nanos.now() - phaseStart < budget {
+    for index in 0..<max(1, min(samples, 30)) where index < 1 || Nanos.now() - phaseStart < budget {
       let start = Nanos.now()
       workflows += runtime.snapshot(fresh: true).workflows.count
       fresh.record(nanoseconds: Nanos.now() - start)

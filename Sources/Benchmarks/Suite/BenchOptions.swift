@@ -69,12 +69,14 @@ public struct BenchSizes: Sendable, Hashable {
   public var snapshotSamples: Int
   /// Frames rendered and diffed.
   public var renderFrames: Int
+  /// How long a runtime runs under load before a busy measurement (snapshot, render).
+  public var busyWarmup: Duration
 
   /// Creates sizes.
   public init(
     chainRuns: Int, chainRate: Double, isolationRuns: Int, throughputJobs: Int, throughputRepeats: Int,
     enqueueSamples: Int, memorySteps: Int, overloadPhase: Duration, chatRuns: Int, snapshotSamples: Int,
-    renderFrames: Int
+    renderFrames: Int, busyWarmup: Duration = .seconds(1)
   ) {
     self.chainRuns = chainRuns
     self.chainRate = chainRate
@@ -87,6 +89,7 @@ public struct BenchSizes: Sendable, Hashable {
     self.chatRuns = chatRuns
     self.snapshotSamples = snapshotSamples
     self.renderFrames = renderFrames
+    self.busyWarmup = busyWarmup
   }
 
   /// For people: a few minutes in all.
@@ -99,11 +102,11 @@ public struct BenchSizes: Sendable, Hashable {
   public static let quick = BenchSizes(
     chainRuns: 100, chainRate: 100, isolationRuns: 100, throughputJobs: 100_000, throughputRepeats: 1,
     enqueueSamples: 500, memorySteps: 100_000, overloadPhase: .seconds(1), chatRuns: 40,
-    snapshotSamples: 500, renderFrames: 50)
+    snapshotSamples: 500, renderFrames: 50, busyWarmup: .milliseconds(300))
 
   /// For tests: seconds in a debug build.
   public static let tiny = BenchSizes(
     chainRuns: 10, chainRate: 200, isolationRuns: 10, throughputJobs: 2000, throughputRepeats: 1,
     enqueueSamples: 50, memorySteps: 2000, overloadPhase: .milliseconds(200), chatRuns: 5,
-    snapshotSamples: 3, renderFrames: 3)
+    snapshotSamples: 3, renderFrames: 3, busyWarmup: .milliseconds(100))
 }
