@@ -127,7 +127,6 @@ final class StepQueue: Sendable {
         let worker = core.parked.removeLast()
         core.accepted += 1
         core.running += 1
-        LatencyHistogram.record(&core.wait, nanoseconds: 0)
         return .accepted(worker: worker, item: item)
       }
       if core.items.count < definition.capacity {
@@ -167,7 +166,6 @@ final class StepQueue: Sendable {
         if !core.pauseRequested, !core.parked.isEmpty {
           core.accepted += 1
           core.running += 1
-          LatencyHistogram.record(&core.wait, nanoseconds: 0)
           return (true, core.parked.removeLast())
         }
         if core.items.count < definition.capacity {
@@ -184,14 +182,24 @@ final class StepQueue: Sendable {
   }
 
   /// Takes the next step for a worker, parking while there is none or the queue is paused.
-  /// Returns nil once the queue is closed.
-  func take(nowNs: @Sendable () -> Int64) async -> QueueItem? {
-    await withUnsafeContinuation { (continuation: UnsafeContinuation<QueueItem?, Never>) in
+  /// Returns nil once the queue is closed. A waiting step is taken without suspending, so a busy
+  /// worker does not go through the executor for every step.
+  func take() async -> QueueItem? {
+    let fast = core.withLock { core -> (QueueItem??, UnsafeContinuation<Bool, Never>?) in
+      if core.closed { return (.some(nil), nil) }
+      if !core.pauseRequested, let item = core.items.popFirst() {
+        core.running += 1
+        return (.some(item), core.admitProducer(capacity: definition.capacity))
+      }
+      return (nil, nil)
+    }
+    fast.1?.resume(returning: true)
+    if let item = fast.0 { return item }
+    return await withUnsafeContinuation { (continuation: UnsafeContinuation<QueueItem?, Never>) in
       let outcome = core.withLock { core -> (QueueItem??, UnsafeContinuation<Bool, Never>?) in
         if core.closed { return (.some(nil), nil) }
         if !core.pauseRequested, let item = core.items.popFirst() {
           core.running += 1
-          LatencyHistogram.record(&core.wait, nanoseconds: nowNs() - item.enqueuedNs)
           return (.some(item), core.admitProducer(capacity: definition.capacity))
         }
         core.parked.append(continuation)
@@ -205,11 +213,13 @@ final class StepQueue: Sendable {
   /// A running step ended for good (succeeded, dead, or cancelled). Returns true if this ended a
   /// pause (no worker holds a step any more), so the caller can announce it.
   func ended(
-    _ item: QueueItem, outcome: StepOutcome, runNs: Int64, nowSecond: Int, error: String? = nil,
+    _ item: QueueItem, outcome: StepOutcome, waitNs: Int64, runNs: Int64, nowSecond: Int,
+    error: String? = nil,
     nowNs: Int64 = 0
   ) -> Bool {
     core.withLock { core in
       core.running -= 1
+      LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
       core.rollTally(to: nowSecond)
       switch outcome {
       case .succeeded:
@@ -232,10 +242,11 @@ final class StepQueue: Sendable {
   /// A running attempt failed and will be retried after `delay` by a timer task made here.
   /// Returns true if this ended a pause.
   func retryLater(
-    _ item: QueueItem, nowSecond: Int, timer: (UInt64) -> Task<Void, Never>
+    _ item: QueueItem, waitNs: Int64, nowSecond: Int, timer: (UInt64) -> Task<Void, Never>
   ) -> Bool {
     core.withLock { core in
       core.running -= 1
+      LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
       core.waitingRetry += 1
       core.retried += 1
       core.failedAttempts += 1
@@ -272,7 +283,8 @@ final class StepQueue: Sendable {
 
   /// Moves every dead letter back to queued; returns them (count them once: they were accepted).
   func redrive(nowNs: Int64) -> [QueueItem] {
-    let (moved, workers) = core.withLock { core -> ([QueueItem], [(UnsafeContinuation<QueueItem?, Never>, QueueItem)]) in
+    let (moved, workers) = core.withLock {
+      core -> ([QueueItem], [(UnsafeContinuation<QueueItem?, Never>, QueueItem)]) in
       guard !core.closed else { return ([], []) }
       let moved = core.deadLetters.map { letter in
         var item = letter.item

@@ -35,6 +35,9 @@ struct RunProgress: Sendable {
   var waiter: UnsafeContinuation<RunResult, Never>?
   /// The run's steps all ended before its response was recorded; settle right after responding.
   var settlePending = false
+  /// The run's task while its blocking part runs (shutdown cancels it); nil once that is done.
+  var task: Task<Void, Never>?
+  var taskDone = false
 }
 
 /// One run of a workflow.
@@ -134,8 +137,10 @@ final class RunState: Sendable {
     func offset(_ ns: Int64) -> Duration? { ns < 0 ? nil : .nanoseconds(ns - base) }
     var onPath = [Bool](repeating: false, count: progress.steps.count)
     // Walk back from the blocking step that ended last through the dependency that ended last.
-    var current = progress.steps.indices.filter { !progress.steps[$0].background && progress.steps[$0].endNs >= 0 }
-      .max { progress.steps[$0].endNs < progress.steps[$1].endNs }
+    var current = progress.steps.indices.filter {
+      !progress.steps[$0].background && progress.steps[$0].endNs >= 0
+    }
+    .max { progress.steps[$0].endNs < progress.steps[$1].endNs }
     while let i = current {
       onPath[i] = true
       current = workflow.steps[i].dependencies.filter {

@@ -23,7 +23,8 @@ extension Runtime {
       run.workflow.metrics.withLock { $0.steps[i].rejected += 1 }
       event(
         .warning, .stepRejected,
-        "\(queue.definition.name): full; rejected \(run.workflow.name)/\(step.definition.id) of run \(run.id)")
+        "\(queue.definition.name): full; rejected \(run.workflow.name)/\(step.definition.id) of run \(run.id)"
+      )
       settleIfDone(run, run.finish(i, outcome: .rejected, endNs: nowNs))
     case .closed:
       settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: nowNs))
@@ -44,8 +45,7 @@ extension Runtime {
 
   /// A worker: takes steps until its queue closes.
   func workerLoop(_ queue: StepQueue) async {
-    let clock = self.clock
-    while let item = await queue.take(nowNs: { Int64(clock.now.nanoseconds) }) {
+    while let item = await queue.take() {
       await runBackground(item, on: queue)
     }
   }
@@ -59,6 +59,7 @@ extension Runtime {
     let step = run.workflow.steps[i]
     let attempt = Int(item.attempts)
     let startNs = nowNs
+    let waitNs = startNs - item.enqueuedNs
     run.update(i, outcome: .running, attemptStartNs: startNs)
     let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .background)
     let now = nowNs
@@ -70,14 +71,18 @@ extension Runtime {
         metrics.steps[i].succeeded += 1
         LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
       }
-      announcePaused(queue, queue.ended(item, outcome: .succeeded, runNs: endNs - startNs, nowSecond: second))
+      announcePaused(
+        queue,
+        queue.ended(item, outcome: .succeeded, waitNs: waitNs, runNs: endNs - startNs, nowSecond: second))
       let effect = run.finish(i, outcome: .succeeded, endNs: endNs)
       for d in effect.ready {
         await enqueue(run, d, readyNs: max(run.readyNs(d), endNs), mayBlock: false)
       }
       settleIfDone(run, effect)
     case .cancelled:
-      announcePaused(queue, queue.ended(item, outcome: .cancelled, runNs: now - startNs, nowSecond: second))
+      announcePaused(
+        queue, queue.ended(item, outcome: .cancelled, waitNs: waitNs, runNs: now - startNs, nowSecond: second)
+      )
       settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: now))
     case .failure(let message, let timedOut):
       let willRetry = attempt < step.definition.retry.attempts && !Task.isCancelled
@@ -98,7 +103,7 @@ extension Runtime {
         let wake = Duration.nanoseconds(now + delay)
         let clock = self.clock
         let item = item
-        let paused = queue.retryLater(item, nowSecond: second) { timer in
+        let paused = queue.retryLater(item, waitNs: waitNs, nowSecond: second) { timer in
           Task(executorPreference: executor) { [self] in
             try? await clock.sleep(until: wake)
             run.update(i, outcome: .queued)
@@ -116,7 +121,10 @@ extension Runtime {
           "\(name): dead-lettered on \(queue.definition.name) after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(message)"
         )
         announcePaused(
-          queue, queue.ended(item, outcome: .dead, runNs: now - startNs, nowSecond: second, error: message, nowNs: now))
+          queue,
+          queue.ended(
+            item, outcome: .dead, waitNs: waitNs, runNs: now - startNs, nowSecond: second, error: message,
+            nowNs: now))
         settleIfDone(run, run.finish(i, outcome: .dead, endNs: now))
       }
     }

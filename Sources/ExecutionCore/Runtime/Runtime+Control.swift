@@ -44,6 +44,7 @@ extension Runtime {
     let changed = workflow.control.withLock { control -> Bool in
       guard control.state == .running else { return false }
       control.state = .pausing
+      workflow.pausing.store(true, ordering: .releasing)
       return true
     }
     guard changed else { return }
@@ -57,6 +58,7 @@ extension Runtime {
     let changed = workflow.control.withLock { control -> Bool in
       guard control.state != .running else { return false }
       control.state = .running
+      workflow.pausing.store(false, ordering: .releasing)
       return true
     }
     if changed { event(.info, .workflowResumed, "\(workflow.name): resumed") }

@@ -64,10 +64,7 @@ extension Runtime {
     }
     let run = RunState(
       id: id, index: index, workflow: workflow, mode: mode, intendedNs: intendedNs, waiter: nil)
-    global.withLock { global in
-      while let first = global.unsettled.first, first.isAccountedSettled { global.unsettled.removeFirst() }
-      global.unsettled.append(run)
-    }
+    global.withLock { $0.unsettled[id] = run }
     return .success(run)
   }
 
@@ -79,12 +76,16 @@ extension Runtime {
 
   /// Starts an admitted run's task on the shared pool (orchestration stays off the background executor).
   func launch(_ run: RunState) {
-    global.withLock { global in
-      // Created under the lock so the task cannot remove its entry before it is inserted.
-      global.runTasks[run.id] = Task { [self] in
-        await self.execute(run)
-        _ = self.global.withLock { $0.runTasks.removeValue(forKey: run.id) }
+    let task = Task { [self] in
+      await self.execute(run)
+      run.progress.withLock { progress in
+        progress.taskDone = true
+        progress.task = nil
       }
+    }
+    // Kept only while the blocking part runs, so a settled run holds no finished task.
+    run.progress.withLock { progress in
+      if !progress.taskDone { progress.task = task }
     }
   }
 
@@ -343,14 +344,17 @@ extension Runtime {
       LatencyHistogram.record(&metrics.settle, nanoseconds: now - run.intendedNs)
     }
     inFlight.subtract(1, ordering: .relaxed)
+    _ = global.withLock { $0.unsettled.removeValue(forKey: run.id) }
     finishPauseIfIdle(workflow)
   }
 
   /// A pausing workflow becomes paused once none of its runs is in flight.
   func finishPauseIfIdle(_ workflow: WorkflowRuntime) {
+    guard workflow.pausing.load(ordering: .acquiring) else { return }
     let paused = workflow.control.withLock { control -> Bool in
       guard control.state == .pausing, workflow.metrics.withLock({ $0.inFlight }) == 0 else { return false }
       control.state = .paused
+      workflow.pausing.store(false, ordering: .releasing)
       return true
     }
     if paused { event(.info, .workflowPaused, "\(workflow.name): paused (no run in flight)") }

@@ -4,10 +4,7 @@ extension Runtime {
     let target = nextRunID.load(ordering: .relaxed)
     let limit = ContinuousClock.now + timeout
     while true {
-      let done = global.withLock { global -> Bool in
-        while let first = global.unsettled.first, first.isAccountedSettled { global.unsettled.removeFirst() }
-        return (global.unsettled.first?.id ?? .max) > target
-      }
+      let done = global.withLock { global in !global.unsettled.keys.contains { $0 <= target } }
       if done { return true }
       if ContinuousClock.now >= limit { return false }
       try? await Task.sleep(for: .milliseconds(1))
@@ -33,11 +30,11 @@ extension Runtime {
     }
     let cancelledBefore = queues.reduce(0) { $0 + $1.core.withLock { $0.cancelled } }
     let settledInTime = await waitUntilSettled(timeout: deadline)
-    let runsCancelled = global.withLock { global in global.unsettled.filter { !$0.isAccountedSettled }.count }
+    let runsCancelled = global.withLock { $0.unsettled.count }
     // Order matters: runs first (their producers may be waiting), then queues (releases parked
     // workers, cancels waiting steps and retry timers), then workers (cancels running attempts).
-    let (runTasks, workers) = global.withLock { (Array($0.runTasks.values), $0.workers) }
-    for task in runTasks { task.cancel() }
+    let (runs, workers) = global.withLock { (Array($0.unsettled.values), $0.workers) }
+    for run in runs { run.progress.withLock { $0.task }?.cancel() }
     for queue in queues {
       let (cancelled, refused) = queue.close()
       _ = refused  // their producers are released and cancel their own steps

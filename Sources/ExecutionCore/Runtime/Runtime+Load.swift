@@ -33,7 +33,9 @@ extension Runtime {
   }
 
   /// The time to the next arrival, in nanoseconds.
-  func gap(_ workflow: WorkflowRuntime, rate: Double, arrivals: ArrivalProcess, epoch: UInt64, index: Int) -> Int64 {
+  func gap(_ workflow: WorkflowRuntime, rate: Double, arrivals: ArrivalProcess, epoch: UInt64, index: Int)
+    -> Int64
+  {
     let mean = 1e9 / rate
     switch arrivals {
     case .constant:
@@ -66,7 +68,9 @@ extension Runtime {
     }
     old?.cancel()
     if announce {
-      event(.info, .rateChanged, "\(workflow.name): rate \(DurationText.fixed(rate, decimals: rate < 10 ? 1 : 0))/s")
+      event(
+        .info, .rateChanged,
+        "\(workflow.name): rate \(DurationText.fixed(rate, decimals: rate < 10 ? 1 : 0))/s")
     }
   }
 

@@ -39,16 +39,21 @@ extension Runtime {
       let m = workflow.metrics.withLock { metrics in
         (
           metrics.started, metrics.responded, metrics.failed, metrics.rejected, metrics.settled,
-          metrics.inFlight, metrics.steps.map { ($0.succeeded, $0.failed, $0.timedOut, $0.retried, $0.deadLettered, $0.rejected, $0.dropped) }
+          metrics.inFlight,
+          metrics.steps.map {
+            ($0.succeeded, $0.failed, $0.timedOut, $0.retried, $0.deadLettered, $0.rejected, $0.dropped)
+          }
         )
       }
-      let c = workflow.index < cached.workflows.count ? cached.workflows[workflow.index] : SnapshotCache.Workflow()
+      let c =
+        workflow.index < cached.workflows.count ? cached.workflows[workflow.index] : SnapshotCache.Workflow()
       let steps = workflow.steps.map { step -> StepSnapshot in
         let n = m.6[step.index]
         return StepSnapshot(
           id: step.definition.id, mode: step.definition.mode, queue: step.definition.queue,
           duration: step.index < c.stepDurations.count ? c.stepDurations[step.index] : .empty,
-          succeeded: n.0, failed: n.1, timedOut: n.2, retried: n.3, deadLettered: n.4, rejected: n.5, dropped: n.6)
+          succeeded: n.0, failed: n.1, timedOut: n.2, retried: n.3, deadLettered: n.4, rejected: n.5,
+          dropped: n.6)
       }
       return WorkflowSnapshot(
         name: workflow.name, description: workflow.summary, state: control.0, rate: control.1,

@@ -6,16 +6,34 @@ import Synchronization
 ///
 /// Workers start with the runtime; `start()` adds the load generators. Every control call
 /// returns at once; `run`, `drive`, `waitUntilSettled` and `shutdown` are the awaitable API.
+///
+/// Semantics chosen where the design left a choice:
+/// - Timing: a simulated blocking step sleeps until `start + latency`, where `start` is its
+///   dependencies' latest intended end (or the run's intended start), unless it starts more than
+///   `overshootAllowance` late; then the lateness counts. Latency is measured from the intended start.
+/// - `block` policy: the run's own task puts the steps its blocking steps made ready onto their
+///   queues and waits for room, so the response is not sent until all of them were accepted (the
+///   hidden dependency shows as critical-path latency and `blockedProducers`). Steps made ready by
+///   background steps wait in a helper task and never delay a response.
+/// - Workflow pause: `pausing` until no run of the workflow is in flight (every run settled),
+///   then `paused`. Generated arrivals are skipped silently while paused; explicit triggers are
+///   rejected and counted.
+/// - Queue pause: `pausing` until no worker holds a step, then `paused`; waiting steps stay.
+/// - Retries of background steps wait off the worker (a timer task) and re-enter at the back of
+///   the queue, never refused (they were accepted). A redriven dead letter re-enters without being
+///   counted as accepted again; its run has settled already, so only its trace and counts change.
+/// - Critical-path histograms record successful responses; failed runs count in `runsFailed`.
+/// - `waitUntilSettled` and `shutdown` deadlines are real (wall-clock) time, whatever the clock.
 public final class Runtime: RuntimeControl {
   struct Global: Sendable {
     var mode: ExecutionMode
     var shuttingDown = false
     var started = false
-    /// Runs in start order; settled ones are trimmed from the front (for `waitUntilSettled`).
-    var unsettled = Deque<RunState>()
+    /// Runs not yet settled, by id (for `waitUntilSettled` and shutdown); a settled run leaves at
+    /// once, so a run stuck on a paused queue holds only itself.
+    var unsettled: [UInt64: RunState] = [:]
     var workers: [Task<Void, Never>] = []
     var ticker: Task<Void, Never>?
-    var runTasks: [UInt64: Task<Void, Never>] = [:]
   }
 
   struct Recording: Sendable {

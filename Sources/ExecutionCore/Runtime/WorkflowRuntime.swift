@@ -20,6 +20,8 @@ final class WorkflowRuntime: Sendable {
   let control: Mutex<WorkflowControl>
   let metrics: Mutex<WorkflowMetrics>
   let runCounter = Atomic<UInt64>(0)
+  /// Mirrors `control.state == .pausing`, so settling runs skip the control lock when not pausing.
+  let pausing = Atomic<Bool>(false)
 
   init(index: Int, definition: WorkflowDefinition, steps: [CompiledStep]) {
     self.index = index
