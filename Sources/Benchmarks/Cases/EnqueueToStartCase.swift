@@ -46,7 +46,7 @@ enum EnqueueToStartCase {
           baseline: BenchFigure("bare p99", bare.p99, .nanoseconds)),
       ],
       notes: [
-        "runs triggered open loop at \(Int(rate))/s so workers are parked when each step arrives; measured from the end of the blocking step the background step waits on to the background step's first instruction; bare: enqueue to job start on \(threads) parked threads, same rate; the runtime's own wait histogram records 0 for a step handed straight to a parked worker (StepQueue.offer), so it cannot show this; 'shared-pool workers' repeats the runtime measurement with isolateBackground: false (normal-priority workers on the cooperative pool)"
+        "runs triggered open loop at \(Int(rate))/s so workers are parked when each step arrives; measured from the end of the blocking step the background step waits on to the background step's first instruction; bare: enqueue to job start on \(threads) parked threads, same rate; 'runtime-reported wait' is the runtime's own queue-wait histogram (microsecond resolution); 'shared-pool workers' repeats the runtime measurement with isolateBackground: false (normal-priority workers on the cooperative pool)"
       ])
   }
 

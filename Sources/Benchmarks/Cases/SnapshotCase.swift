@@ -31,10 +31,10 @@ enum SnapshotCase {
       topology: Topology(workflows: workflows, queues: queues),
       options: RuntimeOptions(seed: context.seed, startLoad: true))
     let samples = context.sizes.snapshotSamples
-    let (idleFresh, idleCached) = await time(runtime, samples: samples)
+    let (idleFresh, idleCached) = await time(runtime, samples: samples, warmup: context.sizes.busyWarmup)
     runtime.start()
     try? await Task.sleep(for: context.sizes.busyWarmup)
-    let (busyFresh, busyCached) = await time(runtime, samples: samples)
+    let (busyFresh, busyCached) = await time(runtime, samples: samples, warmup: context.sizes.busyWarmup)
     let busyQueues = runtime.snapshot().queues.filter { $0.accepted > 0 }.count
     let busyWorkflows = runtime.snapshot().workflows.filter { $0.runsStarted > 0 }.count
     await RuntimeHarness.stop(runtime, deadline: .milliseconds(500))
@@ -60,20 +60,21 @@ enum SnapshotCase {
           baseline: BenchFigure("idle p99", idleCached.p99, .nanoseconds)),
       ],
       notes: [
-        "\(count) workflows at 20 runs/s each (1-3 ms blocking step, two background steps spread over \(count) queues); fresh = snapshot(fresh: true), recomputing every percentile and series; snapshot() reuses summaries up to 200 ms old (what the dashboard gets when it polls faster than that); snapshot() sampled 1 ms apart, then up to 30 fresh ones, each series at most 5 s"
+        "\(count) workflows at 20 runs/s each (1-3 ms blocking step, two background steps spread over \(count) queues); fresh = snapshot(fresh: true), recomputing every percentile and series; snapshot() reuses summaries up to 200 ms old (what the dashboard gets when it polls faster than that); snapshot() sampled 1 ms apart, then up to 30 fresh ones, each series at most \(DurationText.format(context.sizes.busyWarmup * 5))"
       ])
   }
 
   /// Times `samples` ordinary snapshots 1 ms apart (most reuse the cached summaries, one in about
   /// 200 recomputes them), then a few fresh ones (every summary recomputed).
-  static func time(_ runtime: Runtime, samples: Int) async -> (fresh: BenchHistogram, cached: BenchHistogram)
-  {
+  static func time(_ runtime: Runtime, samples: Int, warmup: Duration) async -> (
+    fresh: BenchHistogram, cached: BenchHistogram
+  ) {
     var fresh = BenchHistogram()
     var cached = BenchHistogram()
     var workflows = 0
     // Bounded in time as well: when one refresh takes longer than the refresh interval, every
     // call refreshes.
-    let budget: Int64 = 5_000_000_000
+    let budget = max(500_000_000, 5 * warmup.wholeNanoseconds)
     var phaseStart = Nanos.now()
     for _ in 0..<samples where Nanos.now() - phaseStart < budget {
       let start = Nanos.now()
