@@ -49,13 +49,22 @@ let package = Package(
     .target(
       name: "LanesCLI",
       dependencies: [
-        "ExecutionCore", "WorkflowFiles", "TerminalUI", "Dashboard", "NCursesTerminal",
+        "ExecutionCore", "WorkflowFiles", "TerminalUI", "Dashboard", "NCursesTerminal", "Benchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
     .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "LanesCLI"]),
+    // `lanes bench`: the runtime's speed, isolation and memory against baselines measured in the same run.
+    .target(
+      name: "Benchmarks",
+      dependencies: [
+        "ExecutionCore", "TerminalUI", "Dashboard",
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ]
+    ),
 
     .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
     .testTarget(
@@ -79,6 +88,7 @@ let package = Package(
       name: "LanesCLITests",
       dependencies: ["LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore"]
     ),
+    .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,7 @@ public struct LanesCommand: AsyncParsableCommand {
       """,
     subcommands: [
       DashboardCommand.self, RunCommand.self, CompareCommand.self, CheckCommand.self,
-      WorkflowsCommand.self, ThemesCommand.self,
+      WorkflowsCommand.self, ThemesCommand.self, BenchCommand.self,
     ],
     defaultSubcommand: DashboardCommand.self
   )

@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Benchmarks
+
+@Suite("Bench framework")
+struct FrameworkTests {
+  @Test("the bare queue runs every job once, with several workers")
+  func bareQueueRunsEveryJob() {
+    let queue = BareQueue(workers: 3)
+    let seen = Mutex([Int](repeating: 0, count: 1000))
+    for index in 0..<1000 { queue.enqueue { seen.withLock { $0[index] += 1 } } }
+    queue.waitUntilCompleted(1000)
+    queue.shutdown()
+    #expect(seen.withLock { $0 }.allSatisfy { $0 == 1 })
+    #expect(queue.completedCount == 1000)
+  }
+
+  @Test("a paused bare queue holds its jobs until resumed")
+  func pausedBareQueueHolds() async throws {
+    let queue = BareQueue(workers: 2, paused: true)
+    for _ in 0..<100 { queue.enqueue {} }
+    try await Task.sleep(for: .milliseconds(20))
+    #expect(queue.completedCount == 0)
+    queue.resume()
+    queue.waitUntilCompleted(100)
+    #expect(queue.completedCount == 100)
+    queue.shutdown()
+  }
+
+  @Test("bare-queue baselines produce positive figures")
+  func bareQueueBaselines() async {
+    #expect(BareQueue.throughput(workers: 2, jobs: 5000) > 0)
+    let latency = await BareQueue.enqueueToStart(workers: 2, samples: 20, rate: 2000, seed: 1)
+    #expect(latency.count == 20)
+    #expect(latency.p50 > 0)
+  }
+
+  @Test("resident memory reads as a positive size and grows with a touched allocation")
+  func residentMemory() {
+    let before = ProcessMemory.residentBytes()
+    #expect(before > 0)
+    #expect(ProcessMemory.peakResidentBytes() >= before / 2)
+    let bytes = 64 << 20
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 4096)
+    defer { buffer.deallocate() }
+    for offset in stride(from: 0, to: bytes, by: 4096) {
+      buffer.storeBytes(of: 1, toByteOffset: offset, as: UInt8.self)
+    }
+    #expect(ProcessMemory.residentBytes() > before + bytes / 2)
+  }
+
+  @Test("the memory sampler sees a peak at least as high as now")
+  func memorySampler() {
+    let sampler = MemorySampler(interval: .milliseconds(1))
+    let now = ProcessMemory.residentBytes()
+    #expect(sampler.finish() >= now / 2)
+  }
+
+  @Test("open-loop schedules are evenly spaced, or Poisson with the same seed giving the same gaps")
+  func schedules() {
+    let constant = OpenLoop.schedule(rate: 1000, count: 4, arrivals: .constant, seed: 1)
+    #expect(constant == [0, 1_000_000, 2_000_000, 3_000_000])
+    let first = OpenLoop.schedule(rate: 1000, count: 2000, arrivals: .poisson, seed: 7)
+    let second = OpenLoop.schedule(rate: 1000, count: 2000, arrivals: .poisson, seed: 7)
+    #expect(first == second)
+    #expect(first != OpenLoop.schedule(rate: 1000, count: 2000, arrivals: .poisson, seed: 8))
+    let meanGap = Double(first.last!) / Double(first.count - 1)
+    #expect(meanGap > 800_000 && meanGap < 1_250_000)
+  }
+
+  @Test("the open loop starts every arrival at or after its intended time, without waiting for earlier ones")
+  func openLoopDoesNotWait() async {
+    let starts = Mutex([Int64]())
+    let begin = Nanos.now()
+    await OpenLoop.run(rate: 1000, count: 10, seed: 1) { arrival in
+      starts.withLock { $0.append(Nanos.now() - arrival.intended) }
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    let elapsed = Nanos.now() - begin
+    #expect(starts.withLock { $0.count } == 10)
+    #expect(starts.withLock { $0 }.allSatisfy { $0 >= 0 })
+    // Ten 50 ms bodies run in sequence would take 500 ms; overlapping, they take about 60.
+    #expect(elapsed < 400_000_000)
+  }
+
+  @Test("histograms report ordered percentiles")
+  func histogram() {
+    var histogram = BenchHistogram()
+    for value in 1...1000 { histogram.record(nanoseconds: Int64(value) * 1000) }
+    #expect(histogram.count == 1000)
+    #expect(histogram.p50 <= histogram.p99)
+    #expect(histogram.p99 <= histogram.p999)
+    #expect(histogram.p999 <= histogram.max)
+    #expect(abs(histogram.p50 - 500_000) < 1000)
+  }
+
+  @Test("units format with their suffixes")
+  func units() {
+    #expect(BenchUnit.nanoseconds.format(1_500_000) == "1.5ms")
+    #expect(BenchUnit.bytes.format(412) == "412B")
+    #expect(BenchUnit.bytes.format(3 * 1024 * 1024) == "3MiB")
+    #expect(BenchUnit.perSecond.format(1_100_000) == "1.1M/s")
+    #expect(BenchUnit.ratio.format(1.004) == "1x")
+    #expect(BenchUnit.ratio.format(0.512) == "0.512x")
+    #expect(BenchUnit.count.format(12) == "12")
+  }
+}
