@@ -27,7 +27,8 @@ struct DashboardEndToEndTests {
   private func startQuiet(_ session: TmuxSession, width: Int = 120, height: Int = 40, extra: String = "") throws {
     let file = session.directory.appendingPathComponent("e2e.yaml")
     try Self.quietWorkflow.write(to: file, atomically: true, encoding: .utf8)
-    try session.start("'\(LanesBinary.url.path)' dashboard e2e.yaml \(extra)", width: width, height: height)
+    try session.start(
+      "'\(LanesBinary.url.path)' dashboard e2e.yaml --duration 300s \(extra)", width: width, height: height)
   }
 
   /// The `runs` figure of workflow `name` in the Workflows table.
@@ -44,7 +45,8 @@ struct DashboardEndToEndTests {
 
   @Test func startsAt120x40WithEveryPanel() throws {
     let session = try TmuxSession()
-    try session.start("'\(LanesBinary.url.path)'")
+    defer { session.stop() }
+    try session.start("'\(LanesBinary.url.path)' --duration 300s")
     let (ok, screen) = session.waitFor { screen in
       ["Workflows", "Critical path of chat", "Last run of chat", "Queues", "Background outcomes", "Events", "HYBRID"]
         .allSatisfy(screen.contains)
@@ -56,6 +58,7 @@ struct DashboardEndToEndTests {
 
   @Test func triggerPauseAndModeFlip() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try startQuiet(session)
     var (ok, screen) = session.waitFor { self.runs(of: "e2e", in: $0) == 0 }
     #expect(ok, "expected no run at start:\n\(screen)")
@@ -90,6 +93,7 @@ struct DashboardEndToEndTests {
 
   @Test func resizesAndSaysWhenTooSmall() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try startQuiet(session)
     #expect(session.waitFor(text: "Queues").0)
     try session.resize(width: 80, height: 24)
@@ -108,6 +112,7 @@ struct DashboardEndToEndTests {
 
   @Test func helpOverlayListsKeysAndCloses() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try startQuiet(session)
     #expect(session.waitFor(text: "Queues").0)
     try session.send("?")
@@ -124,6 +129,7 @@ struct DashboardEndToEndTests {
 
   @Test func sigtermLeavesTheTerminalAsItWas() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try startQuiet(session)
     #expect(session.waitFor(text: "Queues").0)
     #expect(session.alternateScreenOn)
@@ -134,6 +140,7 @@ struct DashboardEndToEndTests {
 
   @Test func unsetTermIsAClearErrorWithStatus2() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try session.start("'\(LanesBinary.url.path)'", environment: ["TERM": ""])
     let status = session.exitStatus()
     let screen = session.capture()
@@ -152,6 +159,7 @@ struct DashboardEndToEndTests {
 
   @Test func dumbTerminalPrintsStatusLines() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try session.start("'\(LanesBinary.url.path)' dashboard chat --duration 3s", environment: ["TERM": "dumb"])
     #expect(session.exitStatus(timeout: 30) == 0)
     let screen = session.capture()
@@ -161,6 +169,7 @@ struct DashboardEndToEndTests {
 
   @Test func screenDumpWritesAFile() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try startQuiet(session)
     #expect(session.waitFor(text: "Queues").0)
     try session.send("s")
@@ -179,6 +188,7 @@ struct DashboardEndToEndTests {
 
   @Test func readOnlyRefusesChangesAndSaysSo() throws {
     let session = try TmuxSession()
+    defer { session.stop() }
     try startQuiet(session, extra: "--read-only")
     #expect(session.waitFor { self.runs(of: "e2e", in: $0) == 0 }.0)
     try session.send("t")

@@ -28,10 +28,18 @@ final class TmuxSession {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   }
 
-  deinit {
+  deinit { stop() }
+
+  /// Ends the tmux server (and with it the program) and removes the session's folder. Tests call
+  /// it in a `defer`; deinit calls it again as a safety net.
+  func stop() {
+    guard !stopped else { return }
+    stopped = true
     _ = try? tmux(["kill-server"])
     try? FileManager.default.removeItem(at: directory)
   }
+
+  private var stopped = false
 
   /// Starts `command` (a shell command line) in a `width`×`height` window; its exit status goes
   /// to a file so `exitStatus` can read it.
