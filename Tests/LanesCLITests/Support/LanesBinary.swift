@@ -31,56 +31,71 @@ enum LanesBinary {
 
   /// Runs `lanes` with `arguments`, no standard input, and waits at most `timeout` seconds
   /// (then kills it and reports status -9).
+  ///
+  /// Spawned with posix_spawn, its output written to files and its exit taken with waitpid: other
+  /// tests in this process start long-lived children (servers, tmux) that could inherit the write
+  /// end of a pipe and keep it open, so reading a pipe to its end could wait forever.
   static func run(
     _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
     timeout: TimeInterval = 120
   ) throws -> Result {
-    let process = Process()
-    process.executableURL = url
-    process.arguments = arguments
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "lanes-run-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outPath = folder.appendingPathComponent("stdout").path
+    let errPath = folder.appendingPathComponent("stderr").path
+
     var env = ProcessInfo.processInfo.environment
     env["SWIFT_BACKTRACE"] = "interactive=no"
     for (key, value) in environment { env[key] = value }
-    process.environment = env
-    process.currentDirectoryURL = directory ?? packageRoot
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-    let outData = ReadAll(out.fileHandleForReading)
-    let errData = ReadAll(err.fileHandleForReading)
+    let cwd = (directory ?? packageRoot).path
+
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // Nothing else is inherited, so no child of lanes can hold another test's pipes open.
+    SpawnSupport.closeFrom(3, in: &actions)
+    // The child changes to `cwd` itself (posix_spawn has no portable chdir action here).
+    let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd, url.path] + arguments
+    var cArguments = argv.map { strdup($0) } + [nil]
+    defer { cArguments.forEach { free($0) } }
+    var cEnvironment = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { cEnvironment.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, &cEnvironment)
+    guard spawned == 0 else { throw SpawnError(errno: spawned) }
+
+    var status: Int32 = 0
     let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning, Date() < deadline { usleep(20_000) }
-    if process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-      return Result(status: -9, stdout: outData.wait(), stderr: errData.wait())
+    var exited = false
+    while Date() < deadline {
+      let result = waitpid(pid, &status, WNOHANG)
+      if result == pid {
+        exited = true
+        break
+      }
+      if result == -1, errno != EINTR { break }
+      usleep(20_000)
     }
-    process.waitUntilExit()
-    return Result(status: process.terminationStatus, stdout: outData.wait(), stderr: errData.wait())
+    if !exited {
+      kill(pid, SIGKILL)
+      while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+    }
+    let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    guard exited else { return Result(status: -9, stdout: stdout, stderr: stderr) }
+    // Exit status, or 128 + signal as a shell reports it.
+    let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    return Result(status: code, stdout: stdout, stderr: stderr)
   }
 }
 
-/// Reads a file handle to its end on a background thread.
-final class ReadAll: @unchecked Sendable {
-  // Safe: `data` is written once by the reader thread before `done` is signalled, and read only
-  // after `wait()` has observed that signal.
-  private var data = Data()
-  private let done = DispatchSemaphore(value: 0)
-
-  init(_ handle: FileHandle) {
-    Thread.detachNewThread { [self] in
-      data = handle.readDataToEndOfFile()
-      done.signal()
-    }
-  }
-
-  func wait() -> String {
-    done.wait()
-    done.signal()
-    return String(decoding: data, as: UTF8.self)
-  }
+/// posix_spawn failed.
+struct SpawnError: Error, CustomStringConvertible {
+  let errno: Int32
+  var description: String { "cannot start lanes: errno \(errno)" }
 }
