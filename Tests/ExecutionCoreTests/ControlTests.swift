@@ -41,6 +41,9 @@ extension AllRuntimeTests {
       #expect(snap.runsInFlight == 2)
       #expect(snap.maxRunsInFlight == 2)
       #expect(snap.events.contains { $0.kind == .runRejected && $0.message.contains("limit 2") })
+      // Both runs' blocking steps must be asleep before time moves (the quiet-period heuristic of
+      // `advance` can fire first on a busy machine, and a step that starts late sleeps later).
+      #expect(await clock.waitForSleepers(count: 2))
       await advance(clock, to: .ms(10))
       #expect(await runtime.waitUntilSettled(timeout: .seconds(10)))
       runtime.trigger(workflow: "w")
