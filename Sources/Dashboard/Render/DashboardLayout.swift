@@ -111,7 +111,7 @@ struct PanelNeeds {
     case .workflows, .queues, .events: return 4
     case .latency: return 7
     case .waterfall: return 6
-    case .outcomes: return 8
+    case .outcomes: return 7
     }
   }
 
