@@ -13,14 +13,20 @@ extension LatencyModel {
 public struct StepChain: Sendable, Hashable {
   /// Step ids, first to last.
   public var steps: [String]
-  /// The sum of the steps' median latencies.
+  /// The sum of the steps' median latencies (steps without a modelled latency count as zero).
   public var expected: Duration
+  /// Steps on the chain whose latency is not modelled (processes, HTTP calls, Swift closures).
+  public var unmodelled: [String]
 
   /// Creates a chain.
-  public init(steps: [String], expected: Duration) {
+  public init(steps: [String], expected: Duration, unmodelled: [String] = []) {
     self.steps = steps
     self.expected = expected
+    self.unmodelled = unmodelled
   }
+
+  /// The expected length, or nil when a step on the chain has no modelled latency.
+  public var estimate: Duration? { unmodelled.isEmpty ? expected : nil }
 }
 
 extension WorkflowDefinition {
@@ -35,7 +41,8 @@ extension WorkflowDefinition {
   }
 
   /// The longest path through the steps that `include` accepts, following `after` edges.
-  /// Steps whose latency isn't simulated count as zero. Cycles (rejected by validation) are cut.
+  /// Steps whose latency isn't simulated count as zero and are listed in `unmodelled`. Cycles
+  /// (rejected by validation) are cut.
   public func longestChain(where include: (StepDefinition) -> Bool) -> StepChain {
     let byID = Dictionary(steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     var memo: [String: StepChain] = [:]
@@ -48,20 +55,29 @@ extension WorkflowDefinition {
       defer { visiting.remove(id) }
       var best = StepChain(steps: [], expected: .zero)
       for dependency in step.after {
-        if let before = chain(endingAt: dependency), before.expected > best.expected || best.steps.isEmpty {
+        if let before = chain(endingAt: dependency),
+          before.expected > best.expected || best.steps.isEmpty
+            || (before.expected == best.expected && before.steps.count > best.steps.count)
+        {
           best = before
         }
       }
-      let own: Duration
-      if case .simulate(let spec) = step.action { own = spec.latency.median } else { own = .zero }
-      let result = StepChain(steps: best.steps + [id], expected: best.expected + own)
+      var own = Duration.zero
+      var unmodelled = best.unmodelled
+      if case .simulate(let spec) = step.action { own = spec.latency.median } else { unmodelled.append(id) }
+      let result = StepChain(steps: best.steps + [id], expected: best.expected + own, unmodelled: unmodelled)
       memo[id] = result
       return result
     }
 
     var longest = StepChain(steps: [], expected: .zero)
     for step in steps {
-      if let candidate = chain(endingAt: step.id), candidate.expected > longest.expected {
+      // On equal length the chain with more steps wins, so steps without a modelled latency
+      // (counted as zero) still appear, and make the estimate unknown.
+      if let candidate = chain(endingAt: step.id),
+        candidate.expected > longest.expected
+          || (candidate.expected == longest.expected && candidate.steps.count > longest.steps.count)
+      {
         longest = candidate
       }
     }

@@ -11,16 +11,16 @@ struct WorkflowsCommand: ParsableCommand {
 
   func run() throws {
     var table = TextTable(columns: [
-      .init("name", .left), .init("steps"), .init("blocking"), .init("rate"), .init("hybrid ≈"),
-      .init("all-sync ≈"), .init("description", .left),
+      .init("name", .left), .init("steps"), .init("blocking"), .init("rate"), .init("hybrid waits"),
+      .init("all-sync waits"), .init("description", .left),
     ])
     for builtIn in BuiltInWorkflows.all {
       let definition = try builtIn.load().workflow
       let blocking = definition.steps.filter { $0.mode == .blocking }.count
       table.add([
         builtIn.name, "\(definition.steps.count)", "\(blocking)", Formatting.rate(definition.load.rate),
-        DurationText.format(definition.longestBlockingChain.expected),
-        DurationText.format(definition.longestChainOfAllSteps.expected), definition.description,
+        Formatting.estimate(definition.longestBlockingChain),
+        Formatting.estimate(definition.longestChainOfAllSteps), definition.description,
       ])
     }
     print(table.render().joined(separator: "\n"))

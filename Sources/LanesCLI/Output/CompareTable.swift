@@ -64,9 +64,9 @@ enum CompareTable {
     lines += table.render()
     lines += [
       "",
-      "hybrid waits for the longest blocking chain:  \(Formatting.chain(blocking)) ≈ \(DurationText.format(blocking.expected))",
-      "all-sync waits for the longest chain of all:  \(Formatting.chain(all)) ≈ \(DurationText.format(all.expected))",
-      "(≈ is the sum of the steps' median latencies)",
+      "hybrid waits for the longest blocking chain:  \(Formatting.chain(blocking)) \(Formatting.estimate(blocking))",
+      "all-sync waits for the longest chain of all:  \(Formatting.chain(all)) \(Formatting.estimate(all))",
+      "(≈ is the sum of the steps' median latencies; ? where exec, http or closure steps have no modelled latency)",
     ]
     return lines.joined(separator: "\n")
   }

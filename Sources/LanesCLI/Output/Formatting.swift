@@ -24,6 +24,11 @@ enum Formatting {
     return DurationText.fixed(Double(part) * 100 / Double(whole), decimals: 1) + "%"
   }
 
+  /// A chain's expected length: `≈495ms`, or `?` when a step on it has no modelled latency.
+  static func estimate(_ chain: StepChain) -> String {
+    chain.estimate.map { "≈" + DurationText.format($0) } ?? "?"
+  }
+
   /// A chain as `auth → retrieve → infer`.
   static func chain(_ chain: StepChain) -> String {
     chain.steps.isEmpty ? "(none)" : chain.steps.joined(separator: " → ")

@@ -35,8 +35,9 @@ struct WorkflowReport: Codable, Equatable {
   var throughput_per_s: Double
   var critical_path: LatencyReport
   var settle: LatencyReport
-  var expected_blocking_chain_ms: Double
-  var expected_all_steps_chain_ms: Double
+  /// nil (JSON null) when a step on the chain has no modelled latency.
+  var expected_blocking_chain_ms: Double?
+  var expected_all_steps_chain_ms: Double?
   var background_retries: Int
   var background_dead_letters: Int
   var background_rejected: Int
@@ -103,8 +104,8 @@ extension WorkflowReport {
       elapsed > .zero ? (Double(runs_responded) / elapsed.seconds * 100).rounded() / 100 : 0
     critical_path = LatencyReport(workflow?.criticalPath ?? .empty)
     settle = LatencyReport(workflow?.settle ?? .empty)
-    expected_blocking_chain_ms = LatencyReport.ms(definition.longestBlockingChain.expected)
-    expected_all_steps_chain_ms = LatencyReport.ms(definition.longestChainOfAllSteps.expected)
+    expected_blocking_chain_ms = definition.longestBlockingChain.estimate.map(LatencyReport.ms)
+    expected_all_steps_chain_ms = definition.longestChainOfAllSteps.estimate.map(LatencyReport.ms)
     background_retries = steps.reduce(0) { $0 + $1.retried }
     background_dead_letters = steps.reduce(0) { $0 + $1.deadLettered }
     background_rejected = steps.reduce(0) { $0 + $1.rejected }

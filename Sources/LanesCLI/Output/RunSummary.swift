@@ -20,8 +20,7 @@ enum RunSummary {
         ms(critical.p50_ms, critical.count), ms(critical.p95_ms, critical.count),
         ms(critical.p99_ms, critical.count), ms(critical.max_ms, critical.count),
         ms(workflow.settle.p99_ms, workflow.settle.count),
-        // Only simulated steps have a known latency; real (exec, http) ones leave it unknown.
-        workflow.expected_blocking_chain_ms > 0 ? "≈" + ms(workflow.expected_blocking_chain_ms, 1) : "-",
+        workflow.expected_blocking_chain_ms.map { "≈" + ms($0, 1) } ?? "?",
       ])
     }
     lines += workflows.render()
