@@ -1,5 +1,6 @@
 import ExecutionCore
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -57,7 +58,7 @@ public enum HTTPStep {
   private static func send(_ request: URLRequest, spec: HTTPSpec) async throws -> (Data, URLResponse) {
     do {
       return try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
-        group.addTask { try await session.data(for: request) }
+        group.addTask { try await perform(request) }
         if let timeout = spec.timeout {
           group.addTask {
             try await Task.sleep(for: timeout)
@@ -80,6 +81,31 @@ public enum HTTPStep {
     }
   }
 
+  /// One request through the completion-handler API. `URLSession.data(for:)` is not used: on Linux its
+  /// cancellation handler calls `URLSessionTask.cancel()` while holding the awaiting task's status
+  /// lock, and `cancel()` waits synchronously for the session's queue, which may at that moment be
+  /// resuming the same task and waiting for that lock: a deadlock seen under load (two threads, each
+  /// waiting on the other, the step never ending). Here the cancel is sent from another queue.
+  private static func perform(_ request: URLRequest) async throws -> (Data, URLResponse) {
+    let handle = RequestHandle()
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        let task = session.dataTask(with: request) { data, response, error in
+          if let error {
+            continuation.resume(throwing: error)
+          } else if let response {
+            continuation.resume(returning: (data ?? Data(), response))
+          } else {
+            continuation.resume(throwing: URLError(.badServerResponse))
+          }
+        }
+        handle.start(task)
+      }
+    } onCancel: {
+      handle.cancel()
+    }
+  }
+
   /// Turns URLSession's error codes into the failures people need to tell apart.
   private static func map(_ error: URLError, spec: HTTPSpec, request: URLRequest) -> HTTPStepError {
     switch error.code {
@@ -93,6 +119,33 @@ public enum HTTPStep {
       return .timedOut(after: spec.timeout ?? .seconds(request.timeoutInterval), url: spec.url)
     default:
       return .transport(url: spec.url, message: error.localizedDescription)
+    }
+  }
+}
+
+/// The data task of one request and whether it was cancelled, so a cancellation that arrives before
+/// the task exists still cancels it. `cancel()` is always called from another queue (see `perform`).
+private final class RequestHandle: Sendable {
+  private struct State {
+    var task: URLSessionDataTask?
+    var cancelled = false
+  }
+  private let state = Mutex(State())
+
+  /// Resumes `task`, or cancels it at once if the step was cancelled already.
+  func start(_ task: sending URLSessionDataTask) {
+    let cancelled = state.withLock { state in
+      state.task = task
+      return state.cancelled
+    }
+    if cancelled { cancel() } else { state.withLock { $0.task?.resume() } }
+  }
+
+  /// Cancels the task if it exists (from another queue); otherwise `start` will.
+  func cancel() {
+    state.withLock { $0.cancelled = true }
+    DispatchQueue.global().async { [self] in
+      state.withLock { $0.task?.cancel() }
     }
   }
 }
