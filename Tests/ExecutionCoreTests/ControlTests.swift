@@ -57,10 +57,15 @@ extension AllRuntimeTests {
         steps: [blocking("a", 1), background("x", 100, after: ["a"])],
         queues: [QueueDefinition(name: "q", workers: 1, capacity: 5, whenFull: .block)], clock: clock)
       runtime.triggerBurst(workflow: "w", count: 8)
+      #expect(await clock.waitForSleepers(count: 8))
       await advance(clock, to: .ms(1))
+      // One running, five queued, two producers blocked: reached by the runs' tasks in their own time.
+      let full = await eventually {
+        let q = runtime.snapshot(fresh: true).queue("q")
+        return q.running == 1 && q.queued == 5 && q.blockedProducers == 2
+      }
       var snap = runtime.snapshot(fresh: true)
-      #expect(snap.queue("q").running == 1 && snap.queue("q").queued == 5)
-      #expect(snap.queue("q").blockedProducers == 2)
+      #expect(full, "queue: \(snap.queue("q"))")
       let report = await runtime.shutdown(deadline: .milliseconds(50))
       #expect(!report.settledInTime)
       #expect(report.runsCancelled == 8)

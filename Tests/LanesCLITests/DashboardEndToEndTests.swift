@@ -143,7 +143,8 @@ struct DashboardEndToEndTests {
     defer { session.stop() }
     try session.start("'\(LanesBinary.url.path)'", environment: ["TERM": ""])
     let status = session.exitStatus()
-    let screen = session.capture()
+    // The status file can be written before tmux has drawn the program's last output.
+    let (_, screen) = session.waitFor(timeout: 10) { $0.contains("TERM") }
     #expect(status == 2, "screen:\n\(screen)")
     #expect(screen.contains("TERM"), "screen:\n\(screen)")
   }
@@ -162,7 +163,7 @@ struct DashboardEndToEndTests {
     defer { session.stop() }
     try session.start("'\(LanesBinary.url.path)' dashboard chat --duration 3s", environment: ["TERM": "dumb"])
     #expect(session.exitStatus(timeout: 30) == 0)
-    let screen = session.capture()
+    let (_, screen) = session.waitFor(timeout: 10) { $0.contains("hybrid | chat") }
     #expect(screen.contains("printing a status line"), "screen:\n\(screen)")
     #expect(screen.contains("hybrid | chat"), "screen:\n\(screen)")
   }

@@ -52,8 +52,12 @@ final class TmuxSession {
       exports += value.isEmpty ? "unset \(key); " : "export \(key)='\(value)'; "
     }
     let line = "\(exports)cd '\(directory.path)'; \(command); echo $? > '\(rc)'"
-    try tmux(["new-session", "-d", "-s", "T", "-x", "\(width)", "-y", "\(height)", "bash --norc --noprofile -c \(shellQuote(line))"])
-    try tmux(["set-option", "-t", "T", "remain-on-exit", "on"])
+    // remain-on-exit is set (for this private server) before the session exists: set afterwards, a
+    // program that exits at once (TERM unset) could take its pane, and the screen, with it.
+    try tmux([
+      "start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
+      "new-session", "-d", "-s", "T", "-x", "\(width)", "-y", "\(height)", "bash --norc --noprofile -c \(shellQuote(line))",
+    ])
     started = true
   }
 
