@@ -105,7 +105,7 @@ public final class Runtime: RuntimeControl {
   }
 
   /// The runtime clock now, in nanoseconds.
-  var nowNs: Int64 { Int64(clock.now.nanoseconds) }
+  var nowNs: Int64 { clock.nowNanoseconds }
 
   /// Whole seconds since start.
   func second(_ ns: Int64) -> Int { Int(ns / 1_000_000_000) }
