@@ -1,10 +1,20 @@
-/// A step with its dependencies resolved to indices.
-struct CompiledStep: Sendable {
+/// A step with its dependencies resolved to indices. A class: the hot path reads a step several
+/// times per attempt, and a reference costs one retain where the definition's strings, arrays and
+/// closure would cost one each.
+final class CompiledStep: Sendable {
   let index: Int
   let definition: StepDefinition
   let dependencies: [Int]
-  var dependents: [Int]
+  let dependents: [Int]
   let queue: Int?
+
+  init(index: Int, definition: StepDefinition, dependencies: [Int], dependents: [Int], queue: Int?) {
+    self.index = index
+    self.definition = definition
+    self.dependencies = dependencies
+    self.dependents = dependents
+    self.queue = queue
+  }
 }
 
 /// Checks a topology and resolves names to indices, so the hot path never looks up a string.
@@ -52,8 +62,8 @@ enum CompiledTopology {
       }
       index[step.id] = i
     }
-    var steps: [CompiledStep] = []
-    for (i, step) in workflow.steps.enumerated() {
+    var resolved: [(dependencies: [Int], queue: Int?)] = []
+    for step in workflow.steps {
       var deps: [Int] = []
       for dep in step.after {
         guard let d = index[dep] else {
@@ -78,9 +88,15 @@ enum CompiledTopology {
       guard step.retry.attempts >= 1 else {
         throw .invalidTopology("workflow '\(name)': step '\(step.id)' needs at least one attempt")
       }
-      steps.append(CompiledStep(index: i, definition: step, dependencies: deps, dependents: [], queue: queue))
+      resolved.append((deps, queue))
     }
-    for step in steps { for d in step.dependencies { steps[d].dependents.append(step.index) } }
+    var dependents = [[Int]](repeating: [], count: resolved.count)
+    for (i, entry) in resolved.enumerated() { for d in entry.dependencies { dependents[d].append(i) } }
+    let steps = workflow.steps.enumerated().map { i, step in
+      CompiledStep(
+        index: i, definition: step, dependencies: resolved[i].dependencies, dependents: dependents[i],
+        queue: resolved[i].queue)
+    }
     // Kahn's algorithm: whatever is left unvisited lies on a cycle.
     var pending = steps.map(\.dependencies.count)
     var ready = steps.filter(\.dependencies.isEmpty).map(\.index)

@@ -62,29 +62,33 @@ extension Runtime {
     let waitNs = startNs - item.enqueuedNs
     run.update(i, outcome: .running, attemptStartNs: startNs)
     let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .background)
-    let now = nowNs
-    let second = second(now)
-    let name = "\(run.workflow.name)/\(step.definition.id)"
     switch result {
     case .success(let endNs):
+      // The step's end is "now": no second clock read on the path every step takes.
       run.workflow.metrics.withLock { metrics in
         metrics.steps[i].succeeded += 1
         LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
       }
       announcePaused(
         queue,
-        queue.ended(item, outcome: .succeeded, waitNs: waitNs, runNs: endNs - startNs, nowSecond: second))
+        queue.ended(
+          item, outcome: .succeeded, waitNs: waitNs, runNs: endNs - startNs, nowSecond: second(endNs)))
       let effect = run.finish(i, outcome: .succeeded, endNs: endNs)
       for d in effect.ready {
         await enqueue(run, d, readyNs: max(run.readyNs(d), endNs), mayBlock: false)
       }
       settleIfDone(run, effect)
     case .cancelled:
+      let now = nowNs
+      let second = second(now)
       announcePaused(
         queue, queue.ended(item, outcome: .cancelled, waitNs: waitNs, runNs: now - startNs, nowSecond: second)
       )
       settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: now))
     case .failure(let message, let timedOut):
+      let now = nowNs
+      let second = second(now)
+      let name = "\(run.workflow.name)/\(step.definition.id)"
       let willRetry = attempt < step.definition.retry.attempts && !Task.isCancelled
       run.workflow.metrics.withLock { metrics in
         metrics.steps[i].failed += 1
