@@ -94,6 +94,37 @@ extension AllRuntimeTests {
       #expect(report.snapshot.queue("q").balanced)
     }
 
+    /// `run(workflow:)` runs the blocking part in the caller's task: a shutdown that gives up on the
+    /// run cancels it there, and the caller gets a failed, cancelled result (not a 30 s wait).
+    @Test func shutdownCancelsARunAwaitedByItsCaller() async throws {
+      let clock = ManualClock()
+      let runtime = try makeRuntime(steps: [blocking("a", 1), blocking("long", 30_000, after: ["a"])], clock: clock)
+      let caller = Task { try await runtime.run(workflow: "w") }
+      #expect(await clock.waitForSleepers(count: 1))
+      await advance(clock, to: .ms(1))
+      #expect(await clock.waitForSleepers(count: 1))
+      let report = await runtime.shutdown(deadline: .zero)
+      let result = try await caller.value
+      #expect(result.failed)
+      #expect(result.error?.contains("cancelled") == true, "\(result)")
+      #expect(report.runsCancelled == 1)
+      #expect(report.snapshot.w.runsSettled == 1)
+    }
+
+    /// Cancelling the caller of `run(workflow:)` cancels its run's blocking steps.
+    @Test func cancellingTheCallerCancelsTheRun() async throws {
+      let clock = ManualClock()
+      let runtime = try makeRuntime(steps: [blocking("long", 30_000)], clock: clock)
+      let caller = Task { try await runtime.run(workflow: "w") }
+      #expect(await clock.waitForSleepers(count: 1))
+      caller.cancel()
+      let result = try await caller.value
+      #expect(result.failed)
+      #expect(result.error?.contains("cancelled") == true, "\(result)")
+      #expect(await runtime.waitUntilSettled(timeout: .seconds(10)))
+      #expect(runtime.snapshot(fresh: true).w.runsFailed == 1)
+    }
+
     @Test func generatorStartsRunsAtItsRateAndStopsAtZero() async throws {
       let clock = ManualClock()
       let workflow = WorkflowDefinition(

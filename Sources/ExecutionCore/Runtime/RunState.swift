@@ -32,12 +32,24 @@ struct RunProgress: Sendable {
   var responseNs: Int64 = -1
   var settledNs: Int64 = -1
   var error: String?
-  var waiter: UnsafeContinuation<RunResult, Never>?
   /// The run's steps all ended before its response was recorded; settle right after responding.
   var settlePending = false
   /// The run's task while its blocking part runs (shutdown cancels it); nil once that is done.
   var task: Task<Void, Never>?
   var taskDone = false
+  /// The task of a `run(workflow:)` caller while it runs the blocking part itself (shutdown cancels it).
+  var caller: CallerTask?
+}
+
+/// The task of a `run(workflow:)` caller, which runs its run's blocking part in its own task.
+///
+/// `@unchecked Sendable`: `UnsafeCurrentTask` is a reference to a task that is valid only while that
+/// task runs. It is stored in `RunProgress.caller` under the run's lock by the task itself, as it
+/// starts the blocking part, and removed under the same lock by the task itself before
+/// `run(workflow:)` returns; the only other use is `cancel()` (thread-safe) by shutdown, under that
+/// lock. So it is never used once its task could have ended, and never from two places unguarded.
+struct CallerTask: @unchecked Sendable {
+  let task: UnsafeCurrentTask
 }
 
 /// One run of a workflow.
@@ -50,10 +62,7 @@ final class RunState: Sendable {
   let intendedNs: Int64
   let progress: Mutex<RunProgress>
 
-  init(
-    id: UInt64, index: UInt64, workflow: WorkflowRuntime, mode: ExecutionMode, intendedNs: Int64,
-    waiter: UnsafeContinuation<RunResult, Never>?
-  ) {
+  init(id: UInt64, index: UInt64, workflow: WorkflowRuntime, mode: ExecutionMode, intendedNs: Int64) {
     self.id = id
     self.index = index
     self.workflow = workflow
@@ -64,9 +73,7 @@ final class RunState: Sendable {
         pendingDependencies: UInt16(step.dependencies.count),
         background: mode == .hybrid && step.definition.mode == .background)
     }
-    var progress = RunProgress(steps: steps, unfinished: steps.count)
-    progress.waiter = waiter
-    self.progress = Mutex(progress)
+    self.progress = Mutex(RunProgress(steps: steps, unfinished: steps.count))
   }
 
   /// Whether step `i` runs on a queue in this run.

@@ -3,14 +3,42 @@ import Synchronization
 extension Runtime {
   /// Starts a run now and returns once its response is ready (its blocking part is done);
   /// background steps go on. Throws if the workflow is unknown or the run is rejected.
+  ///
+  /// The blocking part runs in the caller's task: cancelling the caller cancels the run's blocking
+  /// steps (the run then fails with "cancelled"), and a shutdown that gives up on the run cancels
+  /// the caller's task.
   public func run(workflow name: String) async throws -> RunResult {
+    try await run(workflow: name, intendedStart: now)
+  }
+
+  /// `run(workflow:)` for a run that was meant to start at `intendedStart` (a time on this runtime's
+  /// clock, `now` or earlier; a later time counts as now), as an open-loop caller that schedules its
+  /// arrivals does it: the run's latency counts from `intendedStart`, so a caller that woke late
+  /// sees its lateness in the latency, and the run's simulated steps keep their deadlines from it
+  /// (the same `overshootAllowance` as the load generator's runs).
+  public func run(workflow name: String, intendedStart: Duration) async throws -> RunResult {
     let workflow = try workflow(named: name)
-    let run = try admit(workflow, intendedNs: nowNs).get()
-    return await withUnsafeContinuation { continuation in
-      run.progress.withLock { $0.waiter = continuation }
-      launch(run)
+    let current = nowNs
+    let run = try admit(workflow, intendedNs: min(current, Int64(intendedStart.nanoseconds))).get()
+    // The caller waits for the response, so its own task runs the blocking part: starting another
+    // task and resuming the caller would put two thread wake-ups on every run's critical path.
+    withUnsafeCurrentTask { task in
+      let caller = task.map(CallerTask.init)
+      run.progress.withLock { $0.caller = caller }
+    }
+    await execute(run)
+    return run.progress.withLock { progress in
+      progress.caller = nil
+      progress.taskDone = true
+      let latency = progress.responseNs - run.intendedNs
+      return RunResult(
+        runID: run.id, latency: .nanoseconds(latency), failed: progress.failed, error: progress.error,
+        mode: run.mode)
     }
   }
+
+  /// The time on this runtime's clock (what `intendedStart` and run times are measured in).
+  public var now: Duration { clock.now }
 
   /// Starts one run of `workflow` now (rejected visibly when paused or over the limit).
   public func trigger(workflow name: String) {

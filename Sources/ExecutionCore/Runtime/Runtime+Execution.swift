@@ -63,7 +63,7 @@ extension Runtime {
       return .failure(.runRejected(workflow: workflow.name, reason: "the workflow is paused"))
     }
     let run = RunState(
-      id: id, index: index, workflow: workflow, mode: mode, intendedNs: intendedNs, waiter: nil)
+      id: id, index: index, workflow: workflow, mode: mode, intendedNs: intendedNs)
     global.withLock { $0.unsettled[id] = run }
     return .success(run)
   }
@@ -109,23 +109,35 @@ extension Runtime {
     await withTaskGroup(of: BlockingOutcome.self) { group in
       var running = 0
       while true {
-        if failure != nil {
-          // Ready only because a sibling finished just before the failure: never started.
-          for i in ready { settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: nil)) }
+        let done: BlockingOutcome
+        if failure == nil, running == 0, ready.count == 1, !run.isBackground(ready[0]) {
+          // The only thing to do is one blocking step (every step of a chain): it runs in the run's
+          // own task. A child task would cost two hops through the pool per step, on the critical path.
+          let i = ready[0]
+          ready = []
+          let readyNs = max(run.readyNs(i), run.intendedNs)
+          run.update(i, outcome: .running, readyNs: readyNs)
+          done = await runBlocking(run, i, readyNs: readyNs)
         } else {
-          for i in ready where !run.isBackground(i) {
-            let readyNs = max(run.readyNs(i), run.intendedNs)
-            run.update(i, outcome: .running, readyNs: readyNs)
-            group.addTask { await self.runBlocking(run, i, readyNs: readyNs) }
-            running += 1
+          if failure != nil {
+            // Ready only because a sibling finished just before the failure: never started.
+            for i in ready { settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: nil)) }
+          } else {
+            for i in ready where !run.isBackground(i) {
+              let readyNs = max(run.readyNs(i), run.intendedNs)
+              run.update(i, outcome: .running, readyNs: readyNs)
+              group.addTask { await self.runBlocking(run, i, readyNs: readyNs) }
+              running += 1
+            }
+            for i in ready where run.isBackground(i) {
+              await enqueue(run, i, readyNs: max(run.readyNs(i), run.intendedNs), mayBlock: true)
+            }
           }
-          for i in ready where run.isBackground(i) {
-            await enqueue(run, i, readyNs: max(run.readyNs(i), run.intendedNs), mayBlock: true)
-          }
+          ready = []
+          guard running > 0, let next = await group.next() else { break }
+          running -= 1
+          done = next
         }
-        ready = []
-        guard running > 0, let done = await group.next() else { break }
-        running -= 1
         let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs)
         settleIfDone(run, effect)
         if done.outcome == .succeeded {
@@ -263,7 +275,12 @@ extension Runtime {
       } else {
         // Sleep to a deadline chained from the step's start, so overshoot does not accumulate.
         endNs = startNs + latency
-        try await clock.sleep(until: .nanoseconds(endNs))
+        if endNs > nowNs {
+          try await clock.sleep(until: .nanoseconds(endNs))
+        } else {
+          // Already past (a zero latency): no trip through the clock and the executor.
+          try Task.checkCancellation()
+        }
       }
       if fails {
         throw StepFailure(description: "simulated failure (failure-rate \(spec.failureRate))")
@@ -274,19 +291,17 @@ extension Runtime {
 
   // MARK: Response and settling
 
-  /// Records the response (or the failure) once, and wakes a `run(workflow:)` caller.
+  /// Records the response (or the failure) once.
   func respond(_ run: RunState, failure: BlockingOutcome?) {
     let now = nowNs
     let error = failure.map { "step '\(run.workflow.steps[$0.step].definition.id)' \($0.error ?? "failed")" }
-    let (waiter, settlePending, first) = run.progress.withLock { progress in
-      if progress.responded { return (nil as UnsafeContinuation<RunResult, Never>?, false, false) }
+    let (settlePending, first) = run.progress.withLock { progress in
+      if progress.responded { return (false, false) }
       progress.responded = true
       progress.failed = failure != nil
       progress.responseNs = now
       progress.error = error
-      let waiter = progress.waiter
-      progress.waiter = nil
-      return (waiter, progress.settlePending, true)
+      return (progress.settlePending, true)
     }
     guard first else { return }
     let latency = now - run.intendedNs
@@ -314,9 +329,6 @@ extension Runtime {
     if let error {
       event(.error, .runFailed, "\(run.workflow.name): run \(run.id) failed: \(error)")
     }
-    waiter?.resume(
-      returning: RunResult(
-        runID: run.id, latency: .nanoseconds(latency), failed: failure != nil, error: error, mode: run.mode))
     if settlePending { settle(run) }
   }
 

@@ -34,7 +34,13 @@ extension Runtime {
     // Order matters: runs first (their producers may be waiting), then queues (releases parked
     // workers, cancels waiting steps and retry timers), then workers (cancels running attempts).
     let (runs, workers) = global.withLock { (Array($0.unsettled.values), $0.workers) }
-    for run in runs { run.progress.withLock { $0.task }?.cancel() }
+    for run in runs {
+      run.progress.withLock { progress in
+        progress.task?.cancel()
+        // Under the lock: the caller removes itself under it before it returns (see CallerTask).
+        progress.caller?.task.cancel()
+      }
+    }
     for queue in queues {
       let (cancelled, refused) = queue.close()
       _ = refused  // their producers are released and cancel their own steps
