@@ -58,7 +58,7 @@ enum OverheadCase {
       baseline: [idealShort, idealLong],
       checks: checks,
       notes: [
-        "open loop, constant arrivals: 10x1ms at \(BenchUnit.count.format(context.sizes.chainRate))/s, 5x10ms at \(BenchUnit.count.format(context.sizes.chainRate / 4))/s; latency from each run's intended start to run(workflow:) returning; 'via drive': the runtime's own generator and recording (latency from the intended start it schedules, microsecond histogram)"
+        "open loop, constant arrivals: 10x1ms at \(BenchUnit.count.format(context.sizes.chainRate))/s, 5x10ms at \(BenchUnit.count.format(context.sizes.chainRate / 4))/s; latency from each run's intended start (passed to run(workflow:intendedStart:)) to its return; 'via drive': the runtime's own generator and recording (latency from the intended start it schedules, microsecond histogram)"
       ])
   }
 

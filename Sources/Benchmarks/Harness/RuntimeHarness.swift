@@ -13,7 +13,7 @@ enum RuntimeHarness {
       options: RuntimeOptions(mode: mode, seed: seed, startLoad: false, isolateBackground: isolateBackground))
   }
 
-  /// What an open-loop series of `run(workflow:)` calls measured.
+  /// What an open-loop series of `run(workflow:intendedStart:)` calls measured.
   struct CriticalPath: Sendable {
     /// Intended start (generator's schedule) to the response, per successful run.
     var latency = BenchHistogram()
@@ -25,7 +25,7 @@ enum RuntimeHarness {
     var failures = 0
   }
 
-  /// Calls `run(workflow:)` at `rate` per second, `count` times, open loop, recording latency from
+  /// Calls `run(workflow:intendedStart:)` at `rate` per second, `count` times, open loop, recording latency from
   /// each run's intended start. With `timer`, also the runtime's own cost per step.
   static func criticalPath(
     _ runtime: Runtime, workflow: String, rate: Double, count: Int, arrivals: ArrivalProcess = .constant,
@@ -34,8 +34,10 @@ enum RuntimeHarness {
     let result = MutexBox(CriticalPath())
     await OpenLoop.run(rate: rate, count: count, arrivals: arrivals, seed: seed) { arrival in
       let called = Nanos.now()
+      // The arrival's intended start on the runtime's clock: how late this call is, back from now.
+      let intendedStart = runtime.now - .nanoseconds(max(0, called - arrival.intended))
       do {
-        let outcome = try await runtime.run(workflow: workflow)
+        let outcome = try await runtime.run(workflow: workflow, intendedStart: intendedStart)
         let returned = Nanos.now()
         let stepTime = timer?.take(run: outcome.runID) ?? 0
         result.withLock { result in
