@@ -22,16 +22,18 @@ struct QueuesPanel {
     let legend = "\(marks.running) run \(marks.queued) queued \(marks.retrying) retry \(marks.dead) dead"
     let inner = context.box(
       "Queues", hint: legend, focused: context.state.focus == .queues, into: &screen, area: area)
+    // Names are what people read first: room for the longest (up to 14) before the bar grows.
+    let longestName = queues.map(\.name.count).max() ?? 0
     let columns = [
-      TableColumn("queue", width: .flexible(min: 6, weight: 1), priority: 10),
+      TableColumn("queue", width: .flexible(min: min(14, max(6, longestName)), weight: 1), priority: 10),
       TableColumn("state", width: .fixed(7), priority: 9),
       TableColumn("depth vs capacity", width: .flexible(min: 10, weight: 3), priority: 9),
       TableColumn("depth", width: .fixed(9), alignment: .right, priority: 8),
       TableColumn("busy", width: .fixed(6), alignment: .right, priority: 7),
-      TableColumn("oldest", width: .fixed(6), alignment: .right, priority: 4),
+      TableColumn("oldest", width: .fixed(6), alignment: .right, priority: 3),
       TableColumn("wait p99", width: .fixed(8), alignment: .right, priority: 7),
       TableColumn("run p99", width: .fixed(7), alignment: .right, priority: 5),
-      TableColumn("rej/drop", width: .fixed(8), alignment: .right, priority: 3),
+      TableColumn("rej/drop", width: .fixed(8), alignment: .right, priority: 4),
       TableColumn("trend", width: .flexible(min: 8, weight: 1), priority: 2),
     ]
     let rows = queues.map { queue -> TableRow in
