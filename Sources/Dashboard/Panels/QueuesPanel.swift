@@ -37,7 +37,7 @@ struct QueuesPanel {
       TableColumn("trend", width: .flexible(min: 8, weight: 1), priority: 2),
     ]
     let rows = queues.map { queue -> TableRow in
-      let depth = queue.queued + queue.running + queue.waitingRetry
+      let depth = queue.depth
       let lost = queue.rejected + queue.dropped
       return TableRow([
         TableCell(queue.name),

@@ -411,6 +411,9 @@ public struct QueueSnapshot: Sendable {
     self.depthSeries = depthSeries
     self.recent = recent
   }
+
+  /// Steps the queue holds: queued, running and waiting to retry (what `depthSeries` samples).
+  public var depth: Int { queued + running + waitingRetry }
 }
 
 /// Outcome counts per second, averaged over the last few seconds.

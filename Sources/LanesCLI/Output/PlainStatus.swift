@@ -47,7 +47,7 @@ enum PlainStatus {
       if workflow.runsFailed > 0 { text += " \(workflow.runsFailed) failed" }
       parts.append(text)
     }
-    let depth = snapshot.queues.reduce(0) { $0 + $1.queued + $1.running + $1.waitingRetry }
+    let depth = snapshot.queues.reduce(0) { $0 + $1.depth }
     let rejected = snapshot.queues.reduce(0) { $0 + $1.rejected + $1.dropped }
     let dead = snapshot.queues.reduce(0) { $0 + $1.dead }
     parts.append("queues: depth \(depth), rejected \(rejected), dead \(dead)")

@@ -14,7 +14,7 @@ struct ProgressLine: Sendable {
       let snapshot = runtime.snapshot()
       let elapsed = min(ContinuousClock.now - started, total)
       let runs = snapshot.workflows.reduce(0) { $0 + $1.runsStarted }
-      let depth = snapshot.queues.reduce(0) { $0 + $1.queued + $1.running + $1.waitingRetry }
+      let depth = snapshot.queues.reduce(0) { $0 + $1.depth }
       let worst = snapshot.workflows.map(\.criticalPath.p99).max() ?? .zero
       let text =
         "\(label)[\(DurationText.format(elapsed)) / \(DurationText.format(total))] \(runs) runs, critical p99 \(DurationText.format(worst)), background depth \(depth)"

@@ -126,7 +126,7 @@ extension QueueReport {
     rejected = queue.rejected
     dropped = queue.dropped
     cancelled = queue.cancelled
-    still_queued = queue.queued + queue.running + queue.waitingRetry
+    still_queued = queue.depth
     unaccounted =
       queue.accepted
       - (queue.succeeded + queue.dead + queue.cancelled + queue.dropped + still_queued)
