@@ -1,3 +1,5 @@
+import ExecutionCore
+
 extension ThemeKey {
   /// The key `name` was probably meant to be, or nil if none is close.
   ///

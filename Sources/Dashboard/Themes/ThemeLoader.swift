@@ -1,3 +1,4 @@
+import ExecutionCore
 import Foundation
 
 /// Finds themes by name or path along the search path: `./themes`, the user's config folder,

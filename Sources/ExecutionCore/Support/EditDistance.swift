@@ -1,5 +1,7 @@
-/// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+/// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps
+/// (`laod` → `load` is one edit). The one implementation behind every "did you mean" in Lanes
+/// (workflow files, theme files, names on the command line).
+public func editDistance(_ a: [Character], _ b: [Character]) -> Int {
   if a.isEmpty { return b.count }
   if b.isEmpty { return a.count }
   var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
