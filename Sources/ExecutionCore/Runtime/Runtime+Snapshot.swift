@@ -84,8 +84,8 @@ extension Runtime {
   }
 
   /// Recomputes summaries if the cache is older than the refresh interval (or `force`).
-  /// Histograms are copied under their locks and summarised outside them, so workers never wait
-  /// on percentile arithmetic.
+  /// Histograms that changed are copied under their locks and summarised outside them, so workers
+  /// never wait on percentile arithmetic; unchanged ones keep their summaries.
   func refreshIfStale(force: Bool) {
     let wallNow = ContinuousClock.now
     let stale = cache.withLock { cache -> Bool in
@@ -97,20 +97,38 @@ extension Runtime {
     let now = nowNs
     let second = second(now)
     let history = options.historySeconds
+    let previous = cache.withLock { $0 }
+    // These histograms only grow, so an unchanged count means an unchanged histogram: it is neither
+    // copied (a copy makes the next record under the lock copy 26 KB) nor summarised again.
+    func changed(_ histogram: Histogram<UInt64>, _ summary: LatencySummary?) -> Histogram<UInt64>? {
+      Int(histogram.totalCount) == (summary?.count ?? 0) ? nil : histogram
+    }
+    func summary(_ copy: Histogram<UInt64>?, _ old: LatencySummary?) -> LatencySummary {
+      copy.map(LatencyHistogram.summary) ?? old ?? .empty
+    }
     let workflowCaches = workflows.map { workflow -> SnapshotCache.Workflow in
+      let old = workflow.index < previous.workflows.count ? previous.workflows[workflow.index] : nil
       let copied = workflow.metrics.withLock { metrics in
         metrics.roll(to: second, history: history)
         return (
-          metrics.criticalPath, metrics.settle, Array(metrics.series), metrics.steps.map(\.duration),
+          changed(metrics.criticalPath, old?.criticalPath), changed(metrics.settle, old?.settle),
+          Array(metrics.series),
+          metrics.steps.indices.map { i in
+            changed(metrics.steps[i].duration, i < (old?.stepDurations.count ?? 0) ? old?.stepDurations[i] : nil)
+          },
           metrics.lastRun, metrics.startedPerSecond
         )
       }
       return SnapshotCache.Workflow(
-        criticalPath: LatencyHistogram.summary(copied.0), settle: LatencyHistogram.summary(copied.1),
-        series: copied.2, stepDurations: copied.3.map(LatencyHistogram.summary),
+        criticalPath: summary(copied.0, old?.criticalPath), settle: summary(copied.1, old?.settle),
+        series: copied.2,
+        stepDurations: copied.3.indices.map { i in
+          summary(copied.3[i], i < (old?.stepDurations.count ?? 0) ? old?.stepDurations[i] : nil)
+        },
         lastRun: copied.4?.trace(name: workflow.name), startedPerSecond: copied.5)
     }
     let queueCaches = queues.map { queue -> SnapshotCache.Queue in
+      let old = queue.index < previous.queues.count ? previous.queues[queue.index] : nil
       let copied = queue.core.withLock { core in
         core.rollTally(to: second)
         if core.depthSecond < 0 { core.depthSecond = second - 1 }
@@ -119,10 +137,10 @@ extension Runtime {
           while core.depthSeries.count > history { core.depthSeries.removeFirst() }
           core.depthSecond = second
         }
-        return (core.wait, core.run, Array(core.depthSeries), core.rates)
+        return (changed(core.wait, old?.wait), changed(core.run, old?.run), Array(core.depthSeries), core.rates)
       }
       return SnapshotCache.Queue(
-        wait: LatencyHistogram.summary(copied.0), run: LatencyHistogram.summary(copied.1),
+        wait: summary(copied.0, old?.wait), run: summary(copied.1, old?.run),
         depthSeries: copied.2, rates: copied.3)
     }
     cache.withLock { cache in
