@@ -93,6 +93,19 @@ struct FrameworkTests {
     #expect(together.withLock { $0 } == 10)
   }
 
+  @Test("the step timer sums each run's steps apart and hands each sum out once")
+  func stepTimerSumsPerRun() async {
+    let timer = StepTimer()
+    await withTaskGroup(of: Void.self) { group in
+      for run in UInt64(1)...8 {
+        group.addTask { for _ in 0..<100 { timer.add(run: run, nanoseconds: Int64(run)) } }
+      }
+    }
+    for run in UInt64(1)...8 { #expect(timer.take(run: run) == Int64(run) * 100) }
+    #expect(timer.take(run: 3) == 0)
+    #expect(timer.take(run: 99) == 0)
+  }
+
   @Test("histograms report ordered percentiles")
   func histogram() {
     var histogram = BenchHistogram()

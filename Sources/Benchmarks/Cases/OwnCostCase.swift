@@ -22,9 +22,11 @@ enum OwnCostCase {
       seed: context.seed, timer: timer, steps: 5)
     await RuntimeHarness.stop(runtime)
 
-    let bare = await bareLoop(
+    let bareShort = await bareLoop(
       steps: 10, step: .milliseconds(1), rate: sizes.chainRate, count: sizes.chainRuns, seed: context.seed)
-    let bareFigure = BenchFigure("plain loop p50", bare.p50, .nanoseconds)
+    let bareLong = await bareLoop(
+      steps: 5, step: .milliseconds(10), rate: sizes.chainRate / 4, count: max(2, sizes.chainRuns / 2),
+      seed: context.seed)
     var combined = shortRuns.ownCostPerStep
     combined.add(longRuns.ownCostPerStep)
     return BenchCaseResult(
@@ -32,17 +34,19 @@ enum OwnCostCase {
       figures: combined.figures(prefix: "per step ")
         + shortRuns.ownCostPerStep.figures(prefix: "10x1ms per step ")
         + longRuns.ownCostPerStep.figures(prefix: "5x10ms per step "),
-      baseline: bare.figures(prefix: "plain loop per step "),
+      baseline: bareShort.figures(prefix: "plain loop 10x1ms per step ")
+        + bareLong.figures(prefix: "plain loop 5x10ms per step "),
       checks: [
         context.absoluteCheck(
           "10x1ms p50", measured: BenchFigure("p50", shortRuns.ownCostPerStep.p50, .nanoseconds),
-          baseline: bareFigure, target: "p50 <= 10us", bound: .atMost(10_000)),
+          baseline: BenchFigure("plain loop p50", bareShort.p50, .nanoseconds), target: "p50 <= 10us",
+          bound: .atMost(10_000)),
         context.absoluteCheck(
           "5x10ms p50", measured: BenchFigure("p50", longRuns.ownCostPerStep.p50, .nanoseconds),
-          baseline: bareFigure, target: "p50 <= 10us", bound: .atMost(10_000)),
+          baseline: BenchFigure("plain loop p50", bareLong.p50, .nanoseconds), target: "p50 <= 10us", bound: .atMost(10_000)),
       ],
       notes: [
-        "steps are closures that sleep their duration and time themselves; per run: (run(workflow:) call to return - sum of the steps' own times) / steps; baseline: the same closures awaited in sequence by a plain loop"
+        "steps are closures that sleep their duration and time themselves; per run: (run(workflow:) call to return - sum of the steps' own times) / steps; baseline: the same closures awaited in sequence by a plain loop, at each step length (after a 10 ms sleep this VM's caches are cold: the plain loop's own per-step cost grows with the sleep)"
       ])
   }
 

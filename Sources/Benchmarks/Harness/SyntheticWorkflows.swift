@@ -107,19 +107,35 @@ public enum SyntheticWorkflows {
 }
 
 /// The time each run's steps measured themselves, summed per run.
+///
+/// A step adds its time right after taking its end timestamp and before returning to the runtime,
+/// so whatever this costs is counted as the runtime's. It is one atomic add into a slot chosen by
+/// the run's ID (no lock, no dictionary, no allocation): after a 10 ms sleep on this kind of VM a
+/// Mutex-guarded dictionary update took about 7 µs, most of the per-step budget being measured.
 public final class StepTimer: Sendable {
-  private let sums = Mutex([UInt64: Int64]())
+  /// One run's sum. A class so that an array of them can hold atomics.
+  private final class Slot: Sendable {
+    let nanoseconds = Atomic<Int64>(0)
+  }
+
+  /// Runs in flight at once must stay below this (the cases keep a few in flight).
+  private static let slotCount = 4096
+  private let slots: [Slot]
 
   /// An empty timer.
-  public init() {}
+  public init() {
+    slots = (0..<Self.slotCount).map { _ in Slot() }
+  }
+
+  private func slot(_ run: UInt64) -> Slot { slots[Int(run % UInt64(Self.slotCount))] }
 
   /// Adds one step's own time to its run's sum.
   public func add(run: UInt64, nanoseconds: Int64) {
-    sums.withLock { $0[run, default: 0] += nanoseconds }
+    slot(run).nanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
   }
 
   /// Removes and returns the sum for `run` (0 if none).
   public func take(run: UInt64) -> Int64 {
-    sums.withLock { $0.removeValue(forKey: run) ?? 0 }
+    slot(run).nanoseconds.exchange(0, ordering: .relaxed)
   }
 }

@@ -12,10 +12,32 @@ struct StepRecord: Sendable {
   var background: Bool
 }
 
+/// Step indices that became ready, held without an allocation when there is at most one (every
+/// step of a chain): finishing a step is on the critical path.
+struct ReadySteps: RandomAccessCollection, ExpressibleByArrayLiteral {
+  private var single = -1
+  private var more: [Int] = []
+
+  init() {}
+  init(_ steps: [Int]) { for step in steps { append(step) } }
+  init(arrayLiteral steps: Int...) { self.init(steps) }
+
+  var startIndex: Int { 0 }
+  var endIndex: Int { (single >= 0 ? 1 : 0) + more.count }
+  subscript(position: Int) -> Int {
+    if single >= 0 { return position == 0 ? single : more[position - 1] }
+    return more[position]
+  }
+
+  mutating func append(_ step: Int) {
+    if single < 0 && more.isEmpty { single = step } else { more.append(step) }
+  }
+}
+
 /// What finishing a step changed in its run.
 struct FinishEffect {
   /// Steps whose dependencies are now all done.
-  var ready: [Int] = []
+  var ready = ReadySteps()
   /// True if this was the run's last unfinished step.
   var settled = false
   /// False if the step had already ended (a redriven step finishing again).
@@ -68,17 +90,13 @@ final class RunState: Sendable {
     self.workflow = workflow
     self.mode = mode
     self.intendedNs = intendedNs
-    let steps = workflow.steps.map { step in
-      StepRecord(
-        pendingDependencies: UInt16(step.dependencies.count),
-        background: mode == .hybrid && step.definition.mode == .background)
-    }
+    let steps = mode == .hybrid ? workflow.hybridRecords : workflow.allSyncRecords
     self.progress = Mutex(RunProgress(steps: steps, unfinished: steps.count))
   }
 
   /// Whether step `i` runs on a queue in this run.
   func isBackground(_ i: Int) -> Bool {
-    mode == .hybrid && workflow.steps[i].definition.mode == .background
+    mode == .hybrid && workflow.background[i]
   }
 
   /// Records where a step is (queued, running, waiting to retry) and, on a new attempt, its start.
@@ -91,6 +109,23 @@ final class RunState: Sendable {
         progress.steps[i].attempts &+= 1
         if progress.steps[i].startNs < 0 { progress.steps[i].startNs = attemptStartNs }
       }
+    }
+  }
+
+  /// Marks blocking step `i` running for its first attempt, in one trip through the run's lock:
+  /// its ready time is the latest end of its dependencies (or the run's intended start), and the
+  /// attempt starts then, or `allowance` before `nowNs` if the step began later than that.
+  /// Returns the attempt's start.
+  func beginBlocking(_ i: Int, nowNs: Int64, allowance: Int64) -> Int64 {
+    progress.withLock { progress in
+      let readyNs = max(progress.steps[i].readyNs, intendedNs)
+      let startNs = max(readyNs, nowNs - allowance)
+      guard !progress.steps[i].isEnded else { return startNs }
+      progress.steps[i].readyNs = readyNs
+      progress.steps[i].outcome = .running
+      progress.steps[i].attempts &+= 1
+      if progress.steps[i].startNs < 0 { progress.steps[i].startNs = startNs }
+      return startNs
     }
   }
 

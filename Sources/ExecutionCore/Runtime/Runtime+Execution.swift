@@ -103,30 +103,50 @@ extension Runtime {
 
   /// Runs a run's blocking part, hands background steps to their queues, then responds.
   func execute(_ run: RunState) async {
-    let steps = run.workflow.steps
-    var ready = steps.filter(\.dependencies.isEmpty).map(\.index)
+    var ready = run.workflow.roots
+    // While the only thing to do is one blocking step (every step of a chain), it runs in this
+    // task, with no task group: a child task would cost two hops through the pool per step, and
+    // even an empty group costs its set-up and tear-down on the critical path of every run.
+    while ready.count == 1, !run.isBackground(ready[0]) {
+      let done = await runBlocking(run, ready[0])
+      let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs)
+      settleIfDone(run, effect)
+      guard done.outcome == .succeeded else {
+        // Its dependents were skipped by `finish`; nothing else of this run had started.
+        respond(run, failure: done)
+        return
+      }
+      ready = effect.ready
+    }
+    if !ready.isEmpty {
+      let failed = await executeConcurrently(run, ready: ready)
+      if failed { return }
+    }
+    respond(run, failure: nil)
+  }
+
+  /// The rest of a run that has more than one thing to do at once: independent blocking steps
+  /// run as child tasks, background steps go to their queues. Responds on the first failure (and
+  /// cancels the steps still running); true if the run failed.
+  private func executeConcurrently(_ run: RunState, ready initial: ReadySteps) async -> Bool {
+    var ready = initial
     var failure: BlockingOutcome?
     await withTaskGroup(of: BlockingOutcome.self) { group in
       var running = 0
       while true {
         let done: BlockingOutcome
         if failure == nil, running == 0, ready.count == 1, !run.isBackground(ready[0]) {
-          // The only thing to do is one blocking step (every step of a chain): it runs in the run's
-          // own task. A child task would cost two hops through the pool per step, on the critical path.
+          // One blocking step and nothing else running (after a fan-in): in this task, as above.
           let i = ready[0]
           ready = []
-          let readyNs = max(run.readyNs(i), run.intendedNs)
-          run.update(i, outcome: .running, readyNs: readyNs)
-          done = await runBlocking(run, i, readyNs: readyNs)
+          done = await runBlocking(run, i)
         } else {
           if failure != nil {
             // Ready only because a sibling finished just before the failure: never started.
             for i in ready { settleIfDone(run, run.finish(i, outcome: .cancelled, endNs: nil)) }
           } else {
             for i in ready where !run.isBackground(i) {
-              let readyNs = max(run.readyNs(i), run.intendedNs)
-              run.update(i, outcome: .running, readyNs: readyNs)
-              group.addTask { await self.runBlocking(run, i, readyNs: readyNs) }
+              group.addTask { await self.runBlocking(run, i) }
               running += 1
             }
             for i in ready where run.isBackground(i) {
@@ -149,18 +169,16 @@ extension Runtime {
         }
       }
     }
-    if failure == nil { respond(run, failure: nil) }
+    return failure != nil
   }
 
   /// Runs one blocking step, retrying inline (the backoff is on the critical path).
-  func runBlocking(_ run: RunState, _ i: Int, readyNs: Int64) async -> BlockingOutcome {
+  func runBlocking(_ run: RunState, _ i: Int) async -> BlockingOutcome {
     let step = run.workflow.steps[i]
-    let allowance = Int64(options.overshootAllowance.nanoseconds)
-    var startNs = max(readyNs, nowNs - allowance)
-    var attempt = 0
+    let allowance = overshootAllowanceNs
+    var startNs = run.beginBlocking(i, nowNs: nowNs, allowance: allowance)
+    var attempt = 1
     while true {
-      attempt += 1
-      run.update(i, outcome: .running, attemptStartNs: startNs)
       let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .blocking)
       switch result {
       case .success(let endNs):
@@ -196,6 +214,8 @@ extension Runtime {
           return BlockingOutcome(step: i, outcome: .cancelled, endNs: nowNs, error: "cancelled")
         }
         startNs = max(failedAt + delay, nowNs - allowance)
+        attempt += 1
+        run.update(i, outcome: .running, attemptStartNs: startNs)
       }
     }
   }
@@ -212,14 +232,18 @@ extension Runtime {
   // MARK: Attempts
 
   /// Runs one attempt; a timeout cancels it (the step's task is cancelled, a sleep wakes, a burn stops).
+  @inline(__always)
   func attemptStep(
     _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
   ) async -> AttemptResult {
-    let body: @Sendable () async throws -> Int64 = { [self] in
-      try await self.body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs)
-    }
     do {
-      guard let timeout = step.definition.timeout else { return .success(endNs: try await body()) }
+      guard let timeout = step.definition.timeout else {
+        // No timeout: the step runs here, without a closure to allocate or a task group.
+        return .success(endNs: try await body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs))
+      }
+      let body: @Sendable () async throws -> Int64 = { [self] in
+        try await self.body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs)
+      }
       let deadline = Duration.nanoseconds(startNs) + timeout
       let clock = self.clock
       let end = try await withThrowingTaskGroup(of: Int64?.self) { group in
@@ -241,6 +265,7 @@ extension Runtime {
   }
 
   /// What a step does for one attempt; returns its end time.
+  @inline(__always)
   private func body(
     _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
   ) async throws -> Int64 {

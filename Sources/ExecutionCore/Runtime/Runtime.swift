@@ -44,6 +44,8 @@ public final class Runtime: RuntimeControl {
 
   let clock: any LanesClock
   let options: RuntimeOptions
+  /// `options.overshootAllowance` in nanoseconds (read once per blocking step).
+  let overshootAllowanceNs: Int64
   let workflows: [WorkflowRuntime]
   let workflowIndex: [String: Int]
   let queues: [StepQueue]
@@ -66,6 +68,7 @@ public final class Runtime: RuntimeControl {
     let compiled = try CompiledTopology.compile(topology)
     self.clock = clock
     self.options = options
+    self.overshootAllowanceNs = Int64(options.overshootAllowance.nanoseconds)
     self.workflows = topology.workflows.enumerated().map { i, definition in
       WorkflowRuntime(index: i, definition: definition, steps: compiled.workflows[i])
     }

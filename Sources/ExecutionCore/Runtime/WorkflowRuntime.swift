@@ -17,6 +17,13 @@ final class WorkflowRuntime: Sendable {
   let summary: String
   let load: LoadDefinition
   let steps: [CompiledStep]
+  /// Per step: declared background (read on every step of every run: one array, not the definition).
+  let background: [Bool]
+  /// The steps with no dependencies, ready as a run starts.
+  let roots: ReadySteps
+  /// A new run's step records in each mode, copied rather than built per run.
+  let hybridRecords: [StepRecord]
+  let allSyncRecords: [StepRecord]
   let control: Mutex<WorkflowControl>
   let metrics: Mutex<WorkflowMetrics>
   let runCounter = Atomic<UInt64>(0)
@@ -29,6 +36,17 @@ final class WorkflowRuntime: Sendable {
     self.summary = definition.description
     self.load = definition.load
     self.steps = steps
+    self.background = steps.map { $0.definition.mode == .background }
+    self.roots = ReadySteps(steps.filter(\.dependencies.isEmpty).map(\.index))
+    func records(_ mode: ExecutionMode) -> [StepRecord] {
+      steps.map { step in
+        StepRecord(
+          pendingDependencies: UInt16(step.dependencies.count),
+          background: mode == .hybrid && step.definition.mode == .background)
+      }
+    }
+    self.hybridRecords = records(.hybrid)
+    self.allSyncRecords = records(.allSync)
     self.control = Mutex(WorkflowControl(rate: 0, arrivals: definition.load.arrivals))
     self.metrics = Mutex(WorkflowMetrics(stepCount: steps.count))
   }
