@@ -20,10 +20,12 @@ struct ReadyStepsTests {
 
   @Test func finishingAStepInAChainMakesExactlyItsSuccessorReady() throws {
     let steps = (0..<3).map { i in
-      StepDefinition(id: "s\(i)", mode: .blocking, after: i == 0 ? [] : ["s\(i - 1)"], action: .closure { _ in })
+      StepDefinition(
+        id: "s\(i)", mode: .blocking, after: i == 0 ? [] : ["s\(i - 1)"], action: .closure { _ in })
     }
     let compiled = try CompiledTopology.compile(
-      Topology(workflows: [WorkflowDefinition(name: "w", steps: steps, load: LoadDefinition(rate: 0))], queues: []))
+      Topology(
+        workflows: [WorkflowDefinition(name: "w", steps: steps, load: LoadDefinition(rate: 0))], queues: []))
     let workflow = WorkflowRuntime(
       index: 0, definition: WorkflowDefinition(name: "w", steps: steps, load: LoadDefinition(rate: 0)),
       steps: compiled.workflows[0])

@@ -239,7 +239,8 @@ extension Runtime {
     do {
       guard let timeout = step.definition.timeout else {
         // No timeout: the step runs here, without a closure to allocate or a task group.
-        return .success(endNs: try await body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs))
+        return .success(
+          endNs: try await body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs))
       }
       let body: @Sendable () async throws -> Int64 = { [self] in
         try await self.body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs)

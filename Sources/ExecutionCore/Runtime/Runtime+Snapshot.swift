@@ -114,7 +114,8 @@ extension Runtime {
           changed(metrics.criticalPath, old?.criticalPath), changed(metrics.settle, old?.settle),
           Array(metrics.series),
           metrics.steps.indices.map { i in
-            changed(metrics.steps[i].duration, i < (old?.stepDurations.count ?? 0) ? old?.stepDurations[i] : nil)
+            changed(
+              metrics.steps[i].duration, i < (old?.stepDurations.count ?? 0) ? old?.stepDurations[i] : nil)
           },
           metrics.lastRun, metrics.startedPerSecond
         )
@@ -137,7 +138,9 @@ extension Runtime {
           while core.depthSeries.count > history { core.depthSeries.removeFirst() }
           core.depthSecond = second
         }
-        return (changed(core.wait, old?.wait), changed(core.run, old?.run), Array(core.depthSeries), core.rates)
+        return (
+          changed(core.wait, old?.wait), changed(core.run, old?.run), Array(core.depthSeries), core.rates
+        )
       }
       return SnapshotCache.Queue(
         wait: summary(copied.0, old?.wait), run: summary(copied.1, old?.run),
