@@ -1,5 +1,10 @@
 import ExecutionCore
+import Synchronization
 import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 extension AllRuntimeTests {
   @Suite struct LoadAndIsolationTests {
@@ -99,5 +104,54 @@ extension AllRuntimeTests {
       let report = await runtime.shutdown(deadline: .zero)
       #expect(report.snapshot.queues[0].balanced)
     }
+
+    #if os(Linux)
+      /// The calling thread's scheduling policy and name.
+      static func threadPolicyAndName() -> (policy: Int32, name: String) {
+        var name = [CChar](repeating: 0, count: 32)
+        if let file = fopen("/proc/thread-self/comm", "r") {
+          _ = fgets(&name, 32, file)
+          fclose(file)
+        }
+        let text = String(
+          decoding: name.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (sched_getscheduler(0), text)
+      }
+
+      /// Background steps run on threads named lanes-bg with the SCHED_IDLE policy (5), which any
+      /// waking normal thread preempts at once; blocking steps run on normal-policy threads.
+      @Test func backgroundStepsRunOnIdlePolicyThreadsAndBlockingStepsDoNot() async throws {
+        let seen = Mutex<[String: (Int32, String)]>([:])
+        let workflow = WorkflowDefinition(
+          name: "w",
+          steps: [
+            StepDefinition(
+              id: "answer", mode: .blocking,
+              action: .closure { _ in
+                let found = LoadAndIsolationTests.threadPolicyAndName()
+                seen.withLock { $0["blocking"] = found }
+              }),
+            StepDefinition(
+              id: "log", mode: .background, after: ["answer"], queue: "q",
+              action: .closure { _ in
+                let found = LoadAndIsolationTests.threadPolicyAndName()
+                seen.withLock { $0["background"] = found }
+              }),
+          ], load: LoadDefinition(rate: 0))
+        let runtime = try Runtime(
+          topology: Topology(
+            workflows: [workflow], queues: [QueueDefinition(name: "q", workers: 1, capacity: 10)]),
+          options: RuntimeOptions(startLoad: false))
+        _ = try await runtime.run(workflow: "w")
+        let settled = await runtime.waitUntilSettled(timeout: .seconds(30))
+        #expect(settled)
+        _ = await runtime.shutdown(deadline: .seconds(1))
+        let found = seen.withLock { $0 }
+        #expect(found["background"]?.0 == 5)
+        #expect(found["background"]?.1 == "lanes-bg")
+        #expect(found["blocking"]?.0 == 0)
+        #expect(found["blocking"]?.1 != "lanes-bg")
+      }
+    #endif
   }
 }

@@ -48,7 +48,7 @@ enum ThroughputCase {
           baseline: BenchFigure("bare", cpuBare, .nanoseconds)),
       ],
       notes: [
-        "\(jobs) no-op jobs queued while workers are held, then released; timed from release to the last job's end (CPU: process user+system time over the same span, robust to other load on the machine; the runtime's background threads run at nice 19, so on a busy machine its wall-clock rate falls further than its CPU cost says); median of \(runtimeRates.count) alternating rounds; runtime: one queue with \(threads) workers on its \(threads)-thread background executor; bare: \(threads) threads"
+        "\(jobs) no-op jobs queued while workers are held, then released; timed from release to the last job's end (CPU: process user+system time over the same span, robust to other load on the machine; the runtime's background threads run with the SCHED_IDLE policy, so on a busy machine its wall-clock rate falls further than its CPU cost says); median of \(runtimeRates.count) alternating rounds; runtime: one queue with \(threads) workers on its \(threads)-thread background executor; bare: \(threads) threads"
       ])
   }
 

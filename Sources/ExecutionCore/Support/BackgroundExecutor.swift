@@ -6,7 +6,8 @@ import DequeModule
   import Darwin
 #endif
 
-/// A task executor backed by its own OS threads running at the lowest scheduling priority.
+/// A task executor backed by its own OS threads running at the lowest scheduling priority
+/// (SCHED_IDLE on Linux, with nice 19 as a fallback).
 ///
 /// Background workers run here, so CPU-bound background steps compete with each other and not
 /// with the critical path: the blocking steps stay on Swift's cooperative pool, whose threads
@@ -59,9 +60,27 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
   }
 
   private func threadMain(nice: Int32) {
-    // On Linux the nice value is per thread, and `who` = 0 names the calling thread only.
     #if os(Linux)
+      // A name of its own, so `top -H`, `perf sched` and gdb tell background threads apart from the
+      // shared pool's (a new thread otherwise inherits its creator's name). `pthread_setname_np`
+      // is not visible from Swift's Glibc module; the thread's comm file is the same thing.
+      let fd = open("/proc/thread-self/comm", O_WRONLY)
+      if fd >= 0 {
+        _ = "lanes-bg".withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+      }
+      // On Linux the nice value is per thread, and `who` = 0 names the calling thread only.
       _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+      // Then SCHED_IDLE (policy 5, `__USE_GNU` only in the headers), also per thread. Nice 19
+      // alone was not enough: under EEVDF (Linux 6.6 and later) a waking normal thread does not
+      // preempt a running nice-19 one until its slice ends, so with every core busy on background
+      // work the critical path's threads waited up to 7 ms to run (`perf sched latency` on
+      // `lanes bench --case isolation-noop`). A SCHED_IDLE thread is preempted as soon as any
+      // normal thread wakes. Where the policy is refused, nice 19 stays.
+      if nice > 0 {
+        var parameters = sched_param(sched_priority: 0)
+        _ = sched_setscheduler(0, 5, &parameters)
+      }
     #else
       _ = setpriority(PRIO_DARWIN_THREAD, 0, PRIO_DARWIN_BG)
     #endif
