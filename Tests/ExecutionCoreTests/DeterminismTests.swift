@@ -43,5 +43,45 @@ extension AllRuntimeTests {
       // Some of the 30% failures happened, so the failure draw is part of what matched.
       #expect(first.contains { $0[1] == nil })
     }
+
+    /// `idealResponse` gives what the runtime's own simulated steps take for the same run: the
+    /// logical end of the last step on the critical path (deadlines are chained, so sleep overshoot
+    /// does not enter it), in each mode.
+    @Test(arguments: [ExecutionMode.hybrid, .allSync])
+    func idealResponseMatchesTheRuntimesDraws(mode: ExecutionMode) async throws {
+      let steps = [
+        StepDefinition(
+          id: "a", mode: .blocking,
+          action: .simulate(SimulateSpec(latency: .uniform(min: .microseconds(100), max: .milliseconds(2))))),
+        StepDefinition(
+          id: "b", mode: .blocking, after: ["a"],
+          action: .simulate(SimulateSpec(latency: .logNormal(p50: .microseconds(500), p99: .milliseconds(3))))
+        ),
+        StepDefinition(
+          id: "c", mode: .blocking, after: ["a"],
+          action: .simulate(SimulateSpec(latency: .uniform(min: .microseconds(100), max: .milliseconds(3))))),
+        StepDefinition(
+          id: "log", mode: .background, after: ["b"], queue: "q",
+          action: .simulate(SimulateSpec(latency: .uniform(min: .microseconds(100), max: .milliseconds(4))))),
+      ]
+      var options = RuntimeOptions(
+        mode: mode, seed: 7, startLoad: false, snapshotRefreshInterval: .zero, isolateBackground: false)
+      options.overshootAllowance = .seconds(10)
+      let runtime = try makeRuntime(steps: steps, options: options, clock: SystemClock())
+      let definition = WorkflowDefinition(name: "w", steps: steps, load: LoadDefinition(rate: 0))
+      var ideals = Set<Duration>()
+      for run in UInt64(0)..<6 {
+        _ = try await runtime.run(workflow: "w")
+        #expect(await runtime.waitUntilSettled(timeout: .seconds(30)))
+        let trace = try #require(runtime.snapshot(fresh: true).w.lastRun)
+        let critical = trace.steps.filter { mode == .allSync || $0.executedAs == .blocking }
+        let lastEnd = try #require(critical.compactMap(\.endedAt).max())
+        let ideal = definition.idealResponse(seed: 7, workflowIndex: 0, run: run, mode: mode)
+        #expect(lastEnd == ideal)
+        ideals.insert(ideal)
+      }
+      #expect(ideals.count > 1)  // the draws differ from run to run
+      _ = await runtime.shutdown(deadline: .seconds(1))
+    }
   }
 }

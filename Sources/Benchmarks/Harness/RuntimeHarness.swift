@@ -21,6 +21,8 @@ enum RuntimeHarness {
     var reported = BenchHistogram()
     /// Per run: (call to return − the steps' own time) ÷ steps, when a `StepTimer` is given.
     var ownCostPerStep = BenchHistogram()
+    /// Per successful run, when an `ideal` is given: what a runtime with no overhead would take.
+    var ideal = BenchHistogram()
     /// Runs that failed or were refused.
     var failures = 0
   }
@@ -29,7 +31,8 @@ enum RuntimeHarness {
   /// each run's intended start. With `timer`, also the runtime's own cost per step.
   static func criticalPath(
     _ runtime: Runtime, workflow: String, rate: Double, count: Int, arrivals: ArrivalProcess = .constant,
-    seed: UInt64, timer: StepTimer? = nil, steps: Int = 1
+    seed: UInt64, timer: StepTimer? = nil, steps: Int = 1,
+    ideal: (@Sendable (_ runID: UInt64) -> Int64)? = nil
   ) async -> CriticalPath {
     let result = MutexBox(CriticalPath())
     await OpenLoop.run(rate: rate, count: count, arrivals: arrivals, seed: seed) { arrival in
@@ -47,6 +50,7 @@ enum RuntimeHarness {
           }
           result.latency.record(nanoseconds: returned - arrival.intended)
           result.reported.record(nanoseconds: outcome.latency.wholeNanoseconds)
+          if let ideal { result.ideal.record(nanoseconds: ideal(outcome.runID)) }
           if timer != nil {
             result.ownCostPerStep.record(nanoseconds: (returned - called - stepTime) / Int64(max(1, steps)))
           }

@@ -84,3 +84,43 @@ extension WorkflowDefinition {
     return longest
   }
 }
+
+extension WorkflowDefinition {
+  /// What a runtime with no overhead of its own would answer one run in: the longest chain of the
+  /// steps that run on the critical path in `mode` (blocking steps in hybrid, every step in
+  /// all-sync), with the latencies `Runtime` draws for that run's first attempts under `seed`.
+  ///
+  /// `workflowIndex` is the workflow's position in its topology and `run` the run's position among
+  /// that workflow's runs (from 0), as the runtime numbers them. Steps without a latency model
+  /// count as zero; a run whose attempts fail and retry takes longer than this.
+  public func idealResponse(seed: UInt64, workflowIndex: Int, run: UInt64, mode: ExecutionMode) -> Duration {
+    let index = Dictionary(steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    var finish = [Int64?](repeating: nil, count: steps.count)
+    var visiting = Set<Int>()
+    func end(_ i: Int) -> Int64 {
+      if let known = finish[i] { return known }
+      guard visiting.insert(i).inserted else { return 0 }  // a cycle: validation reports it elsewhere
+      let step = steps[i]
+      var start: Int64 = 0
+      for dependency in step.after {
+        guard let d = index[dependency] else { continue }
+        if mode == .allSync || steps[d].mode == .blocking { start = max(start, end(d)) }
+      }
+      var own: Int64 = 0
+      if case .simulate(let spec) = step.action {
+        own = Int64(
+          SeededRandom.latency(
+            spec.latency, seed: seed, workflow: workflowIndex, run: run, step: i, attempt: 1
+          )
+          .nanoseconds)
+      }
+      finish[i] = start + own
+      return start + own
+    }
+    var longest: Int64 = 0
+    for i in steps.indices where mode == .allSync || steps[i].mode == .blocking {
+      longest = max(longest, end(i))
+    }
+    return .nanoseconds(longest)
+  }
+}
