@@ -184,7 +184,7 @@ final class StepQueue: Sendable {
   /// Takes the next step for a worker, parking while there is none or the queue is paused.
   /// Returns nil once the queue is closed. A waiting step is taken without suspending, so a busy
   /// worker does not go through the executor for every step.
-  func take() async -> QueueItem? {
+  nonisolated(nonsending) func take() async -> QueueItem? {
     let fast = core.withLock { core -> (QueueItem??, UnsafeContinuation<Bool, Never>?) in
       if core.closed { return (.some(nil), nil) }
       if !core.pauseRequested, let item = core.items.popFirst() {
@@ -208,6 +208,31 @@ final class StepQueue: Sendable {
       outcome.1?.resume(returning: true)
       if let item = outcome.0 { continuation.resume(returning: item) }
     }
+  }
+
+  /// `ended(outcome: .succeeded)` and then `take`'s fast path, in one trip through the queue's
+  /// lock: a worker that finishes a step while others wait starts the next one without taking
+  /// the lock twice (with every worker doing both, that lock is what they contend for).
+  /// Returns whether this ended a pause, and the next step if one was taken (nil: call `take`).
+  func succeededTakingNext(_ item: QueueItem, waitNs: Int64, runNs: Int64, nowSecond: Int) -> (
+    paused: Bool, next: QueueItem?
+  ) {
+    let outcome = core.withLock { core -> (Bool, QueueItem?, UnsafeContinuation<Bool, Never>?) in
+      core.running -= 1
+      LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
+      core.rollTally(to: nowSecond)
+      core.succeeded += 1
+      core.tally.succeeded += 1
+      LatencyHistogram.record(&core.run, nanoseconds: runNs)
+      let paused = core.checkPaused()
+      guard !core.closed, !core.pauseRequested, let next = core.items.popFirst() else {
+        return (paused, nil, nil)
+      }
+      core.running += 1
+      return (paused, next, core.admitProducer(capacity: definition.capacity))
+    }
+    outcome.2?.resume(returning: true)
+    return (outcome.0, outcome.1)
   }
 
   /// A running step ended for good (succeeded, dead, or cancelled). Returns true if this ended a

@@ -1,7 +1,7 @@
 extension Runtime {
   /// Puts a ready background step on its queue. With `mayBlock` (the run's own task, before its
   /// response) a full `block` queue makes the run wait; otherwise a helper task waits instead.
-  func enqueue(_ run: RunState, _ i: Int, readyNs: Int64, mayBlock: Bool) async {
+  nonisolated(nonsending) func enqueue(_ run: RunState, _ i: Int, readyNs: Int64, mayBlock: Bool) async {
     let step = run.workflow.steps[i]
     guard let q = step.queue else { return }
     let queue = queues[q]
@@ -44,14 +44,20 @@ extension Runtime {
   }
 
   /// A worker: takes steps until its queue closes.
-  func workerLoop(_ queue: StepQueue) async {
-    while let item = await queue.take() {
-      await runBackground(item, on: queue)
+  nonisolated(nonsending) func workerLoop(_ queue: StepQueue) async {
+    var next = await queue.take()
+    while let item = next {
+      // A step that succeeded with others waiting hands over the next one itself.
+      next = await runBackground(item, on: queue)
+      if next == nil { next = await queue.take() }
     }
   }
 
-  /// Runs one attempt of a background step and moves it to its next state.
-  private func runBackground(_ taken: QueueItem, on queue: StepQueue) async {
+  /// Runs one attempt of a background step and moves it to its next state. After a success,
+  /// returns the queue's next step if it took one for this worker in the same critical section.
+  nonisolated(nonsending) private func runBackground(_ taken: QueueItem, on queue: StepQueue) async
+    -> QueueItem?
+  {
     var item = taken
     item.attempts += 1
     let run = item.run
@@ -69,15 +75,15 @@ extension Runtime {
         metrics.steps[i].succeeded += 1
         LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
       }
-      announcePaused(
-        queue,
-        queue.ended(
-          item, outcome: .succeeded, waitNs: waitNs, runNs: endNs - startNs, nowSecond: second(endNs)))
+      let (paused, next) = queue.succeededTakingNext(
+        item, waitNs: waitNs, runNs: endNs - startNs, nowSecond: second(endNs))
+      announcePaused(queue, paused)
       let effect = run.finish(i, outcome: .succeeded, endNs: endNs)
       for d in effect.ready {
         await enqueue(run, d, readyNs: max(run.readyNs(d), endNs), mayBlock: false)
       }
       settleIfDone(run, effect)
+      return next
     case .cancelled:
       let now = nowNs
       let second = second(now)
@@ -132,6 +138,7 @@ extension Runtime {
         settleIfDone(run, run.finish(i, outcome: .dead, endNs: now))
       }
     }
+    return nil
   }
 
   private func announcePaused(_ queue: StepQueue, _ paused: Bool) {

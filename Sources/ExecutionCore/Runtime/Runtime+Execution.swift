@@ -102,7 +102,7 @@ extension Runtime {
   // MARK: Orchestration
 
   /// Runs a run's blocking part, hands background steps to their queues, then responds.
-  func execute(_ run: RunState) async {
+  nonisolated(nonsending) func execute(_ run: RunState) async {
     var ready = run.workflow.roots
     // While the only thing to do is one blocking step (every step of a chain), it runs in this
     // task, with no task group: a child task would cost two hops through the pool per step, and
@@ -173,7 +173,7 @@ extension Runtime {
   }
 
   /// Runs one blocking step, retrying inline (the backoff is on the critical path).
-  func runBlocking(_ run: RunState, _ i: Int) async -> BlockingOutcome {
+  nonisolated(nonsending) func runBlocking(_ run: RunState, _ i: Int) async -> BlockingOutcome {
     let step = run.workflow.steps[i]
     let allowance = overshootAllowanceNs
     var startNs = run.beginBlocking(i, nowNs: nowNs, allowance: allowance)
@@ -233,7 +233,7 @@ extension Runtime {
 
   /// Runs one attempt; a timeout cancels it (the step's task is cancelled, a sleep wakes, a burn stops).
   @inline(__always)
-  func attemptStep(
+  nonisolated(nonsending) func attemptStep(
     _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
   ) async -> AttemptResult {
     do {
@@ -267,7 +267,7 @@ extension Runtime {
 
   /// What a step does for one attempt; returns its end time.
   @inline(__always)
-  private func body(
+  nonisolated(nonsending) private func body(
     _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
   ) async throws -> Int64 {
     switch step.definition.action {
