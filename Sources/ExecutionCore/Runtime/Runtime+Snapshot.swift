@@ -36,25 +36,28 @@ extension Runtime {
     let (mode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
     let workflowSnapshots = workflows.map { workflow -> WorkflowSnapshot in
       let control = workflow.control.withLock { ($0.state, $0.rate, $0.arrivals) }
+      let c =
+        workflow.index < cached.workflows.count ? cached.workflows[workflow.index] : SnapshotCache.Workflow()
+      // The step snapshots are built under the lock straight from the counters: one array, and no
+      // copy of the step metrics (a copy would share their histograms and make the next record copy
+      // them).
       let m = workflow.metrics.withLock { metrics in
         (
           metrics.started, metrics.responded, metrics.failed, metrics.rejected, metrics.settled,
           metrics.inFlight,
-          metrics.steps.map {
-            ($0.succeeded, $0.failed, $0.timedOut, $0.retried, $0.deadLettered, $0.rejected, $0.dropped)
+          workflow.steps.map { step -> StepSnapshot in
+            let i = step.index
+            return StepSnapshot(
+              id: step.definition.id, mode: step.definition.mode, queue: step.definition.queue,
+              duration: i < c.stepDurations.count ? c.stepDurations[i] : .empty,
+              succeeded: metrics.steps[i].succeeded, failed: metrics.steps[i].failed,
+              timedOut: metrics.steps[i].timedOut, retried: metrics.steps[i].retried,
+              deadLettered: metrics.steps[i].deadLettered, rejected: metrics.steps[i].rejected,
+              dropped: metrics.steps[i].dropped)
           }
         )
       }
-      let c =
-        workflow.index < cached.workflows.count ? cached.workflows[workflow.index] : SnapshotCache.Workflow()
-      let steps = workflow.steps.map { step -> StepSnapshot in
-        let n = m.6[step.index]
-        return StepSnapshot(
-          id: step.definition.id, mode: step.definition.mode, queue: step.definition.queue,
-          duration: step.index < c.stepDurations.count ? c.stepDurations[step.index] : .empty,
-          succeeded: n.0, failed: n.1, timedOut: n.2, retried: n.3, deadLettered: n.4, rejected: n.5,
-          dropped: n.6)
-      }
+      let steps = m.6
       return WorkflowSnapshot(
         name: workflow.name, description: workflow.summary, state: control.0, rate: control.1,
         arrivals: control.2, runsStarted: m.0, runsResponded: m.1, runsFailed: m.2, runsRejected: m.3,
