@@ -166,7 +166,7 @@ struct DashboardAppTests {
     let taken = harness.runtime.snapshotsTaken
     harness.runtime.script { $0.workflows[1].name = "renamed" }
     harness.clock.advance(by: .seconds(3))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(harness.runtime.snapshotsTaken == taken)
     #expect(!harness.text.contains("renamed"))
     #expect(!harness.headerLine.contains("STALE"))
@@ -180,10 +180,10 @@ struct DashboardAppTests {
     harness.app.drain()
     harness.runtime.setAdvancing(false)
     harness.clock.advance(by: .seconds(1))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(!harness.headerLine.contains("STALE"))
     harness.clock.advance(by: .seconds(2))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(harness.headerLine.contains("STALE 3s"))
   }
 
@@ -215,25 +215,25 @@ struct DashboardAppTests {
     #expect(harness.statusLine.contains("A/B checkout: ALL-SYNC phase"))
     #expect(harness.statusLine.contains("0%"))
     harness.clock.advance(by: .seconds(5))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(harness.statusLine.contains("25%"))
     harness.type("m")
     #expect(harness.runtime.runtimeCommands == [.setMode(.allSync)], "mode flips are refused mid-comparison")
     harness.clock.advance(by: .seconds(5))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(
       harness.runtime.commands.suffix(3) == [
         .finishRecording(1), .setMode(.hybrid), .startRecording("checkout"),
       ])
     #expect(harness.statusLine.contains("HYBRID phase"))
     harness.clock.advance(by: .seconds(10))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(harness.runtime.commands.suffix(2) == [.finishRecording(2), .setMode(.hybrid)])
     #expect(harness.app.state.comparison == nil)
     SnapshotFile.assert(harness.text, named: "app-comparison")
     #expect(harness.text.contains("hybrid answers 6.0x faster at p99"))
     harness.clock.advance(by: .seconds(30))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(harness.text.contains("A/B comparison: checkout"), "the summary stays until dismissed")
     harness.press(.escape)
     #expect(!harness.text.contains("A/B comparison: checkout"))
@@ -292,15 +292,15 @@ struct DashboardAppTests {
     #expect(harness.statusLine.contains("refresh every 1s"))
     // The refresh already due at 500ms still happens; from then on they come a second apart.
     harness.clock.advance(by: .milliseconds(500))
-    harness.app.step()
+    _ = harness.app.step()
     let taken = harness.runtime.snapshotsTaken
     harness.clock.advance(by: .milliseconds(600))
-    harness.app.step()
+    _ = harness.app.step()
     harness.clock.advance(by: .milliseconds(300))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(harness.runtime.snapshotsTaken == taken)
     harness.clock.advance(by: .milliseconds(100))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(harness.runtime.snapshotsTaken == taken + 1)
     harness.type(">>>>")
     #expect(harness.app.state.refreshInterval == .milliseconds(250))
@@ -311,7 +311,7 @@ struct DashboardAppTests {
     harness.type("t")
     #expect(harness.statusLine.contains("triggered"))
     harness.clock.advance(by: .seconds(5))
-    harness.app.step()
+    _ = harness.app.step()
     #expect(!harness.statusLine.contains("triggered"))
   }
 

@@ -62,11 +62,15 @@ public struct StepContext: Sendable {
 }
 
 /// What a step does.
+/// A step written in Swift. It runs on the executor of whoever runs the step (the caller's task for
+/// a blocking step, a background thread for a background one) without a hop of its own.
+public typealias StepClosure = nonisolated(nonsending) @Sendable (StepContext) async throws -> Void
+
 public enum StepAction: Sendable {
   /// Simulated work (latency, failures, optional CPU burn).
   case simulate(SimulateSpec)
   /// A Swift closure, for programs that embed Lanes. Throwing fails the attempt.
-  case closure(@Sendable (StepContext) async throws -> Void)
+  case closure(StepClosure)
 }
 
 /// Retries for a failed attempt: exponential backoff with full jitter.
