@@ -110,6 +110,34 @@ extension AllRuntimeTests {
       #expect(snap.events.contains { $0.kind == .runFailed && $0.severity == .error })
     }
 
+    /// A chain's last step ends the run: its response and its settling are recorded at the same
+    /// moment, counted once each, and the run leaves the in-flight count.
+    @Test func aChainRespondsAndSettlesAtItsLastStep() async throws {
+      let clock = ManualClock()
+      let runtime = try makeRuntime(
+        steps: [blocking("a", 5), blocking("b", 7, after: ["a"]), blocking("c", 3, after: ["b"])],
+        clock: clock)
+      async let result = runtime.run(workflow: "w")
+      #expect(await clock.waitForSleepers(count: 1))
+      clock.advance(to: .ms(5))
+      #expect(await clock.waitForSleepers(count: 1))
+      clock.advance(to: .ms(12))
+      #expect(await clock.waitForSleepers(count: 1))
+      clock.advance(to: .ms(15))
+      let r = try await result
+      #expect(!r.failed)
+      #expect(r.latency == .ms(15))
+      let snap = runtime.snapshot(fresh: true)
+      #expect(snap.w.runsResponded == 1)
+      #expect(snap.w.runsSettled == 1)
+      #expect(snap.w.runsInFlight == 0)
+      #expect(snap.runsInFlight == 0)
+      #expect(snap.w.lastRun?.response == .ms(15))
+      #expect(snap.w.lastRun?.settled == .ms(15))
+      #expect(snap.w.criticalPath.count == 1)
+      #expect(await runtime.waitUntilSettled(timeout: .seconds(1)))
+    }
+
     @Test func blockingRetriesInlineWithBackoffOnTheCriticalPath() async throws {
       let clock = ManualClock()
       let retry = RetryPolicy(attempts: 3, backoff: .ms(10), maxBackoff: .ms(100))

@@ -110,10 +110,15 @@ extension Runtime {
     while ready.count == 1, !run.isBackground(ready[0]) {
       let done = await runBlocking(run, ready[0])
       let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs)
-      settleIfDone(run, effect)
       guard done.outcome == .succeeded else {
+        settleIfDone(run, effect)
         // Its dependents were skipped by `finish`; nothing else of this run had started.
         respond(run, failure: done)
+        return
+      }
+      if effect.settled {
+        // The run's last step: its response and its settling are one moment.
+        respondAndSettle(run)
         return
       }
       ready = effect.ready
@@ -344,18 +349,58 @@ extension Runtime {
       }
       if (metrics.lastRun?.id ?? 0) < run.id { metrics.lastRun = run }
     }
-    if failure == nil && activeRecordings.load(ordering: .relaxed) > 0 {
-      recordings.withLock { recordings in
-        for key in recordings.keys
-        where recordings[key]!.workflow == run.workflow.index && run.id > recordings[key]!.afterRunID {
-          LatencyHistogram.record(&recordings[key]!.histogram, nanoseconds: latency)
-        }
-      }
-    }
+    if failure == nil { addToRecordings(run, latency: latency) }
     if let error {
       event(.error, .runFailed, "\(run.workflow.name): run \(run.id) failed: \(error)")
     }
     if settlePending { settle(run) }
+  }
+
+  /// Records a successful response's latency in the recordings (A/B comparisons) that include it.
+  private func addToRecordings(_ run: RunState, latency: Int64) {
+    guard activeRecordings.load(ordering: .relaxed) > 0 else { return }
+    recordings.withLock { recordings in
+      for key in recordings.keys
+      where recordings[key]!.workflow == run.workflow.index && run.id > recordings[key]!.afterRunID {
+        LatencyHistogram.record(&recordings[key]!.histogram, nanoseconds: latency)
+      }
+    }
+  }
+
+  /// `respond(run, failure: nil)` and then `settle(run)` for a run whose last step just succeeded
+  /// (every chain): one clock reading and one trip through the run's and the workflow's locks,
+  /// on the critical path of every run.
+  func respondAndSettle(_ run: RunState) {
+    let now = nowNs
+    let first = run.progress.withLock { progress -> Bool in
+      guard !progress.responded else { return false }
+      progress.responded = true
+      progress.responseNs = now
+      progress.settledNs = now
+      return true
+    }
+    guard first else {
+      settle(run)
+      return
+    }
+    let latency = now - run.intendedNs
+    let second = second(now)
+    let workflow = run.workflow
+    workflow.metrics.withLock { metrics in
+      metrics.roll(to: second, history: options.historySeconds)
+      metrics.responded += 1
+      LatencyHistogram.record(&metrics.criticalPath, nanoseconds: latency)
+      LatencyHistogram.record(&metrics.secondHistogram, nanoseconds: latency)
+      if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
+      if (metrics.lastRun?.id ?? 0) < run.id { metrics.lastRun = run }
+      metrics.settled += 1
+      metrics.inFlight -= 1
+      LatencyHistogram.record(&metrics.settle, nanoseconds: latency)
+    }
+    addToRecordings(run, latency: latency)
+    inFlight.subtract(1, ordering: .relaxed)
+    _ = global.withLock { $0.unsettled.removeValue(forKey: run.id) }
+    finishPauseIfIdle(workflow)
   }
 
   /// Settles the run if finishing a step ended its last one.
