@@ -44,13 +44,21 @@ extension WorkflowDefinition {
   /// Steps whose latency isn't simulated count as zero and are listed in `unmodelled`. Cycles
   /// (rejected by validation) are cut.
   public func longestChain(where include: (StepDefinition) -> Bool) -> StepChain {
-    let byID = Dictionary(steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    longestChain(where: include) { _, spec in spec.latency.median }
+  }
+
+  /// `longestChain(where:)` with each simulated step taking `latency(index, spec)`.
+  func longestChain(
+    where include: (StepDefinition) -> Bool, latency: (_ index: Int, SimulateSpec) -> Duration
+  ) -> StepChain {
+    let byID = Dictionary(
+      steps.enumerated().map { ($1.id, (index: $0, step: $1)) }, uniquingKeysWith: { first, _ in first })
     var memo: [String: StepChain] = [:]
     var visiting: Set<String> = []
 
     func chain(endingAt id: String) -> StepChain? {
       if let known = memo[id] { return known }
-      guard let step = byID[id], include(step), !visiting.contains(id) else { return nil }
+      guard let (index, step) = byID[id], include(step), !visiting.contains(id) else { return nil }
       visiting.insert(id)
       defer { visiting.remove(id) }
       var best = StepChain(steps: [], expected: .zero)
@@ -64,7 +72,7 @@ extension WorkflowDefinition {
       }
       var own = Duration.zero
       var unmodelled = best.unmodelled
-      if case .simulate(let spec) = step.action { own = spec.latency.median } else { unmodelled.append(id) }
+      if case .simulate(let spec) = step.action { own = latency(index, spec) } else { unmodelled.append(id) }
       let result = StepChain(steps: best.steps + [id], expected: best.expected + own, unmodelled: unmodelled)
       memo[id] = result
       return result
@@ -94,33 +102,9 @@ extension WorkflowDefinition {
   /// that workflow's runs (from 0), as the runtime numbers them. Steps without a latency model
   /// count as zero; a run whose attempts fail and retry takes longer than this.
   public func idealResponse(seed: UInt64, workflowIndex: Int, run: UInt64, mode: ExecutionMode) -> Duration {
-    let index = Dictionary(steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-    var finish = [Int64?](repeating: nil, count: steps.count)
-    var visiting = Set<Int>()
-    func end(_ i: Int) -> Int64 {
-      if let known = finish[i] { return known }
-      guard visiting.insert(i).inserted else { return 0 }  // a cycle: validation reports it elsewhere
-      let step = steps[i]
-      var start: Int64 = 0
-      for dependency in step.after {
-        guard let d = index[dependency] else { continue }
-        if mode == .allSync || steps[d].mode == .blocking { start = max(start, end(d)) }
-      }
-      var own: Int64 = 0
-      if case .simulate(let spec) = step.action {
-        own = Int64(
-          SeededRandom.latency(
-            spec.latency, seed: seed, workflow: workflowIndex, run: run, step: i, attempt: 1
-          )
-          .nanoseconds)
-      }
-      finish[i] = start + own
-      return start + own
-    }
-    var longest: Int64 = 0
-    for i in steps.indices where mode == .allSync || steps[i].mode == .blocking {
-      longest = max(longest, end(i))
-    }
-    return .nanoseconds(longest)
+    longestChain(where: { mode == .allSync || $0.mode == .blocking }) { index, spec in
+      SeededRandom.latency(
+        spec.latency, seed: seed, workflow: workflowIndex, run: run, step: index, attempt: 1)
+    }.expected
   }
 }

@@ -95,6 +95,40 @@ struct QueueCore: Sendable {
       rejected: Double(window.reduce(0) { $0 + $1.rejected }) / n)
   }
 
+  /// A waiting step for a worker, unless the queue is closed or paused; it counts as running, and
+  /// the room it leaves lets one blocked producer in (resume that one outside the lock).
+  mutating func takeWaiting(capacity: Int) -> (item: QueueItem, producer: UnsafeContinuation<Bool, Never>?)? {
+    guard !closed, !pauseRequested, let item = items.popFirst() else { return nil }
+    running += 1
+    return (item, admitProducer(capacity: capacity))
+  }
+
+  /// A running step ended for good (succeeded, dead, or cancelled): its counts and histograms.
+  /// Returns true if this ended a pause.
+  mutating func recordEnd(
+    _ item: QueueItem, outcome: StepOutcome, waitNs: Int64, runNs: Int64, nowSecond: Int, error: String?,
+    nowNs: Int64
+  ) -> Bool {
+    running -= 1
+    LatencyHistogram.record(&wait, nanoseconds: waitNs)
+    rollTally(to: nowSecond)
+    switch outcome {
+    case .succeeded:
+      succeeded += 1
+      tally.succeeded += 1
+      LatencyHistogram.record(&run, nanoseconds: runNs)
+    case .dead:
+      failedAttempts += 1
+      deadLettered += 1
+      tally.failed += 1
+      tally.deadLettered += 1
+      deadLetters.append(DeadLetter(item: item, error: error ?? "failed", timeNs: nowNs))
+    default:
+      cancelled += 1
+    }
+    return checkPaused()
+  }
+
   /// After a step leaves the waiting list: let one blocked producer in.
   mutating func admitProducer(capacity: Int) -> UnsafeContinuation<Bool, Never>? {
     guard items.count < capacity, let producer = producers.popFirst() else { return nil }
@@ -187,20 +221,16 @@ final class StepQueue: Sendable {
   nonisolated(nonsending) func take() async -> QueueItem? {
     let fast = core.withLock { core -> (QueueItem??, UnsafeContinuation<Bool, Never>?) in
       if core.closed { return (.some(nil), nil) }
-      if !core.pauseRequested, let item = core.items.popFirst() {
-        core.running += 1
-        return (.some(item), core.admitProducer(capacity: definition.capacity))
-      }
-      return (nil, nil)
+      guard let taken = core.takeWaiting(capacity: definition.capacity) else { return (nil, nil) }
+      return (.some(taken.item), taken.producer)
     }
     fast.1?.resume(returning: true)
     if let item = fast.0 { return item }
     return await withUnsafeContinuation { (continuation: UnsafeContinuation<QueueItem?, Never>) in
       let outcome = core.withLock { core -> (QueueItem??, UnsafeContinuation<Bool, Never>?) in
         if core.closed { return (.some(nil), nil) }
-        if !core.pauseRequested, let item = core.items.popFirst() {
-          core.running += 1
-          return (.some(item), core.admitProducer(capacity: definition.capacity))
+        if let taken = core.takeWaiting(capacity: definition.capacity) {
+          return (.some(taken.item), taken.producer)
         }
         core.parked.append(continuation)
         return (nil, nil)
@@ -217,22 +247,13 @@ final class StepQueue: Sendable {
   func succeededTakingNext(_ item: QueueItem, waitNs: Int64, runNs: Int64, nowSecond: Int) -> (
     paused: Bool, next: QueueItem?
   ) {
-    let outcome = core.withLock { core -> (Bool, QueueItem?, UnsafeContinuation<Bool, Never>?) in
-      core.running -= 1
-      LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
-      core.rollTally(to: nowSecond)
-      core.succeeded += 1
-      core.tally.succeeded += 1
-      LatencyHistogram.record(&core.run, nanoseconds: runNs)
-      let paused = core.checkPaused()
-      guard !core.closed, !core.pauseRequested, let next = core.items.popFirst() else {
-        return (paused, nil, nil)
-      }
-      core.running += 1
-      return (paused, next, core.admitProducer(capacity: definition.capacity))
+    let (paused, taken) = core.withLock { core in
+      let paused = core.recordEnd(
+        item, outcome: .succeeded, waitNs: waitNs, runNs: runNs, nowSecond: nowSecond, error: nil, nowNs: 0)
+      return (paused, core.takeWaiting(capacity: definition.capacity))
     }
-    outcome.2?.resume(returning: true)
-    return (outcome.0, outcome.1)
+    taken?.producer?.resume(returning: true)
+    return (paused, taken?.item)
   }
 
   /// A running step ended for good (succeeded, dead, or cancelled). Returns true if this ended a
@@ -243,24 +264,9 @@ final class StepQueue: Sendable {
     nowNs: Int64 = 0
   ) -> Bool {
     core.withLock { core in
-      core.running -= 1
-      LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
-      core.rollTally(to: nowSecond)
-      switch outcome {
-      case .succeeded:
-        core.succeeded += 1
-        core.tally.succeeded += 1
-        LatencyHistogram.record(&core.run, nanoseconds: runNs)
-      case .dead:
-        core.failedAttempts += 1
-        core.deadLettered += 1
-        core.tally.failed += 1
-        core.tally.deadLettered += 1
-        core.deadLetters.append(DeadLetter(item: item, error: error ?? "failed", timeNs: nowNs))
-      default:
-        core.cancelled += 1
-      }
-      return core.checkPaused()
+      core.recordEnd(
+        item, outcome: outcome, waitNs: waitNs, runNs: runNs, nowSecond: nowSecond, error: error, nowNs: nowNs
+      )
     }
   }
 

@@ -9,7 +9,6 @@ struct StepRecord: Sendable {
   var attempts: UInt16 = 0
   var pendingDependencies: UInt16
   var outcome: StepOutcome = .pending
-  var background: Bool
 }
 
 /// Step indices that became ready, held without an allocation when there is at most one (every
@@ -90,7 +89,7 @@ final class RunState: Sendable {
     self.workflow = workflow
     self.mode = mode
     self.intendedNs = intendedNs
-    let steps = mode == .hybrid ? workflow.hybridRecords : workflow.allSyncRecords
+    let steps = workflow.initialRecords
     self.progress = Mutex(RunProgress(steps: steps, unfinished: steps.count))
   }
 
@@ -180,18 +179,18 @@ final class RunState: Sendable {
     var onPath = [Bool](repeating: false, count: progress.steps.count)
     // Walk back from the blocking step that ended last through the dependency that ended last.
     var current = progress.steps.indices.filter {
-      !progress.steps[$0].background && progress.steps[$0].endNs >= 0
+      !isBackground($0) && progress.steps[$0].endNs >= 0
     }
     .max { progress.steps[$0].endNs < progress.steps[$1].endNs }
     while let i = current {
       onPath[i] = true
       current = workflow.steps[i].dependencies.filter {
-        !progress.steps[$0].background && progress.steps[$0].endNs >= 0
+        !isBackground($0) && progress.steps[$0].endNs >= 0
       }.max { progress.steps[$0].endNs < progress.steps[$1].endNs }
     }
     let steps = progress.steps.enumerated().map { i, record in
       StepTrace(
-        id: workflow.steps[i].definition.id, executedAs: record.background ? .background : .blocking,
+        id: workflow.steps[i].definition.id, executedAs: isBackground(i) ? .background : .blocking,
         readyAt: offset(record.readyNs), startedAt: offset(record.startNs), endedAt: offset(record.endNs),
         outcome: record.outcome, attempts: Int(record.attempts), onCriticalPath: onPath[i])
     }

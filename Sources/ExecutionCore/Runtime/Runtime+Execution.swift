@@ -110,15 +110,10 @@ extension Runtime {
     while ready.count == 1, !run.isBackground(ready[0]) {
       let done = await runBlocking(run, ready[0])
       let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs)
-      guard done.outcome == .succeeded else {
-        settleIfDone(run, effect)
-        // Its dependents were skipped by `finish`; nothing else of this run had started.
-        respond(run, failure: done)
-        return
-      }
-      if effect.settled {
-        // The run's last step: its response and its settling are one moment.
-        respondAndSettle(run)
+      if done.outcome != .succeeded || effect.settled {
+        // A failure (its dependents were skipped by `finish`; nothing else of this run had
+        // started) or the run's last step: the response, and the settling at the same moment.
+        respond(run, failure: done.outcome == .succeeded ? nil : done, lastStepEnded: effect.settled)
         return
       }
       ready = effect.ready
@@ -322,19 +317,27 @@ extension Runtime {
 
   // MARK: Response and settling
 
-  /// Records the response (or the failure) once.
-  func respond(_ run: RunState, failure: BlockingOutcome?) {
+  /// Records the response (or the failure) once. If every step of the run has ended already
+  /// (`lastStepEnded`, or a settling that waited for this response), the run settles at the same
+  /// moment, in the same trips through the run's and the workflow's locks: on a chain that is every
+  /// run, on its critical path.
+  func respond(_ run: RunState, failure: BlockingOutcome?, lastStepEnded: Bool = false) {
     let now = nowNs
     let error = failure.map { "step '\(run.workflow.steps[$0.step].definition.id)' \($0.error ?? "failed")" }
-    let (settlePending, first) = run.progress.withLock { progress in
+    let (settles, first) = run.progress.withLock { progress in
       if progress.responded { return (false, false) }
       progress.responded = true
       progress.failed = failure != nil
       progress.responseNs = now
       progress.error = error
-      return (progress.settlePending, true)
+      let settles = progress.settlePending || lastStepEnded
+      if settles { progress.settledNs = now }
+      return (settles, true)
     }
-    guard first else { return }
+    guard first else {
+      if lastStepEnded { settle(run) }
+      return
+    }
     let latency = now - run.intendedNs
     let second = second(now)
     run.workflow.metrics.withLock { metrics in
@@ -348,12 +351,13 @@ extension Runtime {
         if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
       }
       if (metrics.lastRun?.id ?? 0) < run.id { metrics.lastRun = run }
+      if settles { Self.countSettled(&metrics, latency: latency) }
     }
     if failure == nil { addToRecordings(run, latency: latency) }
     if let error {
       event(.error, .runFailed, "\(run.workflow.name): run \(run.id) failed: \(error)")
     }
-    if settlePending { settle(run) }
+    if settles { leave(run) }
   }
 
   /// Records a successful response's latency in the recordings (A/B comparisons) that include it.
@@ -365,42 +369,6 @@ extension Runtime {
         LatencyHistogram.record(&recordings[key]!.histogram, nanoseconds: latency)
       }
     }
-  }
-
-  /// `respond(run, failure: nil)` and then `settle(run)` for a run whose last step just succeeded
-  /// (every chain): one clock reading and one trip through the run's and the workflow's locks,
-  /// on the critical path of every run.
-  func respondAndSettle(_ run: RunState) {
-    let now = nowNs
-    let first = run.progress.withLock { progress -> Bool in
-      guard !progress.responded else { return false }
-      progress.responded = true
-      progress.responseNs = now
-      progress.settledNs = now
-      return true
-    }
-    guard first else {
-      settle(run)
-      return
-    }
-    let latency = now - run.intendedNs
-    let second = second(now)
-    let workflow = run.workflow
-    workflow.metrics.withLock { metrics in
-      metrics.roll(to: second, history: options.historySeconds)
-      metrics.responded += 1
-      LatencyHistogram.record(&metrics.criticalPath, nanoseconds: latency)
-      LatencyHistogram.record(&metrics.secondHistogram, nanoseconds: latency)
-      if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
-      if (metrics.lastRun?.id ?? 0) < run.id { metrics.lastRun = run }
-      metrics.settled += 1
-      metrics.inFlight -= 1
-      LatencyHistogram.record(&metrics.settle, nanoseconds: latency)
-    }
-    addToRecordings(run, latency: latency)
-    inFlight.subtract(1, ordering: .relaxed)
-    _ = global.withLock { $0.unsettled.removeValue(forKey: run.id) }
-    finishPauseIfIdle(workflow)
   }
 
   /// Settles the run if finishing a step ended its last one.
@@ -420,15 +388,22 @@ extension Runtime {
       return true
     }
     guard proceed else { return }
-    let workflow = run.workflow
-    workflow.metrics.withLock { metrics in
-      metrics.settled += 1
-      metrics.inFlight -= 1
-      LatencyHistogram.record(&metrics.settle, nanoseconds: now - run.intendedNs)
-    }
+    run.workflow.metrics.withLock { Self.countSettled(&$0, latency: now - run.intendedNs) }
+    leave(run)
+  }
+
+  /// A settled run's counts, under the workflow's metrics lock.
+  private static func countSettled(_ metrics: inout WorkflowMetrics, latency: Int64) {
+    metrics.settled += 1
+    metrics.inFlight -= 1
+    LatencyHistogram.record(&metrics.settle, nanoseconds: latency)
+  }
+
+  /// A settled run leaves the runtime's in-flight count and its list of unsettled runs.
+  private func leave(_ run: RunState) {
     inFlight.subtract(1, ordering: .relaxed)
     _ = global.withLock { $0.unsettled.removeValue(forKey: run.id) }
-    finishPauseIfIdle(workflow)
+    finishPauseIfIdle(run.workflow)
   }
 
   /// A pausing workflow becomes paused once none of its runs is in flight.

@@ -9,6 +9,9 @@ struct SnapshotCache: Sendable {
     var stepDurations: [LatencySummary] = []
     var lastRun: RunTrace?
     var startedPerSecond = 0.0
+
+    /// Step `i`'s duration summary, if one was made.
+    func stepDuration(_ i: Int) -> LatencySummary? { i < stepDurations.count ? stepDurations[i] : nil }
   }
 
   struct Queue: Sendable {
@@ -49,7 +52,7 @@ extension Runtime {
             let i = step.index
             return StepSnapshot(
               id: step.definition.id, mode: step.definition.mode, queue: step.definition.queue,
-              duration: i < c.stepDurations.count ? c.stepDurations[i] : .empty,
+              duration: c.stepDuration(i) ?? .empty,
               succeeded: metrics.steps[i].succeeded, failed: metrics.steps[i].failed,
               timedOut: metrics.steps[i].timedOut, retried: metrics.steps[i].retried,
               deadLettered: metrics.steps[i].deadLettered, rejected: metrics.steps[i].rejected,
@@ -118,7 +121,7 @@ extension Runtime {
           Array(metrics.series),
           metrics.steps.indices.map { i in
             changed(
-              metrics.steps[i].duration, i < (old?.stepDurations.count ?? 0) ? old?.stepDurations[i] : nil)
+              metrics.steps[i].duration, old?.stepDuration(i))
           },
           metrics.lastRun, metrics.startedPerSecond
         )
@@ -127,7 +130,7 @@ extension Runtime {
         criticalPath: summary(copied.0, old?.criticalPath), settle: summary(copied.1, old?.settle),
         series: copied.2,
         stepDurations: copied.3.indices.map { i in
-          summary(copied.3[i], i < (old?.stepDurations.count ?? 0) ? old?.stepDurations[i] : nil)
+          summary(copied.3[i], old?.stepDuration(i))
         },
         lastRun: copied.4?.trace(name: workflow.name), startedPerSecond: copied.5)
     }

@@ -21,9 +21,8 @@ final class WorkflowRuntime: Sendable {
   let background: [Bool]
   /// The steps with no dependencies, ready as a run starts.
   let roots: ReadySteps
-  /// A new run's step records in each mode, copied rather than built per run.
-  let hybridRecords: [StepRecord]
-  let allSyncRecords: [StepRecord]
+  /// A new run's step records, copied rather than built per run.
+  let initialRecords: [StepRecord]
   let control: Mutex<WorkflowControl>
   let metrics: Mutex<WorkflowMetrics>
   let runCounter = Atomic<UInt64>(0)
@@ -38,15 +37,7 @@ final class WorkflowRuntime: Sendable {
     self.steps = steps
     self.background = steps.map { $0.definition.mode == .background }
     self.roots = ReadySteps(steps.filter(\.dependencies.isEmpty).map(\.index))
-    func records(_ mode: ExecutionMode) -> [StepRecord] {
-      steps.map { step in
-        StepRecord(
-          pendingDependencies: UInt16(step.dependencies.count),
-          background: mode == .hybrid && step.definition.mode == .background)
-      }
-    }
-    self.hybridRecords = records(.hybrid)
-    self.allSyncRecords = records(.allSync)
+    self.initialRecords = steps.map { StepRecord(pendingDependencies: UInt16($0.dependencies.count)) }
     self.control = Mutex(WorkflowControl(rate: 0, arrivals: definition.load.arrivals))
     self.metrics = Mutex(WorkflowMetrics(stepCount: steps.count))
   }
