@@ -1,14 +1,18 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Lanes builds and runs on Linux only (tested on Debian 12 with glibc 2.36): StepKinds spawns and
+// watches processes with glibc's posix_spawn extensions, pidfd_open and eventfd, and the tests read
+// /proc. No platform is named here for that reason; other systems fail at compile time with a
+// message saying so (Sources/StepKinds/Process/GlibcExtensions.swift).
 let package = Package(
   name: "Lanes",
-  platforms: [.macOS(.v15)],
   products: [
     .library(name: "ExecutionCore", targets: ["ExecutionCore"]),
     .library(name: "WorkflowFiles", targets: ["WorkflowFiles"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .library(name: "Dashboard", targets: ["Dashboard"]),
+    .library(name: "DashboardHost", targets: ["DashboardHost"]),
     .library(name: "StepKinds", targets: ["StepKinds"]),
     .library(name: "LanesCLI", targets: ["LanesCLI"]),
     .executable(name: "lanes", targets: ["lanes"]),
@@ -45,17 +49,25 @@ let package = Package(
       linkerSettings: [.linkedLibrary("ncursesw")]
     ),
     .target(name: "NCursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
+    // The dashboard's host: full screen or status lines, signals, themes, the embedding API
+    // (`LanesDashboard`) and the crash-free standard streams (`Console`). What a service embeds;
+    // never depends on the CLI, the YAML loader, the step kinds or the benchmarks.
+    .target(
+      name: "DashboardHost",
+      dependencies: ["ExecutionCore", "TerminalUI", "Dashboard", "NCursesTerminal"]
+    ),
     // The commands, as a library so they can be tested in-process.
     .target(
       name: "LanesCLI",
       dependencies: [
-        "ExecutionCore", "WorkflowFiles", "TerminalUI", "Dashboard", "NCursesTerminal", "Benchmarks",
+        "ExecutionCore", "WorkflowFiles", "StepKinds", "TerminalUI", "Dashboard", "DashboardHost",
+        "Benchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
-    .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "LanesCLI"]),
+    .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "DashboardHost"]),
     // `lanes bench`: the runtime's speed, isolation and memory against baselines measured in the same run.
     .target(
       name: "Benchmarks",

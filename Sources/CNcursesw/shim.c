@@ -85,7 +85,9 @@ void nc_remove_crash_guard(void) {
 
 // --- stop signals ----------------------------------------------------------------------------
 
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+// SIGQUIT too: left to its default (or to Swift's backtracer), it printed a crash report over the
+// dashboard and left the screen corrupted; it ends the dashboard in order like the others.
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 enum { stop_signal_count = sizeof stop_signals / sizeof stop_signals[0] };
 static struct sigaction previous_stop_actions[stop_signal_count];
 static int stop_signals_ignored = 0;

@@ -2,8 +2,8 @@
 // receipt and the analytics update run afterwards, on bounded queues, with retries.
 // Run: swift run EmbeddingExample              (three requests, then a summary)
 //      swift run EmbeddingExample --dashboard  (requests keep coming; watch them live, q quits)
+import DashboardHost
 import ExecutionCore
-import LanesCLI
 import Synchronization
 
 let start = ContinuousClock.now

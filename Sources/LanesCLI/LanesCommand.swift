@@ -1,4 +1,10 @@
 import ArgumentParser
+import DashboardHost
+import StepKinds
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The `lanes` command and its subcommands.
 public struct LanesCommand: AsyncParsableCommand {
@@ -22,8 +28,12 @@ extension LanesCommand {
   /// Parses the process's arguments and runs the chosen subcommand, exiting with its status.
   ///
   /// Written out because, called from another module, `main()` resolves to the synchronous
-  /// overload, which refuses async subcommands.
+  /// overload, which refuses async subcommands; and so that every message, ArgumentParser's
+  /// included, goes through `Console` (escaped, never a crash on a closed stream), and a failed
+  /// write to standard output turns a success into exit status 74.
   public static func runFromCommandLine() async -> Never {
+    Console.prepareStandardDescriptors()
+    var status: Int32 = 0
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {
@@ -31,9 +41,15 @@ extension LanesCommand {
       } else {
         try command.run()
       }
-      exit()
     } catch {
-      exit(withError: error)
+      status = exitCode(for: error).rawValue
+      let message = fullMessage(for: error)
+      if !message.isEmpty {
+        if status == 0 { Console.out(message) } else { Console.error(message) }
+      }
     }
+    // Whatever ended the command, no process a step started outlives Lanes.
+    StepProcesses.endAll()
+    SwiftGlibc.exit(WriteFailures.finalStatus(status))
   }
 }

@@ -70,11 +70,11 @@ void nc_install_crash_guard(void);
 /// Puts back the handlers the crash guard replaced. Idempotent.
 void nc_remove_crash_guard(void);
 
-/// Ignores SIGINT, SIGTERM and SIGHUP (so ncurses installs no handlers of its own and the signals
+/// Ignores SIGINT, SIGTERM, SIGHUP and SIGQUIT (so ncurses installs no handlers of its own and the signals
 /// can be watched instead), remembering the previous dispositions. Idempotent.
 void nc_ignore_stop_signals(void);
 
-/// After newterm: catches SIGINT, SIGTERM and SIGHUP into a flag read by nc_take_stop_signal.
+/// After newterm: catches SIGINT, SIGTERM, SIGHUP and SIGQUIT into a flag read by nc_take_stop_signal.
 void nc_catch_stop_signals(void);
 
 /// The last stop signal caught since the previous call, or 0; clears it.

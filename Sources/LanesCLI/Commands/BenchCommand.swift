@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import DashboardHost
 import Foundation
 import WorkflowFiles
 
@@ -22,7 +23,9 @@ struct BenchCommand: AsyncParsableCommand {
   @Option(help: "Also write the figures as JSON to this file (- for stdout, the table then goes to stderr).")
   var json: String?
 
-  @Option(name: .customLong("case"), help: "Run only this case (repeatable): \(BenchSuite.caseIDs.joined(separator: ", ")).")
+  @Option(
+    name: .customLong("case"),
+    help: "Run only this case (repeatable): \(BenchSuite.caseIDs.joined(separator: ", ")).")
   var cases: [String] = []
 
   @Option(parsing: .unconditional, help: "Seed for the simulated latencies.", transform: OptionParsing.seed)
@@ -30,7 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
 
   func validate() throws {
     for id in cases where !BenchSuite.caseIDs.contains(id) {
-      throw ValidationError("no benchmark case '\(id)': the cases are \(BenchSuite.caseIDs.joined(separator: ", "))")
+      throw ValidationError(
+        "no benchmark case '\(id)': the cases are \(BenchSuite.caseIDs.joined(separator: ", "))")
     }
   }
 
@@ -51,7 +55,7 @@ struct BenchCommand: AsyncParsableCommand {
     if toStdout {
       Loading.printError(report.render())
     } else {
-      print(report.render())
+      Console.out(report.render())
     }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardHost
 import WorkflowFiles
 
 /// `lanes check`: validate workflow files and list every error.
@@ -18,9 +19,9 @@ struct CheckCommand: ParsableCommand {
     for path in files {
       let diagnostics = WorkflowLoader.check(path: path)
       if diagnostics.isEmpty {
-        print("\(path): ok")
+        Console.out("\(path): ok")
       } else {
-        for diagnostic in diagnostics { print(diagnostic) }
+        for diagnostic in diagnostics { Console.out("\(diagnostic)") }
         errorCount += diagnostics.count
         failedFiles += 1
       }

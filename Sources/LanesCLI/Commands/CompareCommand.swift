@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardHost
 import ExecutionCore
 import Foundation
 import WorkflowFiles
@@ -18,7 +19,9 @@ struct CompareCommand: AsyncParsableCommand {
   @Argument(help: "A workflow file or built-in name (see `lanes workflows`).")
   var workflow: String = "chat"
 
-  @Option(help: "How long to generate load in each mode, e.g. 20s.", transform: OptionParsing.positiveDuration)
+  @Option(
+    help: "How long to generate load in each mode, e.g. 20s (default: 10s unless --runs is given).",
+    transform: OptionParsing.positiveDuration)
   var duration: Duration?
 
   @Option(
@@ -49,43 +52,53 @@ struct CompareCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    // Before the comparison, not after it: a typo in the path should not cost the whole run.
+    if let csv, let problem = OutputFile.problem(writing: csv) {
+      Loading.printError("lanes compare: cannot write --csv \(csv): \(problem).")
+      throw ExitCode(1)
+    }
     let topology = try Loading.topology([workflow])
     guard topology.workflows.count == 1, let definition = topology.workflows.first else {
-      Loading.printError("lanes compare: '\(workflow)' holds \(topology.workflows.count) workflows; compare takes exactly one")
+      Loading.printError(
+        "lanes compare: '\(workflow)' holds \(topology.workflows.count) workflows; compare takes exactly one")
       throw ExitCode(1)
     }
     let rate = self.rate ?? definition.load.rate
     let duration = self.duration ?? (runs == nil ? .seconds(10) : nil)
+    let signals = SignalWatch()
+    defer { signals.cancel() }
     var phases: [ExecutionMode: WorkflowReport] = [:]
     for mode in [ExecutionMode.allSync, .hybrid] {
       phases[mode] = try await measure(
-        topology, definition: definition, mode: mode, rate: rate, duration: duration)
+        topology, definition: definition, mode: mode, rate: rate, duration: duration, signals: signals)
+      if let number = signals.received {
+        Loading.printError("lanes compare: stopped by \(SignalNames.name(number)); no comparison to show.")
+        throw ExitCode(SignalWatch.exitStatus(for: number))
+      }
     }
     let report = CompareReport(
       workflow: definition.name, seed: seed, rate_per_s: rate, all_sync: phases[.allSync]!,
       hybrid: phases[.hybrid]!)
-    if let csv {
-      do {
-        try CompareTable.csv(report).write(toFile: csv, atomically: true, encoding: .utf8)
-      } catch {
-        Loading.printError("lanes compare: cannot write --csv \(csv): \(error.localizedDescription). Check that the folder exists and is writable.")
-        throw ExitCode(1)
-      }
+    if let csv, let problem = OutputFile.write(CompareTable.csv(report), to: csv) {
+      Loading.printError("lanes compare: cannot write --csv \(csv): \(problem).")
+      throw ExitCode(1)
     }
     if json {
-      print(try JSONOutput.encode(report))
+      Console.out(try JSONOutput.encode(report))
     } else {
-      print(CompareTable.render(report, definition: definition, runs: runs, duration: duration))
+      Console.out(CompareTable.render(report, definition: definition, runs: runs, duration: duration))
     }
   }
 
   /// Runs one phase in a fresh runtime and reports it.
   private func measure(
     _ topology: Topology, definition: WorkflowDefinition, mode: ExecutionMode, rate: Double,
-    duration: Duration?
+    duration: Duration?, signals: SignalWatch
   ) async throws -> WorkflowReport {
     let runtime = try Loading.runtime(
-      topology, options: RuntimeOptions(mode: mode, seed: seed, startLoad: false))
+      topology,
+      options: RuntimeOptions(
+        mode: mode, seed: seed, maxRunsInFlight: RunCommand.defaultMaxInFlight, startLoad: false))
     runtime.start()
     let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
     let started = ContinuousClock.now
@@ -93,16 +106,15 @@ struct CompareCommand: AsyncParsableCommand {
     let reporter = Task {
       await progress.report(runtime: runtime, total: total, started: started, label: "\(mode.rawValue) ")
     }
-    await runtime.drive(
-      workflow: definition.name, rate: rate, arrivals: definition.load.arrivals, runs: runs,
-      duration: duration)
-    let loadTime = ContinuousClock.now - started
-    _ = await runtime.waitUntilSettled(timeout: .seconds(60))
+    let load = LoadPhase(runtime: runtime, signals: signals)
+    let loadTime = await load.drive(
+      [(definition.name, rate, definition.load.arrivals)], for: duration, runs: runs)
+    if signals.received == nil { _ = await load.settle(within: .seconds(60)) }
     reporter.cancel()
     progress.clear()
-    _ = await runtime.shutdown(deadline: .seconds(5))
+    let shutdown = await runtime.shutdown(deadline: .zero)
     return WorkflowReport(
-      definition: definition, snapshot: runtime.snapshot(), mode: mode, elapsed: loadTime)
+      definition: definition, snapshot: shutdown.snapshot, mode: mode, elapsed: loadTime)
   }
 }
 

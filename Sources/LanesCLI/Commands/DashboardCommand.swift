@@ -1,9 +1,8 @@
 import ArgumentParser
 import Dashboard
+import DashboardHost
 import ExecutionCore
 import Foundation
-import NCursesTerminal
-import TerminalUI
 import WorkflowFiles
 
 /// `lanes` / `lanes dashboard`: the live dashboard.
@@ -35,105 +34,47 @@ struct DashboardCommand: AsyncParsableCommand {
   @Flag(help: "Show only: refuse every key that changes the runtime.")
   var readOnly = false
 
-  @Option(help: "Stop after this long (default: run until q, Ctrl-C or a signal).", transform: OptionParsing.positiveDuration)
+  @Option(
+    help: "Stop after this long (default: run until q, Ctrl-C or a signal).",
+    transform: OptionParsing.positiveDuration)
   var duration: Duration?
 
   func run() async throws {
-    let themes = try DashboardThemes.resolve(theme)
-    let topology = try Loading.topology(workflows)
-    let terminalMode = NCursesTerminal.detectMode()
-    if case .error(let message) = terminalMode {
-      Loading.printError("lanes: \(message)")
+    let themes: DashboardThemes
+    let display: LanesDashboard.Display
+    do throws(LanesDashboardError) {
+      themes = try DashboardThemes.resolve(theme)
+      display = try LanesDashboard.display()
+    } catch {
+      Loading.printError("lanes: \(error)")
       throw ExitCode(2)
     }
-    let runtime = try Loading.runtime(topology, options: RuntimeOptions(mode: mode, seed: seed, startLoad: true))
+    let topology = try Loading.topology(workflows)
+    let runtime = try Loading.runtime(
+      topology, options: RuntimeOptions(mode: mode, seed: seed, startLoad: true))
     runtime.start()
     if workflows.isEmpty, topology.workflows.contains(where: { $0.name == BuiltInWorkflows.overload.name }) {
       // The overload demo floods its queue on purpose: it waits, paused, until someone presses p.
       runtime.pause(workflow: BuiltInWorkflows.overload.name)
     }
     let exit: DashboardExit
-    switch terminalMode {
-    case .plain(let reason):
-      exit = await PlainStatus.run(runtime: runtime, reason: reason, duration: duration)
-    case .fullScreen:
-      let options = DashboardOptions(readOnly: readOnly)
-      let outcome = await FullScreen.run(
-        runtime: runtime, themes: themes.themes, options: options, duration: duration)
-      switch outcome {
-      case .failure(let message):
-        _ = await runtime.shutdown(deadline: .seconds(1))
-        Loading.printError("lanes: \(message)")
-        throw ExitCode(2)
-      case .success(let result):
-        exit = result
-      }
-    case .error:
-      return
+    do throws(LanesDashboardError) {
+      exit = try await LanesDashboard.show(
+        runtime, display: display, themes: themes, options: DashboardOptions(readOnly: readOnly),
+        duration: duration)
+    } catch {
+      // Step processes end before Lanes does, whatever stopped the dashboard.
+      _ = await runtime.shutdown(deadline: .seconds(1))
+      if error.kind == .output { throw ExitCode(WriteFailures.exitCode) }
+      Loading.printError("lanes: \(error)")
+      throw ExitCode(2)
     }
     _ = await runtime.shutdown(deadline: .seconds(2))
     // Kept until the terminal is back, so nothing is written over the dashboard.
     for warning in themes.warnings { Loading.printError("lanes: theme: \(warning)") }
     switch exit {
     case .quit, .signal(SIGINT): return
-    case .signal(let number): throw ExitCode(128 + number)
+    case .signal(let number): throw ExitCode(SignalWatch.exitStatus(for: number))
     }
   }
-}
-
-/// The themes for a dashboard: the chosen one first, then the others for `T` to cycle through.
-enum DashboardThemes {
-  /// Resolves `--theme`; an unknown name or missing file exits 2 with the list of themes.
-  static func resolve(_ argument: String?) throws -> (themes: [Theme], warnings: [ThemeWarning]) {
-    let loader = ThemeLoader()
-    let chosen: ThemeEntry
-    do {
-      chosen = try loader.resolve(argument ?? "default")
-    } catch {
-      Loading.printError("lanes: \(error)")
-      throw ExitCode(2)
-    }
-    let others = loader.available().filter { $0.name != chosen.name }.map(\.theme)
-    return ([chosen.theme] + others, chosen.warnings)
-  }
-}
-
-/// The full-screen dashboard on a dedicated thread (ncurses wants one thread, and the UI loop
-/// must never hold up the runtime's tasks).
-enum FullScreen {
-  static func run(
-    runtime: Runtime, themes: [Theme], options: DashboardOptions, duration: Duration?
-  ) async -> Result<DashboardExit, UIFailure> {
-    await withCheckedContinuation { continuation in
-      let thread = Thread {
-        let terminal: NCursesTerminal
-        do throws(TerminalOpenError) {
-          terminal = try NCursesTerminal.open()
-        } catch {
-          continuation.resume(returning: .failure(UIFailure(error.message)))
-          return
-        }
-        let app = DashboardApp(backend: terminal, control: runtime, themes: themes, options: options)
-        let deadline = duration.map { ContinuousClock.now + $0 }
-        var exit = DashboardExit.quit
-        while true {
-          if let result = app.step() {
-            exit = result
-            break
-          }
-          if let deadline, ContinuousClock.now >= deadline { break }
-        }
-        terminal.close()
-        continuation.resume(returning: .success(exit))
-      }
-      thread.name = "lanes-ui"
-      thread.start()
-    }
-  }
-}
-
-/// Why the dashboard could not take over the terminal.
-struct UIFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardHost
 import ExecutionCore
 import Foundation
 import WorkflowFiles
@@ -28,7 +29,8 @@ enum Loading {
   }
 
   /// Writes a message and a newline to stderr.
+  /// Control characters are escaped and a closed stderr never crashes (see `Console`).
   static func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    Console.error(message)
   }
 }

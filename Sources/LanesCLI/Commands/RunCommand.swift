@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardHost
 import ExecutionCore
 import Foundation
 import WorkflowFiles
@@ -18,7 +19,9 @@ struct RunCommand: AsyncParsableCommand {
   @Argument(help: "Workflow files or built-in names (see `lanes workflows`). Default: all built-in.")
   var workflows: [String] = []
 
-  @Option(help: "How long to generate load, e.g. 30s or 2m.", transform: OptionParsing.positiveDuration)
+  @Option(
+    help: "How long to generate load, e.g. 30s or 2m (default: 30s).",
+    transform: OptionParsing.positiveDuration)
   var duration: Duration = .seconds(30)
 
   @Option(
@@ -34,36 +37,45 @@ struct RunCommand: AsyncParsableCommand {
     transform: OptionParsing.seed)
   var seed: UInt64 = 1
 
-  @Option(help: "How long to wait for background work to settle after the load stops.", transform: OptionParsing.positiveDuration)
+  @Option(
+    help: "How long to wait for background work to settle after the load stops (default: 30s).",
+    transform: OptionParsing.positiveDuration)
   var settleTimeout: Duration = .seconds(30)
 
   @Flag(help: "Print the summary as JSON on stdout.")
   var json = false
 
+  @Option(
+    parsing: .unconditional,
+    help: "Runs in flight (started, not settled) beyond which new runs are refused and counted as rejected.",
+    transform: OptionParsing.runCount)
+  var maxInFlight: Int = RunCommand.defaultMaxInFlight
+
+  /// Enough for 1,000 runs/s of a 10 s chain; beyond it the machine is not keeping up, and
+  /// refusing runs (shown as rejected) keeps memory and the command's end bounded.
+  static let defaultMaxInFlight = 10_000
+
   func run() async throws {
     let topology = try Loading.topology(workflows)
-    let options = RuntimeOptions(mode: mode, seed: seed, startLoad: false)
+    let options = RuntimeOptions(mode: mode, seed: seed, maxRunsInFlight: maxInFlight, startLoad: false)
     let runtime = try Loading.runtime(topology, options: options)
+    // Watched from before the first run: a signal then ends the step processes before Lanes exits.
+    let signals = SignalWatch()
+    defer { signals.cancel() }
     runtime.start()
     let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
     let started = ContinuousClock.now
     let reporter = Task { await progress.report(runtime: runtime, total: duration, started: started) }
-    await withTaskGroup(of: Void.self) { group in
-      for workflow in topology.workflows {
-        let rate = self.rate ?? workflow.load.rate
-        group.addTask {
-          await runtime.drive(
-            workflow: workflow.name, rate: rate, arrivals: workflow.load.arrivals, runs: nil,
-            duration: duration)
-        }
-      }
-    }
-    let loadTime = ContinuousClock.now - started
-    let settled = await runtime.waitUntilSettled(timeout: settleTimeout)
+    let load = LoadPhase(runtime: runtime, signals: signals)
+    let loadTime = await load.drive(
+      topology.workflows.map { ($0.name, rate ?? $0.load.rate, $0.load.arrivals) }, for: duration)
+    let settled = signals.received == nil ? await load.settle(within: settleTimeout) : false
     reporter.cancel()
     progress.clear()
-    _ = await runtime.shutdown(deadline: .seconds(5))
-    let snapshot = runtime.snapshot()
+    // The settle wait has happened: what is left is cancelled now (exec steps get SIGTERM, then
+    // SIGKILL after their kill grace), with no second wait.
+    let shutdown = await runtime.shutdown(deadline: .zero)
+    let snapshot = shutdown.snapshot
     let report = RunReport(
       mode: mode.rawValue, seed: seed, elapsed_s: (loadTime.seconds * 100).rounded() / 100,
       settled: settled,
@@ -72,15 +84,26 @@ struct RunCommand: AsyncParsableCommand {
       },
       queues: snapshot.queues.map(QueueReport.init))
     if json {
-      print(try JSONOutput.encode(report))
+      Console.out(try JSONOutput.encode(report))
     } else {
-      print(RunSummary.render(report))
+      Console.out(RunSummary.render(report))
+    }
+    let refused = report.workflows.reduce(0) { $0 + $1.runs_rejected }
+    if refused > 0 {
+      Loading.printError(
+        "lanes: \(refused) runs were refused (counted as rejected): \(maxInFlight) runs were already in flight, so the machine was not keeping up with the rate. Lower --rate, or raise --max-in-flight."
+      )
+    }
+    if let number = signals.received {
+      Loading.printError(
+        "lanes: stopped by \(SignalNames.name(number)) after \(DurationText.format(loadTime)) of load; the figures cover the runs started until then, and running steps were cancelled."
+      )
+      throw ExitCode(SignalWatch.exitStatus(for: number))
     }
     if !settled {
-      FileHandle.standardError.write(
-        Data(
-          "lanes: background work had not settled after \(DurationText.format(settleTimeout)); the counts include what was still queued or running. Raise --settle-timeout to wait longer.\n"
-            .utf8))
+      Loading.printError(
+        "lanes: background work had not settled after \(DurationText.format(settleTimeout)); the counts include what was still queued or running. Raise --settle-timeout to wait longer."
+      )
     }
   }
 }

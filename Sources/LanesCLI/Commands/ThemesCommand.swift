@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dashboard
+import DashboardHost
 
 /// `lanes themes`: the themes Lanes can find, and where each comes from.
 struct ThemesCommand: ParsableCommand {
@@ -16,14 +17,14 @@ struct ThemesCommand: ParsableCommand {
       table.add([entry.name, entry.place.rawValue, entry.location])
       warnings += entry.warnings.map { "  \($0)" }
     }
-    print(table.render().joined(separator: "\n"))
-    print("")
-    print("Search order: ./themes/, $XDG_CONFIG_HOME/lanes/themes/ (~/.config/lanes/themes/),")
-    print("the folder of the lanes binary (themes/, ../share/lanes/themes/), then the built-in ones.")
+    Console.out(table.render().joined(separator: "\n"))
+    Console.out("")
+    Console.out("Search order: ./themes/, $XDG_CONFIG_HOME/lanes/themes/ (~/.config/lanes/themes/),")
+    Console.out("the folder of the lanes binary (themes/, ../share/lanes/themes/), then the built-in ones.")
     if !warnings.isEmpty {
-      print("")
-      print("Warnings:")
-      warnings.forEach { print($0) }
+      Console.out("")
+      Console.out("Warnings:")
+      warnings.forEach { Console.out($0) }
     }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardHost
 import ExecutionCore
 import WorkflowFiles
 
@@ -23,9 +24,11 @@ struct WorkflowsCommand: ParsableCommand {
         Formatting.estimate(definition.longestChainOfAllSteps), definition.description,
       ])
     }
-    print(table.render().joined(separator: "\n"))
-    print("")
-    print("Their files are in the repository's examples/ folder (examples/<name>.yaml); copy one to start your own.")
-    print("Use a name or a path wherever a workflow is expected: lanes run chat, lanes run ./my.yaml")
+    Console.out(table.render().joined(separator: "\n"))
+    Console.out("")
+    Console.out(
+      "Their files are in the repository's examples/ folder (examples/<name>.yaml); copy one to start your own."
+    )
+    Console.out("Use a name or a path wherever a workflow is expected: lanes run chat, lanes run ./my.yaml")
   }
 }

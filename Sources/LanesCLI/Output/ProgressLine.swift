@@ -1,5 +1,5 @@
+import DashboardHost
 import ExecutionCore
-import Foundation
 
 /// A one-line progress display on stderr, redrawn in place, only when stderr is a terminal.
 struct ProgressLine: Sendable {
@@ -18,7 +18,7 @@ struct ProgressLine: Sendable {
       let worst = snapshot.workflows.map(\.criticalPath.p99).max() ?? .zero
       let text =
         "\(label)[\(DurationText.format(elapsed)) / \(DurationText.format(total))] \(runs) runs, critical p99 \(DurationText.format(worst)), background depth \(depth)"
-      FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
+      Console.write("\r\u{1B}[2K" + Console.escape(text), to: .error)
       try? await Task.sleep(for: .milliseconds(500))
     }
   }
@@ -26,6 +26,6 @@ struct ProgressLine: Sendable {
   /// Erases the line.
   func clear() {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    Console.write("\r\u{1B}[2K", to: .error)
   }
 }

@@ -1,4 +1,10 @@
-import Glibc
+#if canImport(Glibc)
+  import Glibc
+#else
+  // Lanes is Linux-only (see Package.swift): process steps need glibc's posix_spawn extensions,
+  // pidfd_open and eventfd. Say so at compile time rather than fail in obscure ways.
+  #error("StepKinds needs Linux and glibc (posix_spawn extensions, pidfd_open, eventfd)")
+#endif
 
 /// glibc functions that Swift's Glibc module hides (they need `_GNU_SOURCE`), looked up at run time
 /// so that no C shim target is needed; each is optional and has a fallback where it is used.

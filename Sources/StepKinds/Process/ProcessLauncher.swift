@@ -1,5 +1,8 @@
 import Foundation
-import Glibc
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A child just spawned into its own process group, with the parent's ends of its output pipes.
 struct LaunchedProcess: Sendable {

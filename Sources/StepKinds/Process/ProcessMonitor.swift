@@ -1,6 +1,9 @@
 import Foundation
-import Glibc
 import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// How a monitored process ended, with the ends of its output.
 struct ProcessOutcome: Sendable {
@@ -52,6 +55,22 @@ final class ProcessMonitor: Sendable {
     self.tailLines = tailLines
     self.usePidFD = usePidFD
     self.wakeFD = GlibcExtensions.eventFD?(0, GlibcExtensions.eventFDFlags) ?? -1
+    Self.live.withLock { $0[ObjectIdentifier(self)] = self }
+  }
+
+  /// Every monitor whose process has not been reaped yet (see `StepProcesses.endAll`).
+  static let live = Mutex<[ObjectIdentifier: ProcessMonitor]>([:])
+
+  /// Whether the process has been reaped.
+  var isReaped: Bool { state.withLock { $0.reaped } }
+
+  /// Sends SIGKILL to the whole group at once, unless it has already been reaped.
+  func forceKill() {
+    state.withLock { state in
+      // Under the lock, and only before the reap: the group id cannot belong to anyone else yet.
+      guard !state.reaped else { return }
+      _ = kill(-process.pid, SIGKILL)
+    }
   }
 
   /// Starts the monitor thread; `completion` is called on it once, after the process is reaped.
@@ -144,6 +163,7 @@ final class ProcessMonitor: Sendable {
       state.reaped = true
       return state.cancelRequested
     }
+    _ = Self.live.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) }
     close(process.stdoutFD)
     close(process.stderrFD)
     if pidFD >= 0 { close(pidFD) }

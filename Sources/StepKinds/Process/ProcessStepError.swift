@@ -1,5 +1,8 @@
 import ExecutionCore
-import Glibc
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Why a process step failed; `description` is what the runtime records as the failure message.
 public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertible {

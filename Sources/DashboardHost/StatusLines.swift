@@ -3,24 +3,30 @@ import ExecutionCore
 import Foundation
 
 /// What the dashboard prints when it cannot draw: one status line every few seconds.
-enum PlainStatus {
-  /// Prints until SIGINT, SIGTERM or SIGHUP, or until `duration` has passed.
-  static func run(runtime: Runtime, reason: String, duration: Duration?, every interval: Duration = .seconds(2))
-    async -> DashboardExit
-  {
+enum StatusLines {
+  /// Prints until a terminating signal, until `duration` has passed, or until standard output
+  /// fails; the last line is printed in every case.
+  static func run(
+    runtime: any RuntimeControl, reason: String, duration: Duration?, every interval: Duration = .seconds(2)
+  ) async -> DashboardExit {
+    // On standard output with the lines, so a log that collects them says why they are there.
     emit("lanes: \(reason); printing a status line every \(DurationText.format(interval)) (Ctrl-C stops).")
-    let signals = SignalWatch([SIGINT, SIGTERM, SIGHUP])
+    let signals = SignalWatch()
     defer { signals.cancel() }
     let start = ContinuousClock.now
     var next = start + interval
     while true {
-      if let number = signals.received { return .signal(number) }
+      if let number = signals.received {
+        emit(line(runtime.snapshot()))
+        return .signal(number)
+      }
       if let duration, ContinuousClock.now - start >= duration {
         emit(line(runtime.snapshot()))
         return .quit
       }
       if ContinuousClock.now >= next {
-        emit(line(runtime.snapshot()))
+        // Output that cannot be written (a closed pipe, a full disk) ends the watch: nobody reads it.
+        guard emit(line(runtime.snapshot())) else { return .quit }
         next += interval
       }
       try? await Task.sleep(for: .milliseconds(50))
@@ -28,8 +34,9 @@ enum PlainStatus {
   }
 
   /// Writes a line to stdout at once (no buffering, so a pipe sees each line as it happens).
-  static func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  @discardableResult
+  static func emit(_ text: String) -> Bool {
+    Console.write(Console.escape(text) + "\n", to: .output)
   }
 
   /// `[00:12] hybrid | chat 36 runs p50 470ms p99 1.3s | ... | queues: depth 3, rejected 0, dead 1`.
@@ -53,31 +60,4 @@ enum PlainStatus {
     parts.append("queues: depth \(depth), rejected \(rejected), dead \(dead)")
     return parts.joined(separator: " | ")
   }
-}
-
-/// Watches signals without letting them kill the process; `received` is the first one seen.
-final class SignalWatch: @unchecked Sendable {
-  // Safe: `first` is only touched under `lock`; the sources are created and cancelled on the
-  // caller's thread and their handlers only call `record`.
-  private let lock = NSLock()
-  private var first: Int32?
-  private var sources: [DispatchSourceSignal] = []
-
-  init(_ numbers: [Int32]) {
-    for number in numbers {
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { [weak self] in self?.record(number) }
-      source.resume()
-      sources.append(source)
-    }
-  }
-
-  var received: Int32? { lock.withLock { first } }
-
-  private func record(_ number: Int32) {
-    lock.withLock { if first == nil { first = number } }
-  }
-
-  func cancel() { sources.forEach { $0.cancel() } }
 }

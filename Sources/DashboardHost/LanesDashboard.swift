@@ -1,0 +1,73 @@
+import Dashboard
+import ExecutionCore
+import NCursesTerminal
+import TerminalUI
+
+/// The live dashboard for a `Runtime`, drawn in the same process: the entry point a program that
+/// embeds Lanes uses, and the one `lanes dashboard` uses.
+///
+/// Full screen on its own thread when standard input and output are a terminal, plain status
+/// lines otherwise. The runtime belongs to the caller: this neither starts nor shuts it down.
+/// Nothing here exits the process; every failure is a `LanesDashboardError`.
+public enum LanesDashboard {
+  /// How the dashboard will be shown.
+  public enum Display: Sendable, Hashable {
+    /// Full screen (ncurses).
+    case fullScreen
+    /// A status line every few seconds on standard output; `reason` says why not full screen.
+    case statusLines(reason: String)
+  }
+
+  /// Decides how the dashboard can be shown here (TERM, whether stdin and stdout are terminals).
+  /// Throws a `.terminal` error when the terminal is misconfigured (TERM unset or unknown).
+  public static func display() throws(LanesDashboardError) -> Display {
+    switch NCursesTerminal.detectMode() {
+    case .fullScreen: return .fullScreen
+    case .plain(let reason): return .statusLines(reason: reason)
+    case .error(let message): throw LanesDashboardError(.terminal, message)
+    }
+  }
+
+  /// Shows the dashboard for `runtime` until q, a terminating signal (SIGINT, SIGTERM, SIGHUP,
+  /// SIGQUIT) or `duration`, and returns how it ended. The terminal is restored before this
+  /// returns. Throws `.terminal` if the terminal could not be taken over, `.output` if standard
+  /// output failed while status lines were printed.
+  @discardableResult
+  public static func show(
+    _ runtime: Runtime, display: Display, themes: DashboardThemes,
+    options: DashboardOptions = DashboardOptions(), duration: Duration? = nil
+  ) async throws(LanesDashboardError) -> DashboardExit {
+    switch display {
+    case .statusLines(let reason):
+      let exit = await StatusLines.run(runtime: runtime, reason: reason, duration: duration)
+      if let failure = Console.failuresSoFar.first(where: { $0.stream == .output }) {
+        throw LanesDashboardError(.output, failure.description)
+      }
+      return exit
+    case .fullScreen:
+      switch await FullScreen.run(
+        runtime: runtime, themes: themes.themes, options: options, duration: duration)
+      {
+      case .failure(let failure): throw failure
+      case .success(let exit): return exit
+      }
+    }
+  }
+
+  /// Shows the dashboard for `runtime` until q or Ctrl-C (a signal, in status-line mode) or until
+  /// `duration` has passed; `theme` is a theme name or a `.theme` file, `readOnly` refuses every
+  /// key that would change the runtime. The theme's warnings are printed to standard error once
+  /// the terminal is back. Throws `LanesDashboardError` if it cannot be shown.
+  @discardableResult
+  public static func open(
+    on runtime: Runtime, theme: String? = nil, readOnly: Bool = false, duration: Duration? = nil
+  ) async throws(LanesDashboardError) -> DashboardExit {
+    let themes = try DashboardThemes.resolve(theme)
+    let exit = try await show(
+      runtime, display: try display(), themes: themes, options: DashboardOptions(readOnly: readOnly),
+      duration: duration)
+    // Only now, so nothing is written over the dashboard.
+    for warning in themes.warnings { Console.error("lanes: theme: \(warning)") }
+    return exit
+  }
+}

@@ -1,0 +1,81 @@
+import DashboardHost
+import ExecutionCore
+import Foundation
+import Synchronization
+
+/// The load and settle phases of a headless command, both bounded by wall-clock time and both
+/// cut short by a terminating signal.
+struct LoadPhase {
+  let runtime: Runtime
+  let signals: SignalWatch
+
+  /// Drives every workflow at its rate for exactly `duration` (less only if a signal arrives),
+  /// or, with `runs`, until each has started that many runs; returns how long the load lasted.
+  ///
+  /// The generators start runs at their intended times; a rate the machine cannot keep up with
+  /// leaves them behind schedule, so they are stopped at the deadline rather than left to catch
+  /// up (which made a 2 s run last minutes). A slow rate's last arrival may come before the
+  /// deadline: the phase still lasts `duration`, so rates are per requested second.
+  func drive(
+    _ workflows: [(name: String, rate: Double, arrivals: ArrivalProcess)], for duration: Duration?,
+    runs: Int? = nil
+  ) async -> Duration {
+    let started = ContinuousClock.now
+    let finished = DoneFlag()
+    let drivers = Task { [runtime] in
+      defer { finished.set() }
+      await withTaskGroup(of: Void.self) { group in
+        for workflow in workflows {
+          group.addTask {
+            await runtime.drive(
+              workflow: workflow.name, rate: workflow.rate, arrivals: workflow.arrivals, runs: runs,
+              duration: duration)
+          }
+        }
+      }
+    }
+    while signals.received == nil {
+      if let duration, ContinuousClock.now - started >= duration { break }
+      if duration == nil, finished.isSet { break }
+      let left = duration.map { $0 - (ContinuousClock.now - started) } ?? .milliseconds(20)
+      try? await Task.sleep(for: max(.zero, min(left, .milliseconds(20))))
+    }
+    drivers.cancel()
+    await drivers.value
+    let elapsed = ContinuousClock.now - started
+    guard let duration, signals.received == nil else { return elapsed }
+    return min(duration, elapsed)
+  }
+
+  /// Waits until every run has settled (true), `timeout` has passed or a signal arrived (false).
+  func settle(within timeout: Duration) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while signals.received == nil {
+      let left = deadline - ContinuousClock.now
+      if left <= .zero { return false }
+      if await runtime.waitUntilSettled(timeout: min(left, .milliseconds(100))) { return true }
+    }
+    return false
+  }
+}
+
+/// Signal names for messages.
+enum SignalNames {
+  /// `SIGTERM` for 15, `signal 40` for one without a name here.
+  static func name(_ number: Int32) -> String {
+    switch number {
+    case SIGINT: return "SIGINT"
+    case SIGTERM: return "SIGTERM"
+    case SIGHUP: return "SIGHUP"
+    case SIGQUIT: return "SIGQUIT"
+    default: return "signal \(number)"
+    }
+  }
+}
+
+/// A flag one task sets and another reads.
+private final class DoneFlag: Sendable {
+  private let value = Atomic<Bool>(false)
+  var isSet: Bool { value.load(ordering: .acquiring) }
+  func set() { value.store(true, ordering: .releasing) }
+}
