@@ -54,8 +54,10 @@ let package = Package(
     // never depends on the CLI, the YAML loader, the step kinds or the benchmarks.
     .target(
       name: "DashboardHost",
-      dependencies: ["ExecutionCore", "TerminalUI", "Dashboard", "NCursesTerminal"]
+      dependencies: ["ExecutionCore", "TerminalUI", "Dashboard", "NCursesTerminal", "CStandardStreams"]
     ),
+    // Reserves closed descriptors 0-2 before main runs (see Console.prepareStandardDescriptors).
+    .target(name: "CStandardStreams"),
     // The commands, as a library so they can be tested in-process.
     .target(
       name: "LanesCLI",
@@ -78,13 +80,16 @@ let package = Package(
       ]
     ),
 
+    // What the test targets share: `eventually`, a child-process runner (posix_spawn, output to
+    // files, waitpid), `closeFrom`, `residentBytes`. Used only by test targets.
+    .target(name: "LanesTestSupport", path: "Tests/LanesTestSupport"),
     .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
     .testTarget(
       name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore", "StepKinds"],
       exclude: ["Fixtures"]
     ),
     .testTarget(
-      name: "StepKindsTests", dependencies: ["StepKinds", "ExecutionCore"],
+      name: "StepKindsTests", dependencies: ["StepKinds", "ExecutionCore", "LanesTestSupport"],
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
@@ -95,10 +100,14 @@ let package = Package(
       name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "ExecutionCore"],
       exclude: ["ThemeFixtures", "Snapshots"]
     ),
-    .testTarget(name: "EmbeddingTests", dependencies: ["ExecutionCore", "EmbeddingExample"]),
+    .testTarget(
+      name: "EmbeddingTests", dependencies: ["ExecutionCore", "EmbeddingExample", "LanesTestSupport"]
+    ),
     .testTarget(
       name: "LanesCLITests",
-      dependencies: ["LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore"]
+      dependencies: [
+        "LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore", "DashboardHost", "LanesTestSupport",
+      ]
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
   ],

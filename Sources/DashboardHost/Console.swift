@@ -1,3 +1,4 @@
+import CStandardStreams
 import Synchronization
 
 #if canImport(Glibc)
@@ -46,21 +47,16 @@ public enum Console {
   /// The first failed write to each stream, in the order they happened (empty when all went out).
   public static var failuresSoFar: [WriteFailure] { failures.withLock { $0 } }
 
-  /// Makes the standard descriptors safe to use; call once, first thing in `main`.
+  /// Makes the standard streams safe to use; call once, first thing in `main`.
   ///
-  /// A descriptor the caller closed (`2>&-`) would otherwise be reused by the next file Lanes
-  /// opens, and messages meant for the terminal would land in a CSV file or a child's pipe. Each
-  /// closed one is reopened read-only on /dev/null: it keeps the slot, and writes to it still
-  /// fail (EBADF), so they are reported rather than lost. SIGPIPE is ignored so that a closed pipe
-  /// is a write error (EPIPE) the program reports, not a silent death.
+  /// A descriptor the caller closed (`2>&-`) would otherwise be reused by the next file opened,
+  /// and messages meant for the terminal would land in a CSV file or the runtime's own eventfd.
+  /// CStandardStreams reopens each closed one read-only on /dev/null before anything else runs
+  /// (this call makes sure it is linked in): it keeps the slot, and writes to it still fail
+  /// (EBADF), so they are reported rather than lost. SIGPIPE is ignored so that a closed pipe is
+  /// a write error (EPIPE) the program reports, not a silent death.
   public static func prepareStandardDescriptors() {
-    for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
-      let opened = open("/dev/null", O_RDONLY)
-      if opened >= 0, opened != descriptor {
-        _ = dup2(opened, descriptor)
-        _ = close(opened)
-      }
-    }
+    _ = lanes_closed_standard_descriptors()
     signal(SIGPIPE, SIG_IGN)
   }
 

@@ -1,31 +1,13 @@
 import Foundation
+import LanesTestSupport
 import Testing
 
 /// The README's embedding example runs to completion by itself and reports what happened.
 @Suite struct EmbeddingExampleTests {
-  /// The `EmbeddingExample` binary next to the test bundle (built because this target depends on it).
-  static var binary: URL {
-    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    var directory = exe.deletingLastPathComponent()
-    for _ in 0..<4 {
-      let candidate = directory.appendingPathComponent("EmbeddingExample")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-      directory.deleteLastPathComponent()
-    }
-    return exe.deletingLastPathComponent().appendingPathComponent("EmbeddingExample")
-  }
-
   @Test(.timeLimit(.minutes(1))) func exampleAnswersThreeRequestsAndSettlesTheirBackgroundWork() throws {
-    let process = Process()
-    process.executableURL = Self.binary
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-    let lines = text.split(separator: "\n").map(String.init)
+    let result = try ChildProcess.run(ChildProcess.builtProduct("EmbeddingExample"), [], timeout: 50)
+    #expect(result.status == 0, "stderr:\n\(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").map(String.init)
     for order in 1...3 {
       #expect(lines.contains { $0.hasSuffix("response: 200 order \(order) confirmed") })
     }

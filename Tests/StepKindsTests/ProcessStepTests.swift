@@ -1,6 +1,7 @@
 import ExecutionCore
 import Foundation
 import Glibc
+import LanesTestSupport
 import Testing
 
 @testable import StepKinds
@@ -79,8 +80,16 @@ import Testing
     let error = await failure(ExecSpec(arguments: ["/nonexistent/lanes-program", "x"]))
     #expect(error == .spawnFailed(program: "/nonexistent/lanes-program", errno: ENOENT))
     #expect(error?.description.contains("cannot run \"/nonexistent/lanes-program\": no such file") == true)
+    // A path is not looked up in PATH, so PATH is not mentioned.
+    #expect(error?.description.contains("PATH") == false)
     let notInPath = await failure(ExecSpec(arguments: ["lanes-no-such-program-anywhere"]))
     #expect(notInPath == .spawnFailed(program: "lanes-no-such-program-anywhere", errno: ENOENT))
+  }
+
+  @Test func aProgramNotInPathSaysPATHWasSearched() async {
+    let error = await failure(ExecSpec(arguments: ["lanes-no-such-program-anywhere"]))
+    #expect(
+      error?.description == "cannot run \"lanes-no-such-program-anywhere\": not found in any folder of PATH")
   }
 
   @Test func nonExecutableProgramIsAClearError() async throws {

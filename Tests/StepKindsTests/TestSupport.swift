@@ -1,6 +1,7 @@
 import ExecutionCore
 import Foundation
 import Glibc
+import LanesTestSupport
 
 /// A context for calling step bodies directly.
 let testContext = StepContext(runID: 1, stepID: "test", attempt: 1, executedAs: .blocking)
@@ -10,16 +11,6 @@ func makeTemporaryDirectory() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("stepkinds-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
-}
-
-/// Polls `condition` every 10 ms until it holds or `limit` passes; returns whether it held.
-func eventually(within limit: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + limit
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(10))
-  }
-  return condition()
 }
 
 /// The pid a shell step wrote into `file`, once it is there.

@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
     var errorCount = 0
     var failedFiles = 0
     for path in files {
-      let diagnostics = WorkflowLoader.check(path: path)
+      let diagnostics = PathCheck.unreachable(path).map { [$0] } ?? WorkflowLoader.check(path: path)
       if diagnostics.isEmpty {
         Console.out("\(path): ok")
       } else {

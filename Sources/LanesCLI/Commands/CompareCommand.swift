@@ -120,8 +120,9 @@ struct CompareCommand: AsyncParsableCommand {
 
 extension CompareReport {
   init(workflow: String, seed: UInt64, rate_per_s: Double, all_sync: WorkflowReport, hybrid: WorkflowReport) {
-    func ratio(_ hybrid: Double, _ sync: Double) -> Double {
-      sync > 0 ? (hybrid / sync * 1000).rounded() / 1000 : 0
+    func ratio(_ hybrid: Double?, _ sync: Double?) -> Double? {
+      guard let hybrid, let sync, sync > 0 else { return nil }
+      return (hybrid / sync * 1000).rounded() / 1000
     }
     self.init(
       workflow: workflow, seed: seed, rate_per_s: rate_per_s, all_sync: all_sync, hybrid: hybrid,

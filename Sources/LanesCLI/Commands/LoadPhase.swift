@@ -47,6 +47,16 @@ struct LoadPhase {
     return min(duration, elapsed)
   }
 
+  /// What to say when far fewer runs were attempted than `rate` over `duration` asks for (the
+  /// generator fell behind: the machine could not start runs that fast), or nil. Poisson arrivals
+  /// vary, so only a shortfall beyond 10% and three standard deviations counts.
+  static func shortfall(attempted: Int, rate: Double, over duration: Duration) -> String? {
+    let expected = rate * duration.seconds
+    guard Double(attempted) < expected * 0.9 - 3 * expected.squareRoot() else { return nil }
+    return
+      "\(attempted) runs started of the \(Int(expected.rounded())) that \(Formatting.rate(rate)) for \(DurationText.format(duration)) asks for: the load generator could not keep up on this machine, so the figures are for the load it did generate. Lower --rate."
+  }
+
   /// Waits until every run has settled (true), `timeout` has passed or a signal arrived (false).
   func settle(within timeout: Duration) async -> Bool {
     let deadline = ContinuousClock.now + timeout

@@ -10,6 +10,11 @@ enum Loading {
   /// every diagnostic to stderr and exits 1.
   static func topology(_ arguments: [String]) throws -> Topology {
     let names = arguments.isEmpty ? BuiltInWorkflows.all.map(\.name) : arguments
+    let unreachable = names.compactMap(PathCheck.unreachable)
+    if !unreachable.isEmpty {
+      Loading.printError("\(WorkflowFileError(unreachable))")
+      throw ExitCode(1)
+    }
     do {
       return try WorkflowLoader.load(arguments: names)
     } catch {

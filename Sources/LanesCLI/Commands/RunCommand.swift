@@ -88,6 +88,16 @@ struct RunCommand: AsyncParsableCommand {
     } else {
       Console.out(RunSummary.render(report))
     }
+    if signals.received == nil {
+      for (definition, workflow) in zip(topology.workflows, report.workflows) {
+        let rate = self.rate ?? definition.load.rate
+        if let shortfall = LoadPhase.shortfall(
+          attempted: workflow.runs_started + workflow.runs_rejected, rate: rate, over: loadTime)
+        {
+          Loading.printError("lanes: \(definition.name): \(shortfall)")
+        }
+      }
+    }
     let refused = report.workflows.reduce(0) { $0 + $1.runs_rejected }
     if refused > 0 {
       Loading.printError(

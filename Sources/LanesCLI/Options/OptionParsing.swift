@@ -8,6 +8,9 @@ enum OptionParsing {
     let duration: Duration
     do {
       duration = try DurationText.parse(text)
+    } catch .negative {
+      // Not the parser's "zero or more": zero is refused here too.
+      throw ValidationError("'\(text)' is negative: give a duration greater than zero, e.g. 30s")
     } catch {
       throw ValidationError("\(error.description)")
     }
@@ -34,7 +37,8 @@ enum OptionParsing {
   /// A count of runs, at least 1.
   static func runCount(_ text: String) throws -> Int {
     guard let value = Int(text.trimmingCharacters(in: " ")), value >= 1 else {
-      throw ValidationError("'\(text)' is not a number of runs: give a whole number of at least 1, e.g. --runs 200")
+      throw ValidationError(
+        "'\(text)' is not a number of runs: give a whole number of at least 1, e.g. --runs 200")
     }
     return value
   }

@@ -6,19 +6,19 @@ enum CompareTable {
   static func rows(_ report: CompareReport) -> [(String, String, String, String)] {
     let sync = report.all_sync
     let hybrid = report.hybrid
-    func latency(_ name: String, _ path: KeyPath<LatencyReport, Double>, _ ratio: Double) -> (
+    func latency(_ name: String, _ path: KeyPath<LatencyReport, Double?>, _ ratio: Double?) -> (
       String, String, String, String
     ) {
       (
         name, RunSummary.ms(sync.critical_path[keyPath: path], sync.critical_path.count),
         RunSummary.ms(hybrid.critical_path[keyPath: path], hybrid.critical_path.count),
-        ratio > 0 ? DurationText.fixed(ratio, decimals: 2) + "×" : "-"
+        ratio.map { DurationText.fixed($0, decimals: 2) + "×" } ?? "-"
       )
     }
     func count(_ name: String, _ path: KeyPath<WorkflowReport, Int>) -> (String, String, String, String) {
       (name, "\(sync[keyPath: path])", "\(hybrid[keyPath: path])", "")
     }
-    let settleRatio = sync.settle.p99_ms > 0 ? hybrid.settle.p99_ms / sync.settle.p99_ms : 0
+    let settleRatio = ratio(hybrid.settle.p99_ms, sync.settle.p99_ms)
     return [
       latency("critical path p50", \.p50_ms, report.ratio_p50),
       latency("critical path p95", \.p95_ms, report.ratio_p95),
@@ -27,7 +27,7 @@ enum CompareTable {
       (
         "settle p99", RunSummary.ms(sync.settle.p99_ms, sync.settle.count),
         RunSummary.ms(hybrid.settle.p99_ms, hybrid.settle.count),
-        settleRatio > 0 ? DurationText.fixed(settleRatio, decimals: 2) + "×" : "-"
+        settleRatio.map { DurationText.fixed($0, decimals: 2) + "×" } ?? "-"
       ),
       (
         "throughput", Formatting.rate(sync.throughput_per_s), Formatting.rate(hybrid.throughput_per_s), ""
@@ -71,14 +71,22 @@ enum CompareTable {
     return lines.joined(separator: "\n")
   }
 
+  /// `a ÷ b`, nil when either is missing or `b` is not positive.
+  static func ratio(_ a: Double?, _ b: Double?) -> Double? {
+    guard let a, let b, b > 0 else { return nil }
+    return a / b
+  }
+
   /// The figures as CSV for spreadsheets: latencies in milliseconds, counts as numbers.
   static func csv(_ report: CompareReport) -> String {
     let sync = report.all_sync
     let hybrid = report.hybrid
-    func number(_ value: Double) -> String { DurationText.fixed(value, decimals: 3) }
-    func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? DurationText.fixed(a / b, decimals: 3) : "" }
+    func number(_ value: Double?) -> String { value.map { DurationText.fixed($0, decimals: 3) } ?? "" }
+    func ratio(_ a: Double?, _ b: Double?) -> String {
+      CompareTable.ratio(a, b).map { DurationText.fixed($0, decimals: 3) } ?? ""
+    }
     var lines = ["metric,all_sync_ms,hybrid_ms,hybrid_over_all_sync"]
-    let latencies: [(String, KeyPath<LatencyReport, Double>)] = [
+    let latencies: [(String, KeyPath<LatencyReport, Double?>)] = [
       ("p50", \.p50_ms), ("p95", \.p95_ms), ("p99", \.p99_ms), ("p999", \.p999_ms), ("max", \.max_ms),
     ]
     for (name, path) in latencies {

@@ -42,8 +42,9 @@ enum RunSummary {
     return lines.joined(separator: "\n")
   }
 
-  /// Milliseconds as a duration cell.
-  static func ms(_ value: Double, _ count: Int) -> String {
-    Formatting.duration(.nanoseconds(Int64(value * 1e6)), count: count)
+  /// Milliseconds as a duration cell, `-` when there were none.
+  static func ms(_ value: Double?, _ count: Int) -> String {
+    guard let value else { return "-" }
+    return Formatting.duration(.nanoseconds(Int64(value * 1e6)), count: count)
   }
 }

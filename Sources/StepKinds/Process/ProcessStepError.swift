@@ -28,7 +28,7 @@ public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertibl
     case .invalidSpec(let reason):
       return "invalid process step: \(reason)"
     case .spawnFailed(let program, let code):
-      return "cannot run \"\(program)\": \(Self.spawnReason(code))"
+      return "cannot run \"\(program)\": \(Self.spawnReason(code, program: program))"
     case .systemCall(let name, let code):
       return "\(name) failed: \(String(cString: strerror(code)).lowercased())"
     case .badWorkingDirectory(let path):
@@ -48,9 +48,12 @@ public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertibl
     tail.isEmpty ? head + " (no output)" : head + ": " + tail
   }
 
-  private static func spawnReason(_ code: Int32) -> String {
+  /// posix_spawnp's error in words; PATH is only mentioned when it was searched (no `/` in the
+  /// program's name).
+  private static func spawnReason(_ code: Int32, program: String) -> String {
     switch code {
-    case ENOENT: return "no such file (not found in PATH?)"
+    case ENOENT where program.contains("/"): return "no such file"
+    case ENOENT: return "not found in any folder of PATH"
     case EACCES: return "permission denied (not executable?)"
     case ENOEXEC: return "not an executable format (missing #! line?)"
     default: return String(cString: strerror(code)).lowercased()

@@ -1,4 +1,5 @@
 import Foundation
+import LanesTestSupport
 
 /// A tmux command that could not run.
 struct TmuxError: Error, CustomStringConvertible {
@@ -30,16 +31,46 @@ final class TmuxSession {
 
   deinit { stop() }
 
-  /// Ends the tmux server (and with it the program) and removes the session's folder. Tests call
-  /// it in a `defer`; deinit calls it again as a safety net.
+  /// Ends the tmux server and the program in its pane for sure, removes the server's socket and
+  /// the session's folder. Tests call it in a `defer`; deinit calls it again as a safety net.
+  ///
+  /// `kill-server` alone was not enough: with remain-on-exit, servers survived it and SIGTERM, and
+  /// a green `swift test` left them running. So the pane's process group and the server are sent
+  /// SIGKILL if they are still there after a short wait.
   func stop() {
     guard !stopped else { return }
     stopped = true
-    _ = try? tmux(["kill-server"])
+    if started {
+      _ = try? tmux(["kill-server"])
+      for pid in [panePID, serverPID].compactMap({ $0 }) where !exited(pid) {
+        kill(-pid, SIGKILL)  // the pane's program leads its own group; a no-op for the server
+        kill(pid, SIGKILL)
+      }
+    }
+    if let socketPath { unlink(socketPath) }
     try? FileManager.default.removeItem(at: directory)
   }
 
   private var stopped = false
+  /// The tmux server's and the pane's first process's pids, read once the session has started.
+  private(set) var serverPID: pid_t?
+  private(set) var panePID: pid_t?
+  /// Where the server's socket is, read once the session has started.
+  private(set) var socketPath: String?
+
+  /// Whether `pid` is gone (waits up to a second for it to go).
+  private func exited(_ pid: pid_t) -> Bool {
+    for _ in 0..<50 {
+      if kill(pid, 0) == -1, errno == ESRCH { return true }
+      if let state = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = state.lastIndex(of: ")"), state[state.index(after: close)...].hasPrefix(" Z")
+      {
+        return true  // a zombie waiting for its parent: it runs nothing any more
+      }
+      usleep(20_000)
+    }
+    return false
+  }
 
   /// Starts `command` (a shell command line) in a `width`×`height` window; its exit status goes
   /// to a file so `exitStatus` can read it.
@@ -56,9 +87,17 @@ final class TmuxSession {
     // program that exits at once (TERM unset) could take its pane, and the screen, with it.
     try tmux([
       "start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
-      "new-session", "-d", "-s", "T", "-x", "\(width)", "-y", "\(height)", "bash --norc --noprofile -c \(shellQuote(line))",
+      "new-session", "-d", "-s", "T", "-x", "\(width)", "-y", "\(height)",
+      "bash --norc --noprofile -c \(shellQuote(line))",
     ])
     started = true
+    let facts = ((try? tmux(["display", "-p", "-t", "T", "#{pid} #{pane_pid} #{socket_path}"])) ?? "")
+      .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 2)
+    if facts.count == 3 {
+      serverPID = pid_t(facts[0])
+      panePID = pid_t(facts[1])
+      socketPath = String(facts[2])
+    }
   }
 
   /// The screen's text now.
@@ -120,7 +159,8 @@ final class TmuxSession {
   }
 
   private func paneSessionID() -> String {
-    ((try? tmux(["display", "-p", "-t", "T", "#{pane_pid}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    ((try? tmux(["display", "-p", "-t", "T", "#{pane_pid}"])) ?? "").trimmingCharacters(
+      in: .whitespacesAndNewlines)
   }
 
   @discardableResult
@@ -144,11 +184,22 @@ final class TmuxSession {
     posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     // Nothing else is inherited: a daemon (the tmux server) must not hold other tests' pipes.
-    SpawnSupport.closeFrom(3, in: &actions)
+    closeFrom(3, in: &actions)
+    // The terminating signals at their defaults: one ignored in the test process (SIG_IGN survives
+    // exec) must not make a tmux server immune to it. Only these: resetting every signal (glibc's
+    // internal ones included) broke the servers' output.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var terminating = sigset_t()
+    sigemptyset(&terminating)
+    for number in [SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&terminating, number) }
+    posix_spawnattr_setsigdefault(&attributes, &terminating)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
     var cArguments = argv.map { strdup($0) } + [nil]
     defer { cArguments.forEach { free($0) } }
     var pid: pid_t = 0
-    let status = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+    let status = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
     guard status == 0 else { throw TmuxError(message: "cannot run \(path): errno \(status)") }
     var exitStatus: Int32 = 0
     while waitpid(pid, &exitStatus, 0) == -1, errno == EINTR {}

@@ -1,0 +1,37 @@
+import Foundation
+import LanesTestSupport
+import Testing
+
+/// SIGQUIT to the full-screen dashboard, and the tmux harness's own clean-up, through tmux.
+@Suite(.serialized, .enabled(if: TmuxSession.isAvailable, "tmux is not installed: terminal tests skipped"))
+struct TerminalSignalTests {
+  @Test func sigquitRestoresTheTerminalAndExitsLikeTheOtherSignals() throws {
+    let session = try TmuxSession()
+    defer { session.stop() }
+    try session.start("'\(LanesBinary.url.path)' chat --duration 300s")
+    #expect(session.waitFor(text: "Queues").0)
+    #expect(session.alternateScreenOn)
+    session.signalProgram(SIGQUIT)
+    #expect(session.exitStatus() == 128 + SIGQUIT)
+    #expect(!session.alternateScreenOn)
+    let screen = session.capture()
+    // Swift's crash report (and its "Press space to interact") must not appear.
+    for text in ["Crash", "backtrace", "Press space", "Thread 0"] {
+      #expect(!screen.contains(text), "\(text) on screen:\n\(screen)")
+    }
+  }
+
+  @Test func stopEndsAServerWhosePaneIgnoresSIGTERM() throws {
+    let session = try TmuxSession()
+    try session.start("trap '' TERM HUP; sleep 300")
+    let server = try #require(session.serverPID)
+    let pane = try #require(session.panePID)
+    let socket = try #require(session.socketPath)
+    #expect(kill(server, 0) == 0)
+    session.stop()
+    for pid in [server, pane] {
+      #expect(!isRunning(pid), "process \(pid) survived stop()")
+    }
+    #expect(!FileManager.default.fileExists(atPath: socket))
+  }
+}
