@@ -29,17 +29,20 @@ public enum LanesDashboard {
   }
 
   /// Shows the dashboard for `runtime` until q, a terminating signal (SIGINT, SIGTERM, SIGHUP,
-  /// SIGQUIT) or `duration`, and returns how it ended. The terminal is restored before this
+  /// SIGQUIT) or `duration`, and returns how it ended; status lines are in `statusFormat`, the
+  /// last one marked final (with the signal that stopped it). The terminal is restored before this
   /// returns. Throws `.terminal` if the terminal could not be taken over, `.output` if standard
   /// output failed while status lines were printed.
   @discardableResult
   public static func show(
     _ runtime: Runtime, display: Display, themes: DashboardThemes,
-    options: DashboardOptions = DashboardOptions(), duration: Duration? = nil
+    options: DashboardOptions = DashboardOptions(), duration: Duration? = nil,
+    statusFormat: StatusFormat = .text
   ) async throws(LanesDashboardError) -> DashboardExit {
     switch display {
     case .statusLines(let reason):
-      let exit = await StatusLines.run(runtime: runtime, reason: reason, duration: duration)
+      let exit = await StatusLines.run(
+        runtime: runtime, reason: reason, duration: duration, format: statusFormat)
       if let failure = Console.failuresSoFar.first(where: { $0.stream == .output }) {
         throw LanesDashboardError(.output, failure.description)
       }

@@ -54,6 +54,17 @@ public final class SignalWatch: @unchecked Sendable {
   /// Stops watching (the signals stay ignored, see the type's comment).
   public func cancel() { sources.forEach { $0.cancel() } }
 
+  /// `SIGTERM` for 15, `signal 40` for one without a name here.
+  public static func name(of number: Int32) -> String {
+    switch number {
+    case SIGINT: return "SIGINT"
+    case SIGTERM: return "SIGTERM"
+    case SIGHUP: return "SIGHUP"
+    case SIGQUIT: return "SIGQUIT"
+    default: return "signal \(number)"
+    }
+  }
+
   /// The exit status a shell reports for a process ended by `number`.
   public static func exitStatus(for number: Int32) -> Int32 { 128 + number }
 }

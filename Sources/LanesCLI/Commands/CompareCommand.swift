@@ -72,7 +72,8 @@ struct CompareCommand: AsyncParsableCommand {
       phases[mode] = try await measure(
         topology, definition: definition, mode: mode, rate: rate, duration: duration, signals: signals)
       if let number = signals.received {
-        Loading.printError("lanes compare: stopped by \(SignalNames.name(number)); no comparison to show.")
+        Loading.printError(
+          "lanes compare: stopped by \(SignalWatch.name(of: number)); no comparison to show.")
         throw ExitCode(SignalWatch.exitStatus(for: number))
       }
     }

@@ -27,7 +27,7 @@ struct DashboardCommand: AsyncParsableCommand {
   var mode: ExecutionMode = .hybrid
 
   @Option(
-    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals.",
+    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals (default: 1).",
     transform: OptionParsing.seed)
   var seed: UInt64 = 1
 
@@ -38,6 +38,10 @@ struct DashboardCommand: AsyncParsableCommand {
     help: "Stop after this long (default: run until q, Ctrl-C or a signal).",
     transform: OptionParsing.positiveDuration)
   var duration: Duration?
+
+  @Option(
+    help: "Without a terminal: text (one readable line) or json (one object per line, for log collectors).")
+  var statusFormat: StatusFormat = .text
 
   func run() async throws {
     let themes: DashboardThemes
@@ -61,7 +65,7 @@ struct DashboardCommand: AsyncParsableCommand {
     do throws(LanesDashboardError) {
       exit = try await LanesDashboard.show(
         runtime, display: display, themes: themes, options: DashboardOptions(readOnly: readOnly),
-        duration: duration)
+        duration: duration, statusFormat: statusFormat)
     } catch {
       // Step processes end before Lanes does, whatever stopped the dashboard.
       _ = await runtime.shutdown(deadline: .seconds(1))
@@ -78,3 +82,5 @@ struct DashboardCommand: AsyncParsableCommand {
     }
   }
 }
+
+extension StatusFormat: ExpressibleByArgument {}

@@ -69,20 +69,6 @@ struct LoadPhase {
   }
 }
 
-/// Signal names for messages.
-enum SignalNames {
-  /// `SIGTERM` for 15, `signal 40` for one without a name here.
-  static func name(_ number: Int32) -> String {
-    switch number {
-    case SIGINT: return "SIGINT"
-    case SIGTERM: return "SIGTERM"
-    case SIGHUP: return "SIGHUP"
-    case SIGQUIT: return "SIGQUIT"
-    default: return "signal \(number)"
-    }
-  }
-}
-
 /// A flag one task sets and another reads.
 private final class DoneFlag: Sendable {
   private let value = Atomic<Bool>(false)

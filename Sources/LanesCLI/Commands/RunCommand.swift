@@ -106,7 +106,7 @@ struct RunCommand: AsyncParsableCommand {
     }
     if let number = signals.received {
       Loading.printError(
-        "lanes: stopped by \(SignalNames.name(number)) after \(DurationText.format(loadTime)) of load; the figures cover the runs started until then, and running steps were cancelled."
+        "lanes: stopped by \(SignalWatch.name(of: number)) after \(DurationText.format(loadTime)) of load; the figures cover the runs started until then, and running steps were cancelled."
       )
       throw ExitCode(SignalWatch.exitStatus(for: number))
     }
