@@ -35,7 +35,7 @@ struct CompareCommand: AsyncParsableCommand {
   var rate: Double?
 
   @Option(
-    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals.",
+    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals (default: 1).",
     transform: OptionParsing.seed)
   var seed: UInt64 = 1
 

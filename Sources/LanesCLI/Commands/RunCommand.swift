@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
   var mode: ExecutionMode = .hybrid
 
   @Option(
-    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals.",
+    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals (default: 1).",
     transform: OptionParsing.seed)
   var seed: UInt64 = 1
 
@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
 
   @Option(
     parsing: .unconditional,
-    help: "Runs in flight (started, not settled) beyond which new runs are refused and counted as rejected.",
+    help: "Runs in flight (started, not settled) beyond which new runs are refused and counted as rejected (default: 10000).",
     transform: OptionParsing.runCount)
   var maxInFlight: Int = RunCommand.defaultMaxInFlight
 
