@@ -101,7 +101,8 @@ let package = Package(
       exclude: ["ThemeFixtures", "Snapshots"]
     ),
     .testTarget(
-      name: "EmbeddingTests", dependencies: ["ExecutionCore", "EmbeddingExample", "LanesTestSupport"]
+      name: "EmbeddingTests",
+      dependencies: ["ExecutionCore", "Dashboard", "DashboardHost", "EmbeddingExample", "LanesTestSupport"]
     ),
     .testTarget(
       name: "LanesCLITests",

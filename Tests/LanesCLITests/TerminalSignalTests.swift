@@ -21,6 +21,19 @@ struct TerminalSignalTests {
     }
   }
 
+  @Test func quittingWithThemeWarningsAndStderrClosedIsNotACrash() throws {
+    let session = try TmuxSession()
+    defer { session.stop() }
+    let theme = session.directory.appendingPathComponent("odd.theme")
+    try "theme[no_such_key]=\"#102030\"\n".write(to: theme, atomically: true, encoding: .utf8)
+    try session.start("'\(LanesBinary.url.path)' chat --duration 300s --theme '\(theme.path)' 2>&-")
+    #expect(session.waitFor(text: "Queues").0)
+    try session.send("q")
+    // The warnings are written after the terminal is restored, to the closed stderr: not a crash
+    // (SIGILL, 132) but a failed write, which like every failed write makes the exit non-zero.
+    #expect(session.exitStatus() == 74)
+  }
+
   @Test func stopEndsAServerWhosePaneIgnoresSIGTERM() throws {
     let session = try TmuxSession()
     try session.start("trap '' TERM HUP; sleep 300")

@@ -1,0 +1,42 @@
+import Dashboard
+import DashboardHost
+import ExecutionCore
+import Testing
+
+/// The embedding API returns errors instead of exiting, and shows status lines for a runtime the
+/// caller owns (the test process's stdout is not a terminal).
+@Suite struct DashboardHostTests {
+  @Test func anUnknownThemeIsAThrownErrorListingTheThemes() {
+    #expect {
+      _ = try DashboardThemes.resolve("no-such-theme")
+    } throws: { error in
+      guard let error = error as? LanesDashboardError else { return false }
+      return error.kind == .theme && error.description.contains("available themes:")
+    }
+  }
+
+  @Test func theDefaultThemeComesFirst() throws {
+    let themes = try DashboardThemes.resolve(nil)
+    #expect(themes.themes.first?.name == "default")
+    #expect(themes.warnings.isEmpty)
+  }
+
+  @Test(.timeLimit(.minutes(1))) func statusLinesRunForTheDurationAndLeaveTheRuntimeToTheCaller()
+    async throws
+  {
+    let step = StepDefinition(id: "answer", mode: .blocking, action: .closure { _ in })
+    let runtime = try Runtime(
+      topology: Topology(
+        workflows: [WorkflowDefinition(name: "service", steps: [step], load: LoadDefinition(rate: 1))],
+        queues: []),
+      options: RuntimeOptions(startLoad: false))
+    let exit = try await LanesDashboard.show(
+      runtime, display: .statusLines(reason: "a test"), themes: try DashboardThemes.resolve(nil),
+      duration: .milliseconds(300))
+    #expect(exit == .quit)
+    // Still the caller's: the dashboard neither shut it down nor stopped it taking runs.
+    let result = try await runtime.run(workflow: "service")
+    #expect(!result.failed)
+    _ = await runtime.shutdown(deadline: .seconds(1))
+  }
+}
