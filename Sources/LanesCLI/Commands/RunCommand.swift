@@ -47,7 +47,8 @@ struct RunCommand: AsyncParsableCommand {
 
   @Option(
     parsing: .unconditional,
-    help: "Runs in flight (started, not settled) beyond which new runs are refused and counted as rejected (default: 10000).",
+    help:
+      "Runs in flight (started, not settled) beyond which new runs are refused and counted as rejected (default: 10000).",
     transform: OptionParsing.runCount)
   var maxInFlight: Int = RunCommand.defaultMaxInFlight
 
