@@ -31,14 +31,17 @@ let package = Package(
     // YAML workflow files -> validated definitions, errors with file:line:column.
     .target(
       name: "WorkflowFiles",
-      dependencies: ["ExecutionCore", "StepKinds", .product(name: "Yams", package: "Yams")]
+      dependencies: ["ExecutionCore", "StepKinds", .product(name: "Yams", package: "Yams")],
+      plugins: ["EmbedShippedText"]
     ),
     // Real step kinds: run a process, call an HTTP endpoint (Foundation's URLSession, no NIO).
     .target(name: "StepKinds", dependencies: ["ExecutionCore"]),
     // Screen, cells, styles, widgets, the TerminalBackend protocol and an in-memory terminal.
     .target(name: "TerminalUI"),
     // Dashboard state, key table, panels, themes, run loop (generic over TerminalBackend).
-    .target(name: "Dashboard", dependencies: ["ExecutionCore", "TerminalUI"]),
+    .target(
+      name: "Dashboard", dependencies: ["ExecutionCore", "TerminalUI"], plugins: ["EmbedShippedText"]
+    ),
     // The C shim for ncurses; only NCursesTerminal imports it.
     .target(
       name: "CNcursesw",
@@ -89,6 +92,11 @@ let package = Package(
       dependencies: ["LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore"]
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
+
+    // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build
+    // time into WorkflowFiles (built-in workflows) and Dashboard (built-in themes).
+    .plugin(name: "EmbedShippedText", capability: .buildTool(), dependencies: ["EmbedText"]),
+    .executableTarget(name: "EmbedText"),
   ],
   swiftLanguageModes: [.v6]
 )
