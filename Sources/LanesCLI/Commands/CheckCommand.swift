@@ -15,10 +15,11 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     var errorCount = 0
     var failedFiles = 0
-    for path in files {
-      let diagnostics = WorkflowLoader.check(path: path)
+    // Together, as `run` loads them: problems between files (a queue declared twice differently,
+    // a workflow name used twice) are reported against the later file.
+    for (path, diagnostics) in WorkflowLoader.check(arguments: files) {
       if diagnostics.isEmpty {
-        print("\(path): ok")
+        print("\(Diagnostic.escaped(path)): ok")
       } else {
         for diagnostic in diagnostics { print(diagnostic) }
         errorCount += diagnostics.count
@@ -27,7 +28,8 @@ struct CheckCommand: ParsableCommand {
     }
     if errorCount > 0 {
       Loading.printError(
-        "\(errorCount) error\(errorCount == 1 ? "" : "s") in \(failedFiles) file\(failedFiles == 1 ? "" : "s")")
+        "\(errorCount) error\(errorCount == 1 ? "" : "s") in \(failedFiles) file\(failedFiles == 1 ? "" : "s")"
+      )
       throw ExitCode(1)
     }
   }
