@@ -41,8 +41,10 @@ public enum WorkflowLoader {
   /// file's other problems are reported too; the renamed keys are skipped by the reader.
   static func compose(_ text: String, file: String, reader: inout NodeReader) -> Result<Node, Diagnostic> {
     var text = text
-    // Each round renames one key; a file with this many duplicates has had enough reported.
-    for round in 0..<100 {
+    // Each round renames one key and reads the whole text again; ten is enough to report, and
+    // bounds the work a file full of duplicates can cause.
+    let rounds = 10
+    for round in 0..<rounds {
       do {
         guard let node = try Yams.compose(yaml: text) else {
           return .failure(
@@ -68,8 +70,9 @@ public enum WorkflowLoader {
     }
     return .failure(
       Diagnostic(
-        file: file, location: .init(line: 1, column: 1), message: "more than 100 duplicate keys",
-        hint: "Keep one of each."))
+        file: file, location: .init(line: 1, column: 1),
+        message: "more than \(rounds) keys appear more than once; the rest of the file is not checked",
+        hint: "Keep one of each of the keys reported, then check again."))
   }
 
   /// `text` with the plain or quoted key `key` written at `mark` replaced by as many copies of

@@ -1,6 +1,6 @@
 /// The sizes `check` and `run` accept, each with the reason for it. A file over a limit is refused
-/// with the limit in the message, before anything is allocated for it: memory follows what a file
-/// declares, so an unbounded number is an unbounded allocation.
+/// with the limit in the message before anything runs: the runtime's memory follows what a file
+/// declares (workers, queues, steps), so an unbounded number would be an unbounded allocation.
 public enum WorkflowLimits {
   /// The largest workflow file, in bytes (1 MiB): files are written by hand; a bigger one is a
   /// wrong path, and it is refused before it is read.
