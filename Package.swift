@@ -1,6 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// `.ci/fuzz` builds with LANES_FUZZ=1: libFuzzer coverage and AddressSanitizer for the loader and its
+// fuzz target only (with -Xswiftc they would also reach the EmbedText build tool, which then fails).
+let fuzzing = Context.environment["LANES_FUZZ"] == "1"
+let fuzzFlags: [SwiftSetting] =
+  fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("LANES_FUZZ")] : []
+
 let package = Package(
   name: "Lanes",
   platforms: [.macOS(.v15)],
@@ -32,7 +38,7 @@ let package = Package(
     .target(
       name: "WorkflowFiles",
       dependencies: ["ExecutionCore", "StepKinds", .product(name: "Yams", package: "Yams")],
-      plugins: ["EmbedShippedText"]
+      swiftSettings: fuzzFlags, plugins: ["EmbedShippedText"]
     ),
     // Real step kinds: run a process, call an HTTP endpoint (Foundation's URLSession, no NIO).
     .target(name: "StepKinds", dependencies: ["ExecutionCore"]),
@@ -97,6 +103,12 @@ let package = Package(
     // time into WorkflowFiles (built-in workflows) and Dashboard (built-in themes).
     .plugin(name: "EmbedShippedText", capability: .buildTool(), dependencies: ["EmbedText"]),
     .executableTarget(name: "EmbedText"),
+    // `.ci/fuzz`: libFuzzer over the workflow-file loader (built with -sanitize=fuzzer in .build-fuzz);
+    // built normally, it replays files given as arguments through the same checks.
+    .executableTarget(
+      name: "WorkflowFilesFuzz", dependencies: ["WorkflowFiles"], swiftSettings: fuzzFlags,
+      linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

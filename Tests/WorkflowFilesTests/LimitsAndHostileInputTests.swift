@@ -180,3 +180,19 @@ import WorkflowFiles
     }
   }
 }
+
+/// What `.ci/fuzz` asserts of every input, asserted here of every fixture (the fuzzer's seeds).
+@Suite struct FuzzPropertyTests {
+  @Test func everyFixtureDiagnosticHasAPlaceAndNoRawControlCharacter() throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Fixture.directory.path).sorted()
+    #expect(names.count > 50)
+    for name in names {
+      for line in try Fixture.diagnostics(name) {
+        #expect(line.hasPrefix(name + ":"), "\(line)")
+        let position = line.dropFirst(name.count + 1).prefix { $0 != " " }
+        #expect(position.split(separator: ":").count == 2, "no line:column in \(line)")
+        #expect(!line.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
+      }
+    }
+  }
+}
