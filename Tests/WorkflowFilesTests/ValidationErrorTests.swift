@@ -186,6 +186,13 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
         "duplicate-key-and-more.yaml:12:26: error: latency 1 has no unit. Write a unit, e.g. 1ms or 1s.",
       ]),
     FixtureCase(
+      "duplicate-queue-name.yaml",
+      [
+        // The later declarations are read; the renamed first ones raise no errors of their own.
+        "duplicate-queue-name.yaml:3:3: error: key \"jobs\" appears more than once in the same mapping. Keep one of them.",
+        "duplicate-queue-name.yaml:9:34: error: key \"A\" appears more than once in the same mapping. Keep one of them.",
+      ]),
+    FixtureCase(
       "duration-not-a-number.yaml",
       [
         "duration-not-a-number.yaml:5:26: error: latency must be a duration, got .nan. Write a number and a unit, e.g. 250us, 15ms, 2s or 1m.",

@@ -103,6 +103,8 @@ extension NodeReader {
     }
     var queues: [ParsedQueue] = []
     for (key, value) in mapping {
+      // A queue name written twice was reported, and its first declaration renamed to read on.
+      if case .scalar(let scalar) = key, renamedDuplicateKeys.contains(scalar.string) { continue }
       guard let name = identifier(key, "queue name") else {
         if case .scalar(let scalar) = key { invalidQueueNames.append(scalar.string) }
         continue

@@ -8,7 +8,9 @@ extension NodeReader {
     let declared = workflow.queues.map(\.name)
     let declaredSet = Set(declared)
     let declaredList: String
-    if !declared.isEmpty {
+    if declared.count > 20 {
+      declaredList = "This file declares \(declared.count) queues."
+    } else if !declared.isEmpty {
       declaredList = "Declared queues: \(Suggestion.list(declared))."
     } else if !invalidQueueNames.isEmpty {
       declaredList = "The queues declared in this file have names that are not valid: fix those first."
