@@ -23,7 +23,7 @@ enum YAMLErrorText {
         return Diagnostic(
           file: file, location: location,
           message:
-            "lists and mappings nest more than \(WorkflowLimits.nesting) levels deep, too deep: the limit is \(WorkflowLimits.nesting)",
+            "lists and mappings nest too deep: the limit is \(WorkflowLimits.nesting) levels",
           hint: "A workflow file needs about six levels: check for unclosed [ or { brackets.")
       }
       var message = "YAML syntax error: \(problem)"
