@@ -57,7 +57,8 @@ public enum WorkflowLoader {
         let diagnostic = YAMLErrorText.diagnostic(
           for: YamlError.duplicatedKeysInMapping(duplicates: duplicates, context: context), file: file,
           text: text)
-        let placeholder = String(repeating: Character(Unicode.Scalar(0xE000 + UInt32(round))!), count: 1)
+        // A private-use character per round, so no two renamed keys collide with each other.
+        let placeholder = String(Character(Unicode.Scalar(0xE000 + UInt32(round))!))
         guard let key = duplicates.first,
           let renamed = renaming(key, at: context.mark, to: placeholder, in: text)
         else { return .failure(diagnostic) }
