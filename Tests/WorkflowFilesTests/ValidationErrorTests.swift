@@ -186,6 +186,11 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
         "duplicate-key-and-more.yaml:12:26: error: latency 1 has no unit. Write a unit, e.g. 1ms or 1s.",
       ]),
     FixtureCase(
+      "description-control-character.yaml",
+      [
+        "description-control-character.yaml:2:14: error: description contains the control character U+001B. Write one line of plain text."
+      ]),
+    FixtureCase(
       "duplicate-queue-name.yaml",
       [
         // The later declarations are read; the renamed first ones raise no errors of their own.

@@ -1,4 +1,5 @@
 import ExecutionCore
+import Foundation
 import Yams
 
 /// The keys of each mapping in the format, in the order the README documents them.
@@ -29,7 +30,18 @@ extension NodeReader {
         hint: "Add \"workflow: <name>\" at the top, using letters, digits, - and _.")
     }
     if let node = fields["description"], !isNull(node), let text = text(node, "description") {
-      workflow.description = text
+      // Shown as is by `lanes workflows` and the dashboard: a control character there would act
+      // on the terminal instead of being shown.
+      // (A block scalar's final line break is not part of the line.)
+      let line = text.trimmingCharacters(in: .newlines)
+      if let control = line.unicodeScalars.first(where: Diagnostic.needsEscape) {
+        report(
+          at: node,
+          "description contains the control character U+\(String(format: "%04X", control.value))",
+          hint: "Write one line of plain text.")
+      } else {
+        workflow.description = text
+      }
     }
     if let node = fields["load"] { readLoad(node, into: &workflow.load) }
     if let node = fields["queues"] { workflow.queues = readQueues(node) }
