@@ -5,6 +5,13 @@ import PackageDescription
 // watches processes with glibc's posix_spawn extensions, pidfd_open and eventfd, and the tests read
 // /proc. No platform is named here for that reason; other systems fail at compile time with a
 // message saying so (Sources/StepKinds/Process/GlibcExtensions.swift).
+
+// `.ci/fuzz` builds with LANES_FUZZ=1: libFuzzer coverage and AddressSanitizer for the loader and its
+// fuzz target only (with -Xswiftc they would also reach the EmbedText build tool, which then fails).
+let fuzzing = Context.environment["LANES_FUZZ"] == "1"
+let fuzzFlags: [SwiftSetting] =
+  fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("LANES_FUZZ")] : []
+
 let package = Package(
   name: "Lanes",
   products: [
@@ -35,14 +42,17 @@ let package = Package(
     // YAML workflow files -> validated definitions, errors with file:line:column.
     .target(
       name: "WorkflowFiles",
-      dependencies: ["ExecutionCore", "StepKinds", .product(name: "Yams", package: "Yams")]
+      dependencies: ["ExecutionCore", "StepKinds", .product(name: "Yams", package: "Yams")],
+      swiftSettings: fuzzFlags, plugins: ["EmbedShippedText"]
     ),
     // Real step kinds: run a process, call an HTTP endpoint (Foundation's URLSession, no NIO).
     .target(name: "StepKinds", dependencies: ["ExecutionCore"]),
     // Screen, cells, styles, widgets, the TerminalBackend protocol and an in-memory terminal.
     .target(name: "TerminalUI"),
     // Dashboard state, key table, panels, themes, run loop (generic over TerminalBackend).
-    .target(name: "Dashboard", dependencies: ["ExecutionCore", "TerminalUI"]),
+    .target(
+      name: "Dashboard", dependencies: ["ExecutionCore", "TerminalUI"], plugins: ["EmbedShippedText"]
+    ),
     // The C shim for ncurses; only NCursesTerminal imports it.
     .target(
       name: "CNcursesw",
@@ -111,6 +121,17 @@ let package = Package(
       ]
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
+
+    // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build
+    // time into WorkflowFiles (built-in workflows) and Dashboard (built-in themes).
+    .plugin(name: "EmbedShippedText", capability: .buildTool(), dependencies: ["EmbedText"]),
+    .executableTarget(name: "EmbedText"),
+    // `.ci/fuzz`: libFuzzer over the workflow-file loader (built with -sanitize=fuzzer in .build-fuzz);
+    // built normally, it replays files given as arguments through the same checks.
+    .executableTarget(
+      name: "WorkflowFilesFuzz", dependencies: ["WorkflowFiles"], swiftSettings: fuzzFlags,
+      linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

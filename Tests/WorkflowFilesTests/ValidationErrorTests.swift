@@ -42,7 +42,9 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
     FixtureCase(
       "duplicate-key.yaml",
       [
-        "duplicate-key.yaml:4:5: error: key \"mode\" appears more than once in the same mapping. Keep one of them."
+        // The later "mode" is read (the first is renamed to read on), so the step is background.
+        "duplicate-key.yaml:3:9: error: background step \"auth\" has no queue. Add \"queue: <name>\" naming a queue declared under \"queues:\". No queues are declared in this file.",
+        "duplicate-key.yaml:4:5: error: key \"mode\" appears more than once in the same mapping. Keep one of them.",
       ]),
     FixtureCase(
       "duplicate-step-id.yaml",
@@ -164,6 +166,91 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
         "wrong-type.yaml:8:12: error: after must be a list of step ids, got \"auth-check\". Write \"after: [auth-check]\".",
         "wrong-type.yaml:11:12: error: cpu must be true or false, got \"sometimes\". Write \"cpu: true\" or \"cpu: false\".",
       ]),
+    FixtureCase(
+      "after-duplicate.yaml",
+      [
+        "after-duplicate.yaml:8:16: error: after lists \"a\" twice, at 8:13 and 8:16. Keep one of them."
+      ]),
+    FixtureCase(
+      "control-characters.yaml",
+      [
+        "control-characters.yaml:3:9: error: step id \"\\u{1B}[2J\\u{1B}[Hgone\" may only use letters, digits, - and _. Write e.g. \"2J-Hgone\"."
+      ]),
+    FixtureCase(
+      "duplicate-key-and-more.yaml",
+      [
+        "duplicate-key-and-more.yaml:3:9: error: background step \"auth\" has no queue. Add \"queue: <name>\" naming a queue declared under \"queues:\". No queues are declared in this file.",
+        "duplicate-key-and-more.yaml:4:5: error: key \"mode\" appears more than once in the same mapping. Keep one of them.",
+        "duplicate-key-and-more.yaml:8:7: error: unknown key \"laetncy\" in simulate. Did you mean \"latency\"?",
+        "duplicate-key-and-more.yaml:11:13: error: step \"save\" is after unknown step \"nowhere\". Steps in this workflow: \"auth\".",
+        "duplicate-key-and-more.yaml:12:26: error: latency 1 has no unit. Write a unit, e.g. 1ms or 1s.",
+      ]),
+    FixtureCase(
+      "description-control-character.yaml",
+      [
+        "description-control-character.yaml:2:14: error: description contains the control character U+001B. Write one line of plain text."
+      ]),
+    FixtureCase(
+      "duplicate-queue-name.yaml",
+      [
+        // The later declarations are read; the renamed first ones raise no errors of their own.
+        "duplicate-queue-name.yaml:3:3: error: key \"jobs\" appears more than once in the same mapping. Keep one of them.",
+        "duplicate-queue-name.yaml:9:34: error: key \"A\" appears more than once in the same mapping. Keep one of them.",
+      ]),
+    FixtureCase(
+      "duration-not-a-number.yaml",
+      [
+        "duration-not-a-number.yaml:5:26: error: latency must be a duration, got .nan. Write a number and a unit, e.g. 250us, 15ms, 2s or 1m.",
+        "duration-not-a-number.yaml:8:14: error: timeout must be a duration, got .inf. Write a number and a unit, e.g. 250us, 15ms, 2s or 1m.",
+      ]),
+    FixtureCase(
+      "duration-units.yaml",
+      [
+        "duration-units.yaml:8:26: error: latency \"5MS\" has the unit \"MS\": units are written in lower case. Write 5ms.",
+        "duration-units.yaml:11:26: error: latency \"1e999ms\" does not start with a plain number. Write the number in plain digits, without an exponent, e.g. 1500ms.",
+        "duration-units.yaml:14:26: error: latency \"5 sec\" has an unknown unit \"sec\". Units: ns, us, µs, ms, s, m or h.",
+        "duration-units.yaml:17:26: error: latency \"5\" has no unit. Write a unit after the number: ns, us, µs, ms, s, m or h.",
+        "duration-units.yaml:20:14: error: timeout 90000s is too large: the limit is 24h00m. Durations in a workflow are at most a day; check the unit.",
+      ]),
+    FixtureCase(
+      "invalid-queue-name.yaml",
+      [
+        "invalid-queue-name.yaml:3:3: error: queue name \"my jobs\" may only use letters, digits, - and _. Write e.g. \"my-jobs\".",
+        "invalid-queue-name.yaml:9:12: error: queue \"my jobs\" may only use letters, digits, - and _. Write e.g. \"my-jobs\".",
+        "invalid-queue-name.yaml:13:12: error: step \"b\" uses unknown queue \"jobs\". The queues declared in this file have names that are not valid: fix those first.",
+        "invalid-queue-name.yaml:15:9: error: background step \"c\" has no queue. Add \"queue: <name>\" naming a queue declared under \"queues:\". The queues declared in this file have names that are not valid: fix those first.",
+      ]),
+    FixtureCase(
+      "limits-too-large.yaml",
+      [
+        "limits-too-large.yaml:4:14: error: workers 99999999999999999999 is too large: the limit is 1000. Each worker is a task kept for the whole run; more workers than steps in flight only cost memory.",
+        "limits-too-large.yaml:5:15: error: capacity 1e9 is too large: the limit is 1000000. The queue's memory grows with what waits in it; choose what happens when it is full with \"when-full\".",
+        "limits-too-large.yaml:7:14: error: workers 1001 is too large: the limit is 1000. Each worker is a task kept for the whole run; more workers than steps in flight only cost memory.",
+        "limits-too-large.yaml:8:15: error: capacity must be a whole number, got 2.5. Write a whole number, e.g. \"capacity: 2\".",
+        "limits-too-large.yaml:12:24: error: attempts 101 is too large: the limit is 100. Backoff doubles with each retry; a step that fails this often belongs in the dead letters.",
+        "limits-too-large.yaml:13:26: error: latency 25h is too large: the limit is 24h00m. Durations in a workflow are at most a day; check the unit.",
+      ]),
+    FixtureCase(
+      "name-too-long.yaml",
+      [
+        "name-too-long.yaml:1:11: error: workflow name is 83 characters long, too long: the limit is 64. Names are shown in tables and bars: write a shorter one."
+      ]),
+    FixtureCase(
+      "non-ascii-id.yaml",
+      [
+        "non-ascii-id.yaml:3:9: error: step id \"café\" may only use letters, digits, - and _. Write e.g. \"cafe\".",
+        "non-ascii-id.yaml:6:9: error: step id \"検索\" may only use letters, digits, - and _. Write e.g. \"name\".",
+      ]),
+    FixtureCase(
+      "rate-too-large.yaml",
+      [
+        "rate-too-large.yaml:2:15: error: rate 1e9 is too large: the limit is 100000 runs per second. Above it the arrival clock cannot keep the rate; run several lanes processes for more."
+      ]),
+    FixtureCase(
+      "tab-indentation.yaml",
+      [
+        "tab-indentation.yaml:4:1: error: a tab in the indentation: YAML indents with spaces only. Replace the tab with spaces (two per level, as in the examples)."
+      ]),
   ]
 
   @Test(arguments: cases)
@@ -174,7 +261,7 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
   @Test func everyFixtureIsAsserted() throws {
     let others: Set = [
       "not-utf8.yaml", "background-only.yaml", "shared-queue-a.yaml", "shared-queue-b.yaml",
-      "shared-queue-conflict.yaml",
+      "shared-queue-conflict.yaml", "byte-order-mark.yaml", "same-name-a.yaml", "same-name-b.yaml",
     ]
     let files = Set(try FileManager.default.contentsOfDirectory(atPath: Fixture.directory.path))
     let asserted = Self.cases.map(\.file) + StepKindValidationTests.cases.map(\.file)

@@ -82,33 +82,20 @@ public struct Theme: Sendable, Hashable {
   /// The built-in dark theme every file patches.
   public static let builtInDefault = Theme(name: "default", colors: [:])
 
-  static let defaultColors: [ThemeKey: Color] = [
-    .main_bg: .terminalDefault,
-    .main_fg: .rgb(0xCC, 0xCC, 0xCC),
-    .title: .rgb(0xEE, 0xEE, 0xEE),
-    .hi_fg: .rgb(0x5F, 0xAF, 0xFF),
-    .selected_bg: .rgb(0x26, 0x4F, 0x78),
-    .selected_fg: .rgb(0xFF, 0xFF, 0xFF),
-    .inactive_fg: .rgb(0x8A, 0x8A, 0x8A),
-    .div_line: .rgb(0x44, 0x4B, 0x55),
-    .header_bg: .rgb(0x26, 0x2A, 0x33),
-    .header_fg: .rgb(0xDD, 0xDD, 0xDD),
-    .mode_hybrid: .rgb(0x3F, 0xB9, 0x50),
-    .mode_sync: .rgb(0xFF, 0x55, 0x55),
-    .graph_p50: .rgb(0x4F, 0xC1, 0xFF),
-    .graph_p99: .rgb(0xFF, 0xB8, 0x6C),
-    .blocking: .rgb(0x5F, 0xAF, 0xFF),
-    .background: .rgb(0xCC, 0x79, 0xA7),
-    .critical: .rgb(0xFF, 0xD7, 0x00),
-    .response_marker: .rgb(0x2E, 0xCC, 0x71),
-    .settle_marker: .rgb(0xFF, 0xFF, 0xFF),
-    .queued: .rgb(0x5F, 0xAF, 0xFF),
-    .running: .rgb(0x2E, 0xCC, 0x71),
-    .retrying: .rgb(0xFF, 0xB8, 0x6C),
-    .dead: .rgb(0xFF, 0x55, 0x55),
-    .capacity: .rgb(0x3A, 0x3F, 0x4B),
-    .ok: .rgb(0x2E, 0xCC, 0x71),
-    .warn: .rgb(0xFF, 0xB8, 0x6C),
-    .error: .rgb(0xFF, 0x55, 0x55),
-  ]
+  /// The colours of `themes/default.theme` (compiled in by the `EmbedShippedText` plugin), so that
+  /// file is the one place the default palette is written. It must set every key to a valid colour.
+  static let defaultColors: [ThemeKey: Color] = {
+    var colors: [ThemeKey: Color] = [:]
+    for line in BuiltInThemes.defaultText.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    {
+      guard case .setting(let key, let value) = ThemeLine(line) else { continue }
+      guard let color = ThemeColorValue.parse(value) else {
+        preconditionFailure("themes/default.theme: theme[\(key.rawValue)] has an invalid colour \"\(value)\"")
+      }
+      colors[key] = color
+    }
+    let missing = ThemeKey.allCases.filter { colors[$0] == nil }.map(\.rawValue)
+    precondition(missing.isEmpty, "themes/default.theme must set every key; it lacks \(missing)")
+    return colors
+  }()
 }

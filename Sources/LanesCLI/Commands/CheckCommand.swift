@@ -16,8 +16,10 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     var errorCount = 0
     var failedFiles = 0
-    for path in files {
-      let diagnostics = PathCheck.unreachable(path).map { [$0] } ?? WorkflowLoader.check(path: path)
+    // Together, as `run` loads them: problems between files (a queue declared twice differently,
+    // a workflow name used twice) are reported against the later file.
+    for (path, found) in WorkflowLoader.check(arguments: files) {
+      let diagnostics = PathCheck.unreachable(path).map { [$0] } ?? found
       if diagnostics.isEmpty {
         Console.out("\(path): ok")
       } else {
@@ -28,7 +30,8 @@ struct CheckCommand: ParsableCommand {
     }
     if errorCount > 0 {
       Loading.printError(
-        "\(errorCount) error\(errorCount == 1 ? "" : "s") in \(failedFiles) file\(failedFiles == 1 ? "" : "s")")
+        "\(errorCount) error\(errorCount == 1 ? "" : "s") in \(failedFiles) file\(failedFiles == 1 ? "" : "s")"
+      )
       throw ExitCode(1)
     }
   }

@@ -1,4 +1,8 @@
 /// One problem in a workflow file: where it is, what is wrong, and how to fix it.
+///
+/// Messages quote what the file says, and a file may say anything: every control character in
+/// the file name, message and hint is written as an escape (`\u{1B}`), so no diagnostic can move
+/// the cursor, clear the screen or reorder text when printed to a terminal.
 public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
   /// A 1-based position in a file.
   public struct Location: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -31,12 +35,12 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
   /// How to fix it, as a sentence.
   public var hint: String?
 
-  /// Creates a diagnostic.
+  /// Creates a diagnostic; control characters in the texts are escaped.
   public init(file: String, location: Location?, message: String, hint: String? = nil) {
-    self.file = file
+    self.file = Self.escaped(file)
     self.location = location
-    self.message = message
-    self.hint = hint
+    self.message = Self.escaped(message)
+    self.hint = hint.map(Self.escaped)
   }
 
   /// The line, from 1, or nil for whole-file problems.
@@ -46,12 +50,38 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
 
   /// `path:line:column: error: message. Hint.` on one line, the way compilers print errors.
   public var description: String {
-    let place = location.map { "\(file):\($0.line):\($0.column)" } ?? file
-    var text = "\(place): error: \(message)"
+    let place = location.map { "\(Self.escaped(file)):\($0.line):\($0.column)" } ?? Self.escaped(file)
+    var text = "\(place): error: \(Self.escaped(message))"
     if let hint, !hint.isEmpty {
       if let last = text.last, !".!?".contains(last) { text += "." }
-      text += " " + hint
+      text += " " + Self.escaped(hint)
     }
     return text
+  }
+
+  /// `text` with every character a terminal would act on written as a Swift-style escape: C0 and
+  /// C1 controls, DEL, and the bidirectional overrides that reorder what follows them.
+  public static func escaped(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": result += "\\n"
+      case "\t": result += "\\t"
+      case "\r": result += "\\r"
+      case _ where needsEscape(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  /// Whether a terminal would do something with `scalar` rather than show it.
+  static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x00..<0x20, 0x7F..<0xA0: return true
+    case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+    default: return false
+    }
   }
 }

@@ -19,22 +19,12 @@ public enum WorkflowLoader {
     case .success(let decoded): text = decoded
     case .failure(let diagnostic): throw WorkflowFileError([diagnostic])
     }
-    let root: Node
-    do {
-      guard let node = try Yams.compose(yaml: text) else {
-        throw WorkflowFileError([
-          Diagnostic(
-            file: source.file, location: .init(line: 1, column: 1), message: "the file is empty",
-            hint: "Start with \"workflow: <name>\" and a \"steps:\" list; see examples/chat.yaml.")
-        ])
-      }
-      root = node
-    } catch let error as WorkflowFileError {
-      throw error
-    } catch {
-      throw WorkflowFileError([YAMLErrorText.diagnostic(for: error, file: source.file, text: text)])
-    }
     var reader = NodeReader(file: source.file)
+    let root: Node
+    switch compose(text, file: source.file, reader: &reader) {
+    case .success(let node): root = node
+    case .failure(let diagnostic): throw WorkflowFileError(sorted(reader.diagnostics + [diagnostic]))
+    }
     let parsed = reader.readWorkflow(root)
     if let parsed {
       reader.checkQueues(of: parsed)
@@ -44,6 +34,107 @@ public enum WorkflowLoader {
       throw WorkflowFileError(sorted(reader.diagnostics))
     }
     return file
+  }
+
+  /// The YAML tree of `text`. A duplicate key is reported, then renamed in a copy of the text (to
+  /// private-use characters, so every line and column stays put) and the text read again, so the
+  /// file's other problems are reported too; the renamed keys are skipped by the reader.
+  static func compose(_ text: String, file: String, reader: inout NodeReader) -> Result<Node, Diagnostic> {
+    var text = text
+    // Each round renames one key and reads the whole text again; ten is enough to report, and
+    // bounds the work a file full of duplicates can cause.
+    let rounds = 10
+    for round in 0..<rounds {
+      do {
+        guard let node = try Yams.compose(yaml: text) else {
+          return .failure(
+            Diagnostic(
+              file: file, location: .init(line: 1, column: 1), message: "the file is empty",
+              hint: "Start with \"workflow: <name>\" and a \"steps:\" list; see examples/chat.yaml."))
+        }
+        return .success(node)
+      } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+        let diagnostic = YAMLErrorText.diagnostic(
+          for: YamlError.duplicatedKeysInMapping(duplicates: duplicates, context: context), file: file,
+          text: text)
+        // A private-use character per round, so no two renamed keys collide with each other.
+        let placeholder = String(Character(Unicode.Scalar(0xE000 + UInt32(round))!))
+        guard let key = duplicates.first,
+          let renamed = renaming(key, at: context.mark, to: placeholder, in: text)
+        else { return .failure(diagnostic) }
+        reader.diagnostics.append(diagnostic)
+        reader.renamedDuplicateKeys.insert(renamed.key)
+        text = renamed.text
+      } catch {
+        return .failure(YAMLErrorText.diagnostic(for: error, file: file, text: text))
+      }
+    }
+    return .failure(
+      Diagnostic(
+        file: file, location: .init(line: 1, column: 1),
+        message: "more than \(rounds) keys appear more than once; the rest of the file is not checked",
+        hint: "Keep one of each of the keys reported, then check again."))
+  }
+
+  /// `text` with the plain or quoted key `key` written at `mark` replaced by as many copies of
+  /// `placeholder` as it has characters (columns stay the same), and the new key; nil when the
+  /// key is not written there as is (escapes, multi-line keys).
+  static func renaming(_ key: String, at mark: Mark, to placeholder: String, in text: String)
+    -> (text: String, key: String)?
+  {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard mark.line >= 1, mark.line <= lines.count, !key.isEmpty else { return nil }
+    var scalars = Array(lines[mark.line - 1].unicodeScalars)
+    var start = mark.column - 1
+    guard start >= 0, start < scalars.count else { return nil }
+    if scalars[start] == "\"" || scalars[start] == "'" { start += 1 }
+    let written = Array(key.unicodeScalars)
+    guard start + written.count <= scalars.count, Array(scalars[start..<(start + written.count)]) == written
+    else { return nil }
+    let newKey = String(repeating: placeholder, count: written.count)
+    scalars.replaceSubrange(start..<(start + written.count), with: newKey.unicodeScalars)
+    var line = String.UnicodeScalarView()
+    line.append(contentsOf: scalars)
+    lines[mark.line - 1] = String(line)
+    return (lines.joined(separator: "\n"), newKey)
+  }
+
+  /// Checks files and built-in names together, as `run` would load them: each file's own problems,
+  /// then the problems between files (a queue declared twice differently, a workflow name used
+  /// twice, a file given twice). Returns one entry per argument, in order, with its diagnostics.
+  public static func check(arguments: [String]) -> [(argument: String, diagnostics: [Diagnostic])] {
+    var results = arguments.map { (argument: $0, diagnostics: [Diagnostic]()) }
+    var files: [(index: Int, file: WorkflowFile)] = []
+    var seen: [String: Int] = [:]
+    for (index, argument) in arguments.enumerated() {
+      switch source(for: argument) {
+      case .failure(let diagnostic):
+        results[index].diagnostics.append(diagnostic)
+      case .success(let loaded):
+        if let first = seen[loaded.identity] {
+          results[index].diagnostics.append(givenTwice(argument, first: arguments[first]))
+          continue
+        }
+        seen[loaded.identity] = index
+        do throws(WorkflowFileError) {
+          files.append((index, try parse(loaded.source)))
+        } catch {
+          results[index].diagnostics += error.diagnostics
+        }
+      }
+    }
+    for (position, diagnostic) in mergeProblems(files.map(\.file)) {
+      results[files[position].index].diagnostics.append(diagnostic)
+    }
+    return results
+  }
+
+  /// The diagnostic for an argument that names a file already given.
+  static func givenTwice(_ argument: String, first: String) -> Diagnostic {
+    Diagnostic(
+      file: argument, location: nil,
+      message: first == argument ? "is given twice" : "is the same file as \(first), given before it",
+      hint: "Name each workflow file once.")
   }
 
   /// Loads several files into one topology: queues with the same name are shared and must match;
@@ -76,9 +167,16 @@ public enum WorkflowLoader {
     }
     var sources: [WorkflowSource] = []
     var diagnostics: [Diagnostic] = []
+    var seen: [String: String] = [:]
     for argument in arguments {
       switch source(for: argument) {
-      case .success(let source): sources.append(source)
+      case .success(let loaded):
+        if let first = seen[loaded.identity] {
+          diagnostics.append(givenTwice(argument, first: first))
+        } else {
+          seen[loaded.identity] = argument
+          sources.append(loaded.source)
+        }
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
@@ -93,16 +191,12 @@ public enum WorkflowLoader {
 
   /// Every problem with one file or built-in name; empty when it loads cleanly.
   public static func check(path: String) -> [Diagnostic] {
-    do throws(WorkflowFileError) {
-      _ = try load(arguments: [path])
-      return []
-    } catch {
-      return error.diagnostics
-    }
+    check(arguments: [path]).flatMap(\.diagnostics)
   }
 
-  /// Reads an argument: an existing path first, then a built-in name.
-  static func source(for argument: String) -> Result<WorkflowSource, Diagnostic> {
+  /// Reads an argument: an existing path first, then a built-in name. The identity is the same for
+  /// two arguments that name the same file (`chat` and `chat`, `a.yaml` and `./a.yaml`).
+  static func source(for argument: String) -> Result<(source: WorkflowSource, identity: String), Diagnostic> {
     let manager = FileManager.default
     var isDirectory: ObjCBool = false
     if manager.fileExists(atPath: argument, isDirectory: &isDirectory) {
@@ -125,10 +219,11 @@ public enum WorkflowLoader {
             file: argument, location: nil, message: "cannot read the file",
             hint: "Check that the path names a regular file you may read."))
       }
-      return .success(WorkflowSource(file: argument, bytes: Array(data)))
+      let identity = URL(fileURLWithPath: argument).standardizedFileURL.resolvingSymlinksInPath().path
+      return .success((WorkflowSource(file: argument, bytes: Array(data)), "file:" + identity))
     }
     if let builtIn = BuiltInWorkflows.named(argument) {
-      return .success(builtIn.source)
+      return .success((builtIn.source, "built-in:" + builtIn.name))
     }
     let guess = Suggestion.didYouMean(argument, in: BuiltInWorkflows.all.map(\.name)).map { $0 + " " } ?? ""
     return .failure(
@@ -139,43 +234,74 @@ public enum WorkflowLoader {
 
   /// Joins files into one topology, checking shared queues and unique workflow names.
   static func merge(_ files: [WorkflowFile]) -> Result<Topology, WorkflowFileError> {
-    var diagnostics: [Diagnostic] = []
+    let problems = mergeProblems(files)
+    guard problems.isEmpty else { return .failure(WorkflowFileError(problems.map(\.diagnostic))) }
     var workflows: [WorkflowDefinition] = []
-    var workflowPlaces: [String: (file: String, location: Diagnostic.Location)] = [:]
     var queues: [QueueDefinition] = []
-    var queuePlaces: [String: (file: String, location: Diagnostic.Location)] = [:]
+    var queueNames: Set<String> = []
     for file in files {
+      workflows.append(file.workflow)
+      for queue in file.queues where queueNames.insert(queue.name).inserted { queues.append(queue) }
+    }
+    return .success(Topology(workflows: workflows, queues: queues))
+  }
+
+  /// What is wrong between files loaded together, each with the index of the file it is in: a
+  /// workflow name used twice, a queue declared twice differently, more workers than the limit.
+  static func mergeProblems(_ files: [WorkflowFile]) -> [(file: Int, diagnostic: Diagnostic)] {
+    var problems: [(file: Int, diagnostic: Diagnostic)] = []
+    var workflowPlaces: [String: (file: String, location: Diagnostic.Location)] = [:]
+    var queues: [String: (definition: QueueDefinition, file: String, location: Diagnostic.Location)] = [:]
+    var totalWorkers = 0
+    for (index, file) in files.enumerated() {
       let name = file.workflow.name
       if let first = workflowPlaces[name] {
-        diagnostics.append(
-          Diagnostic(
-            file: file.file, location: file.workflowLocation,
-            message: "workflow \"\(name)\" is also defined at \(first.file):\(first.location)",
-            hint: "Workflow names must be unique across files: rename one."))
+        problems.append(
+          (
+            index,
+            Diagnostic(
+              file: file.file, location: file.workflowLocation,
+              message: "workflow \"\(name)\" is also defined at \(first.file):\(first.location)",
+              hint: "Workflow names must be unique across files: rename one.")
+          ))
       } else {
         workflowPlaces[name] = (file.file, file.workflowLocation)
-        workflows.append(file.workflow)
       }
       for queue in file.queues {
         let location = file.queueLocations[queue.name] ?? .init(line: 1, column: 1)
-        guard let index = queues.firstIndex(where: { $0.name == queue.name }) else {
-          queues.append(queue)
-          queuePlaces[queue.name] = (file.file, location)
+        guard let first = queues[queue.name] else {
+          queues[queue.name] = (queue, file.file, location)
+          totalWorkers += queue.workers
+          if totalWorkers > WorkflowLimits.totalWorkers {
+            problems.append(
+              (
+                index,
+                Diagnostic(
+                  file: file.file, location: location,
+                  message:
+                    "queue \"\(queue.name)\" brings the workers of all queues to \(totalWorkers), too many: the limit is \(WorkflowLimits.totalWorkers)",
+                  hint: "Each worker is a task kept for the whole run: give the queues fewer workers.")
+              ))
+            // Reported once: the total only grows from here.
+            totalWorkers = -Int.max / 2
+          }
           continue
         }
-        guard queues[index] != queue, let first = queuePlaces[queue.name] else { continue }
-        diagnostics.append(
-          Diagnostic(
-            file: file.file, location: location,
-            message:
-              "queue \"\(queue.name)\" is declared as \(summary(queue)) here but as \(summary(queues[index])) at \(first.file):\(first.location)",
-            hint:
-              "Queues with the same name are one shared queue: make both declarations identical, or rename one."
+        guard first.definition != queue else { continue }
+        problems.append(
+          (
+            index,
+            Diagnostic(
+              file: file.file, location: location,
+              message:
+                "queue \"\(queue.name)\" is declared as \(summary(queue)) here but as \(summary(first.definition)) at \(first.file):\(first.location)",
+              hint:
+                "Queues with the same name are one shared queue: make both declarations identical, or rename one."
+            )
           ))
       }
     }
-    guard diagnostics.isEmpty else { return .failure(WorkflowFileError(diagnostics)) }
-    return .success(Topology(workflows: workflows, queues: queues))
+    return problems
   }
 
   /// `workers 4, capacity 500, when-full reject`.

@@ -76,6 +76,7 @@ extension NodeReader {
     var values: [String: String] = [:]
     var valid = true
     for (key, value) in mapping {
+      if case .scalar(let scalar) = key, renamedDuplicateKeys.contains(scalar.string) { continue }
       guard let key = text(key, "each name in \(name)"), let value = text(value, "\(name) \"\(key)\"") else {
         valid = false
         continue

@@ -24,8 +24,9 @@ extension NodeReader {
       )
     }
     if let afterNode = fields["after"] { step.after = readAfter(afterNode) }
-    if let queueNode = fields["queue"], let queue = identifier(queueNode, "queue") {
-      step.queue = (queue, queueNode)
+    if let queueNode = fields["queue"] {
+      step.queueWritten = true
+      if let queue = identifier(queueNode, "queue") { step.queue = (queue, queueNode) }
     }
     if let timeoutNode = fields["timeout"] { step.timeout = duration(timeoutNode, "timeout") }
     if let retryNode = fields["retry"] { step.retry = readRetry(retryNode) }
@@ -77,21 +78,34 @@ extension NodeReader {
         hint: "Write \"after: [\(example)]\".")
       return []
     }
-    return sequence.compactMap { entry in identifier(entry, "step id").map { ($0, entry) } }
+    var seen: [String: Node] = [:]
+    var after: [(id: String, node: Node)] = []
+    for entry in sequence {
+      guard let id = identifier(entry, "step id") else { continue }
+      if let first = seen[id] {
+        report(
+          at: entry, "after lists \"\(id)\" twice, at \(location(of: first)) and \(location(of: entry))",
+          hint: "Keep one of them.")
+        continue
+      }
+      seen[id] = entry
+      after.append((id, entry))
+    }
+    return after
   }
 
   /// `retry: { attempts, backoff, max-backoff }`.
   private mutating func readRetry(_ node: Node) -> RetryPolicy {
     var policy = RetryPolicy()
     guard let fields = fields(node, of: "retry", allowed: FormatKeys.retry) else { return policy }
-    if let node = fields["attempts"], let attempts = integer(node, "attempts") {
-      if attempts >= 1 {
-        policy.attempts = attempts
-      } else {
-        report(
-          at: node, "attempts must be at least 1, got \(attempts)",
-          hint: "attempts counts the first try too: 1 means no retry, 4 means up to 3 retries.")
-      }
+    if let node = fields["attempts"],
+      let attempts = count(
+        node, "attempts", limit: WorkflowLimits.attempts,
+        tooSmall: "attempts counts the first try too: 1 means no retry, 4 means up to 3 retries.",
+        tooLarge: "Backoff doubles with each retry; a step that fails this often belongs in the dead letters."
+      )
+    {
+      policy.attempts = attempts
     }
     if let node = fields["backoff"], let backoff = duration(node, "backoff") { policy.backoff = backoff }
     if let node = fields["max-backoff"], let maxBackoff = duration(node, "max-backoff") {

@@ -1,4 +1,5 @@
 import ExecutionCore
+import Foundation
 import Yams
 
 /// The keys of each mapping in the format, in the order the README documents them.
@@ -29,13 +30,32 @@ extension NodeReader {
         hint: "Add \"workflow: <name>\" at the top, using letters, digits, - and _.")
     }
     if let node = fields["description"], !isNull(node), let text = text(node, "description") {
-      workflow.description = text
+      // Shown as is by `lanes workflows` and the dashboard: a control character there would act
+      // on the terminal instead of being shown.
+      // (A block scalar's final line break is not part of the line.)
+      let line = text.trimmingCharacters(in: .newlines)
+      if let control = line.unicodeScalars.first(where: Diagnostic.needsEscape) {
+        report(
+          at: node,
+          "description contains the control character U+\(String(format: "%04X", control.value))",
+          hint: "Write one line of plain text.")
+      } else {
+        workflow.description = text
+      }
     }
     if let node = fields["load"] { readLoad(node, into: &workflow.load) }
     if let node = fields["queues"] { workflow.queues = readQueues(node) }
     workflow.stepsNode = fields.entries["steps"]?.key
     if let node = fields["steps"] {
-      if case .sequence(let sequence) = node {
+      if case .sequence(let sequence) = node, sequence.count > WorkflowLimits.steps {
+        report(
+          at: node,
+          "the workflow has \(sequence.count) steps, too many: the limit is \(WorkflowLimits.steps)",
+          hint:
+            "Each step has its own metrics, history and dashboard row: split the workflow into several files."
+        )
+        return workflow
+      } else if case .sequence(let sequence) = node {
         workflow.steps = sequence.map { readStep($0) }
       } else if !isNull(node) {
         report(
@@ -58,7 +78,12 @@ extension NodeReader {
     guard let fields = fields(node, of: "load", allowed: FormatKeys.load) else { return }
     let rateHint = "Write runs per second, e.g. \"rate: 5\"."
     if let node = fields["rate"], let rate = number(node, "rate", hint: rateHint) {
-      if rate > 0 {
+      if rate > WorkflowLimits.rate {
+        report(
+          at: node,
+          "rate \(describe(node)) is too large: the limit is \(Int(WorkflowLimits.rate)) runs per second",
+          hint: "Above it the arrival clock cannot keep the rate; run several lanes processes for more.")
+      } else if rate > 0 {
         load.rate = rate
       } else {
         report(
@@ -82,9 +107,20 @@ extension NodeReader {
         hint: "Write each queue name on its own line below \"queues:\", with workers and capacity.")
       return []
     }
+    if mapping.count > WorkflowLimits.queues {
+      report(
+        at: node, "\(mapping.count) queues are declared, too many: the limit is \(WorkflowLimits.queues)",
+        hint: "Each queue has its own workers, metrics and dashboard bar: let steps share queues.")
+      return []
+    }
     var queues: [ParsedQueue] = []
     for (key, value) in mapping {
-      guard let name = identifier(key, "queue name") else { continue }
+      // A queue name written twice was reported, and its first declaration renamed to read on.
+      if case .scalar(let scalar) = key, renamedDuplicateKeys.contains(scalar.string) { continue }
+      guard let name = identifier(key, "queue name") else {
+        if case .scalar(let scalar) = key { invalidQueueNames.append(scalar.string) }
+        continue
+      }
       queues.append(ParsedQueue(name: name, node: key, definition: readQueue(name, value, key: key)))
     }
     return queues
@@ -95,13 +131,20 @@ extension NodeReader {
     guard let fields = fields(node, of: "queue \"\(name)\"", allowed: FormatKeys.queue) else { return nil }
     let workers = positiveCount(
       fields, "workers", of: name,
+      limit: WorkflowLimits.workers,
       missingHint: "Add \"workers: <n>\", how many of its steps run at once.",
-      tooSmallHint: "A queue needs at least one worker to run its steps.")
+      tooSmallHint: "A queue needs at least one worker to run its steps.",
+      tooLargeHint:
+        "Each worker is a task kept for the whole run; more workers than steps in flight only cost memory.")
     let capacity = positiveCount(
       fields, "capacity", of: name,
+      limit: WorkflowLimits.capacity,
       missingHint: "Add \"capacity: <n>\", how many steps may wait in it.",
       tooSmallHint:
-        "Capacity is how many steps may wait; choose what happens when it is full with \"when-full\".")
+        "Capacity is how many steps may wait; choose what happens when it is full with \"when-full\".",
+      tooLargeHint:
+        "The queue's memory grows with what waits in it; choose what happens when it is full with \"when-full\"."
+    )
     var whenFull = OverflowPolicy.reject
     if let node = fields["when-full"] {
       guard let word = choice(node, "when-full", from: OverflowPolicy.allCases.map(\.rawValue)),
@@ -113,9 +156,10 @@ extension NodeReader {
     return QueueDefinition(name: name, workers: workers, capacity: capacity, whenFull: whenFull)
   }
 
-  /// A required whole number of at least 1.
+  /// A required whole number from 1 to `limit`.
   private mutating func positiveCount(
-    _ fields: Fields, _ key: String, of queue: String, missingHint: String, tooSmallHint: String
+    _ fields: Fields, _ key: String, of queue: String, limit: Int, missingHint: String, tooSmallHint: String,
+    tooLargeHint: String
   ) -> Int? {
     guard let node = fields[key] else {
       if fields.isMissing(key) {
@@ -123,11 +167,6 @@ extension NodeReader {
       }
       return nil
     }
-    guard let value = integer(node, key) else { return nil }
-    guard value >= 1 else {
-      report(at: node, "\(key) must be at least 1, got \(value)", hint: tooSmallHint)
-      return nil
-    }
-    return value
+    return count(node, key, limit: limit, tooSmall: tooSmallHint, tooLarge: tooLargeHint)
   }
 }

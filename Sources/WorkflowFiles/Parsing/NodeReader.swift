@@ -1,4 +1,5 @@
 import ExecutionCore
+import Foundation
 import Yams
 
 /// Reads typed values out of YAML nodes, recording a diagnostic (and returning nil) for each bad one.
@@ -7,6 +8,10 @@ struct NodeReader {
   let file: String
   /// Every problem found so far.
   var diagnostics: [Diagnostic] = []
+  /// Queue names declared under `queues:` that were refused (and reported), for later hints.
+  var invalidQueueNames: [String] = []
+  /// Keys the loader renamed to read past a duplicate (already reported); skipped silently.
+  var renamedDuplicateKeys: Set<String> = []
 
   /// The keys of one mapping, by name, each with its key node (for "unknown key" positions).
   struct Fields {
@@ -50,6 +55,7 @@ struct NodeReader {
         continue
       }
       let name = scalar.string
+      if renamedDuplicateKeys.contains(name) { continue }
       guard allowed.contains(name) else {
         let guess = Suggestion.closest(to: name, in: allowed)
         if let guess { fields.misspelled.insert(guess) }
@@ -104,14 +110,20 @@ struct NodeReader {
     return scalar.string
   }
 
-  /// A name made of letters, digits, `-` and `_`.
+  /// A name made of letters, digits, `-` and `_`, at most `WorkflowLimits.nameLength` long.
   mutating func identifier(_ node: Node, _ name: String) -> String? {
     guard let value = text(node, name) else { return nil }
     guard Self.isIdentifier(value) else {
-      let fixed = String(value.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
       report(
         at: node, "\(name) \"\(value)\" may only use letters, digits, - and _",
-        hint: "Write e.g. \"\(fixed.isEmpty ? "name" : fixed)\".")
+        hint: "Write e.g. \"\(Self.identifierSuggestion(for: value))\".")
+      return nil
+    }
+    guard value.count <= WorkflowLimits.nameLength else {
+      report(
+        at: node,
+        "\(name) is \(value.count) characters long, too long: the limit is \(WorkflowLimits.nameLength)",
+        hint: "Names are shown in tables and bars: write a shorter one.")
       return nil
     }
     return value
@@ -119,10 +131,40 @@ struct NodeReader {
 
   /// Whether `text` is a non-empty run of ASCII letters, digits, `-` and `_`.
   static func isIdentifier(_ text: String) -> Bool {
-    !text.isEmpty
-      && text.unicodeScalars.allSatisfy {
-        ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_"
+    !text.isEmpty && text.unicodeScalars.allSatisfy(isIdentifierScalar)
+  }
+
+  /// An ASCII letter or digit, `-` or `_`.
+  static func isIdentifierScalar(_ scalar: Unicode.Scalar) -> Bool {
+    (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "-"
+      || scalar == "_"
+  }
+
+  /// A valid name close to `text`: accents dropped (`café` → `cafe`), every other character that
+  /// is not allowed replaced by `-`, runs of `-` joined, cut to the length limit. Always valid.
+  static func identifierSuggestion(for text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      if isIdentifierScalar(scalar) {
+        result.unicodeScalars.append(scalar)
+      } else if let base = latinBase(of: scalar) {
+        result.unicodeScalars.append(base)
+      } else if !result.hasSuffix("-") {
+        result += "-"
       }
+    }
+    while result.hasPrefix("-") { result.removeFirst() }
+    while result.hasSuffix("-") { result.removeLast() }
+    let cut = String(result.prefix(WorkflowLimits.nameLength))
+    return cut.isEmpty ? "name" : cut
+  }
+
+  /// The ASCII letter a Latin letter with an accent is built on (`é` → `e`), or nil; combining
+  /// marks have no base and are dropped by the caller's `-`.
+  private static func latinBase(of scalar: Unicode.Scalar) -> Unicode.Scalar? {
+    guard (0xC0...0x24F).contains(scalar.value), scalar.properties.isAlphabetic else { return nil }
+    let decomposed = String(scalar).decomposedLatin
+    return decomposed.first.flatMap { $0.isASCII && $0.properties.isAlphabetic ? $0 : nil }
   }
 
   /// A number (int or float as YAML writes them).
@@ -136,18 +178,37 @@ struct NodeReader {
     return value
   }
 
-  /// A whole number.
-  mutating func integer(_ node: Node, _ name: String) -> Int? {
+  /// A whole number from 1 to `limit`; `what` says why the limit is there. Numbers too large for
+  /// any integer type (`1e9`, twenty digits) are "too large", not "not a whole number".
+  mutating func count(_ node: Node, _ name: String, limit: Int, tooSmall: String, tooLarge: String) -> Int? {
     let hint = "Write a whole number, e.g. \"\(name): 2\"."
     guard isNumeric(node), case .scalar(let scalar) = node else {
       report(at: node, "\(name) must be a whole number, got \(describe(node))", hint: hint)
       return nil
     }
-    guard let value = Int(scalar.string.replacingUnderscores()) else {
+    let written = scalar.string.replacingUnderscores()
+    let value: Double
+    if let whole = Int(written) {
+      value = Double(whole)
+    } else if let number = Double(written), !number.isNaN {
+      value = number
+    } else {
       report(at: node, "\(name) must be a whole number, got \(scalar.string)", hint: hint)
       return nil
     }
-    return value
+    guard value >= 1 else {
+      report(at: node, "\(name) must be at least 1, got \(scalar.string)", hint: tooSmall)
+      return nil
+    }
+    guard value <= Double(limit) else {
+      report(at: node, "\(name) \(scalar.string) is too large: the limit is \(limit)", hint: tooLarge)
+      return nil
+    }
+    guard value.rounded() == value else {
+      report(at: node, "\(name) must be a whole number, got \(scalar.string)", hint: hint)
+      return nil
+    }
+    return Int(value)
   }
 
   /// `true` or `false`.
@@ -173,46 +234,38 @@ struct NodeReader {
     return scalar.string
   }
 
-  /// A duration with a unit, more than zero.
+  /// A duration with a unit, more than zero and at most `WorkflowLimits.duration`.
   mutating func duration(_ node: Node, _ name: String) -> Duration? {
+    let example = "Write a number and a unit, e.g. 250us, 15ms, 2s or 1m."
     if isNumeric(node), case .scalar(let scalar) = node {
-      report(
-        at: node, "\(name) \(scalar.string) has no unit",
-        hint: "Write a unit, e.g. \(scalar.string)ms or \(scalar.string)s.")
+      let written = scalar.string.replacingUnderscores()
+      if let number = Double(written), number.isFinite {
+        report(
+          at: node, "\(name) \(scalar.string) has no unit",
+          hint: "Write a unit, e.g. \(scalar.string)ms or \(scalar.string)s.")
+      } else {
+        report(at: node, "\(name) must be a duration, got \(scalar.string)", hint: example)
+      }
       return nil
     }
     guard case .scalar(let scalar) = node, !isNull(node) else {
-      report(
-        at: node, "\(name) must be a duration, got \(describe(node))",
-        hint: "Write a number and a unit, e.g. 250us, 15ms, 2s or 1m.")
+      report(at: node, "\(name) must be a duration, got \(describe(node))", hint: example)
       return nil
     }
-    let value: Duration
-    do {
-      value = try DurationText.parse(scalar.string)
-    } catch .negative {
-      report(
-        at: node, "\(name) must be more than zero, got \(scalar.string)",
-        hint: "Durations are never negative.")
-      return nil
-    } catch {
-      report(
-        at: node, "\(name) must be a duration, got \(describe(node))",
-        hint: "Write a number and a unit, e.g. 250us, 15ms, 2s or 1m.")
+    switch DurationSyntax.read(scalar.string) {
+    case .success(let value):
+      return value
+    case .failure(let problem):
+      report(at: node, "\(name) \(problem.message)", hint: problem.hint)
       return nil
     }
-    guard value > .zero else {
-      report(
-        at: node, "\(name) must be more than zero, got \(scalar.string)",
-        hint: "Write a positive duration, e.g. 1ms.")
-      return nil
-    }
-    return value
   }
 }
 
 extension String {
   /// YAML 1.1 allows `1_000`; Swift's parsers do not.
-  fileprivate func replacingUnderscores() -> String { filter { $0 != "_" } }
+  func replacingUnderscores() -> String { filter { $0 != "_" } }
 
+  /// Canonical decomposition (`é` → `e` + U+0301), for suggestions.
+  var decomposedLatin: String.UnicodeScalarView { decomposedStringWithCanonicalMapping.unicodeScalars }
 }

@@ -41,6 +41,8 @@ struct ParsedStep {
   var after: [(id: String, node: Node)] = []
   /// The queue name and its node.
   var queue: (name: String, node: Node)?
+  /// Whether a `queue` key was written, even with a name that was refused.
+  var queueWritten = false
   /// Attempt timeout.
   var timeout: Duration?
   /// Retry policy (defaults when absent).

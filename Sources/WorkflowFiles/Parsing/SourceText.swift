@@ -16,7 +16,9 @@ enum SourceText {
             "the file is not valid UTF-8: byte 0x\(hex.count == 1 ? "0" + hex : hex) cannot start or continue a character",
           hint: "Save the file as UTF-8."))
     }
-    return .success(String(decoding: bytes, as: UTF8.self))
+    // A UTF-8 byte-order mark (some Windows editors write one) says nothing YAML needs: drop it.
+    let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+    return .success(String(decoding: body, as: UTF8.self))
   }
 
   /// The diagnostic for a file of `size` bytes, over the limit.

@@ -31,11 +31,17 @@ extension NodeReader {
         if index[entry.id] != nil {
           known.append(entry)
         } else {
-          let others = order.filter { $0 != id.value }
+          // Suggestions and lists are for workflows a person reads; past that they cost more than they help.
+          let others = order.count <= 200 ? order.filter { $0 != id.value } : []
           let hint =
             Suggestion.didYouMean(entry.id, in: others)
-            ?? (others.isEmpty
-              ? "This workflow has no other steps." : "Steps in this workflow: \(Suggestion.list(others)).")
+            ?? (order.count > 200
+              ? "This workflow has \(order.count) steps: check the spelling."
+              : others.isEmpty
+                ? "This workflow has no other steps."
+                : others.count > 20
+                  ? "Check the spelling: this workflow has \(order.count) steps."
+                  : "Steps in this workflow: \(Suggestion.list(others)).")
           report(at: entry.node, "step \"\(id.value)\" is after unknown step \"\(entry.id)\"", hint: hint)
         }
       }
@@ -46,28 +52,46 @@ extension NodeReader {
   }
 
   /// Reports each dependency cycle once, as `a → b → c → a` in run order.
+  ///
+  /// Depth-first with an explicit stack (a 10,000-step chain must not recurse 10,000 deep), linear in
+  /// steps and dependencies.
   private mutating func checkCycles(order: [String], dependencies: [String: [(id: String, node: Node)]]) {
     enum Color { case white, grey, black }
     var color = Dictionary(uniqueKeysWithValues: order.map { ($0, Color.white) })
-    var stack: [String] = []
+    // The grey path, with each step's position on it, and how far through its dependencies each is.
+    var path: [String] = []
+    var pathIndex: [String: Int] = [:]
     var cycles: [[String]] = []
-    func visit(_ step: String) {
-      color[step] = .grey
-      stack.append(step)
-      for dependency in dependencies[step] ?? [] {
-        switch color[dependency.id] {
-        case .white?: visit(dependency.id)
+    for root in order where color[root] == .white {
+      var frames: [(step: String, next: Int)] = [(root, 0)]
+      color[root] = .grey
+      pathIndex[root] = path.count
+      path.append(root)
+      while let frame = frames.last {
+        let edges = dependencies[frame.step] ?? []
+        guard frame.next < edges.count else {
+          frames.removeLast()
+          path.removeLast()
+          pathIndex[frame.step] = nil
+          color[frame.step] = .black
+          continue
+        }
+        frames[frames.count - 1].next += 1
+        let dependency = edges[frame.next].id
+        switch color[dependency] {
+        case .white?:
+          color[dependency] = .grey
+          pathIndex[dependency] = path.count
+          path.append(dependency)
+          frames.append((dependency, 0))
         case .grey?:
-          // The stack from `dependency` to `step` is a chain of "depends on"; run order is its reverse.
-          let start = stack.lastIndex(of: dependency.id)!
-          cycles.append(Array(stack[start...].reversed()))
+          // The path from `dependency` to this step is a chain of "depends on"; run order is its reverse.
+          let start = pathIndex[dependency]!
+          cycles.append(Array(path[start...].reversed()))
         default: break
         }
       }
-      stack.removeLast()
-      color[step] = .black
     }
-    for step in order where color[step] == .white { visit(step) }
     let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
     for cycle in cycles {
       // Start the cycle at its earliest step in the file, so the message reads from the top.
@@ -75,7 +99,7 @@ extension NodeReader {
       let rotated = Array(cycle[first...] + cycle[..<first])
       let head = rotated[0]
       let previous = rotated[rotated.count - 1]
-      let path = (rotated + [head]).joined(separator: " → ")
+      let path = Self.chainText(rotated + [head])
       guard let edge = dependencies[head]?.first(where: { $0.id == previous }) else { continue }
       let hint =
         head == previous
@@ -86,46 +110,70 @@ extension NodeReader {
   }
 
   /// A blocking step that waits, directly or through other steps, on a background step.
+  ///
+  /// One breadth-first search from every background step at once, along "is depended on by", gives
+  /// each step its shortest distance to background work and the next step towards it: linear in
+  /// steps and dependencies, however long the chains (a search per blocking step was quadratic).
   private mutating func checkHiddenDependencies(
     order: [String], dependencies: [String: [(id: String, node: Node)]], modes: [String: StepMode]
   ) {
-    for step in order where modes[step] == .blocking {
-      // Breadth-first over "depends on", so the reported chain is the shortest one.
-      var parent: [String: String] = [step: step]
-      var queue = [step]
-      var found: String?
-      var head = 0
-      search: while head < queue.count {
-        let current = queue[head]
-        head += 1
-        for dependency in dependencies[current] ?? [] where parent[dependency.id] == nil {
-          parent[dependency.id] = current
-          if modes[dependency.id] == .background {
-            found = dependency.id
-            break search
-          }
-          queue.append(dependency.id)
-        }
+    var dependents: [String: [String]] = [:]
+    for step in order {
+      for dependency in dependencies[step] ?? [] { dependents[dependency.id, default: []].append(step) }
+    }
+    var distance: [String: Int] = [:]
+    var queue = order.filter { modes[$0] == .background }
+    for step in queue { distance[step] = 0 }
+    var head = 0
+    while head < queue.count {
+      let current = queue[head]
+      head += 1
+      for dependent in dependents[current] ?? [] where distance[dependent] == nil {
+        // Background steps are sources at distance 0 and never reached through others.
+        distance[dependent] = distance[current]! + 1
+        queue.append(dependent)
       }
-      guard let background = found else { continue }
-      var chain = [background]
-      while let last = chain.last, last != step { chain.append(parent[last]!) }
-      // chain runs background ... step; the first link from `step` is the entry to point at.
-      let via = chain[chain.count - 2]
-      guard let entry = dependencies[step]?.first(where: { $0.id == via }) else { continue }
+    }
+    // The next step towards background work: the first in the after list one step closer.
+    func next(_ step: String) -> (id: String, node: Node)? {
+      guard let own = distance[step], own > 0 else { return nil }
+      return dependencies[step]?.first { distance[$0.id] == own - 1 }
+    }
+    // The background step each step's chain ends at, filled in order of distance (linear).
+    var target: [String: String] = [:]
+    for step in queue {
+      target[step] = modes[step] == .background ? step : next(step).flatMap { target[$0.id] }
+    }
+    for step in order where modes[step] == .blocking {
+      guard let entry = next(step), let background = target[step], let length = distance[step].map({ $0 + 1 })
+      else { continue }
+      // Walk at most eight links, so that reporting every step of a long chain stays linear.
+      var walk = [step]
+      while walk.count < min(length, 8), let link = next(walk[walk.count - 1]) { walk.append(link.id) }
       let forbidden = "the response would wait on background work, the hidden dependency Lanes forbids"
-      if via == background {
+      if entry.id == background {
         report(
           at: entry.node,
           "blocking step \"\(step)\" depends on background step \"\(background)\": \(forbidden)",
           hint: "Make \"\(step)\" background, or remove \"\(background)\" from its after list.")
       } else {
-        let path = chain.joined(separator: " → ")
+        let path =
+          length <= 8
+          ? walk.reversed().joined(separator: " → ")
+          : ([background, "… (\(length - 4) more) …"] + walk.prefix(3).reversed()).joined(separator: " → ")
         report(
           at: entry.node,
           "blocking step \"\(step)\" depends on background step \"\(background)\" through \(path): \(forbidden)",
-          hint: "Make \"\(step)\" background, or remove \"\(via)\" from its after list.")
+          hint: "Make \"\(step)\" background, or remove \"\(entry.id)\" from its after list.")
       }
     }
+  }
+
+  /// `a → b → c`; a chain longer than eight steps shows its ends around `… (n more) …`, so each
+  /// message stays short however long the chain.
+  static func chainText(_ chain: [String]) -> String {
+    guard chain.count > 8 else { return chain.joined(separator: " → ") }
+    let middle = "… (\(chain.count - 6) more) …"
+    return (chain.prefix(3) + [middle] + chain.suffix(3)).joined(separator: " → ")
   }
 }
