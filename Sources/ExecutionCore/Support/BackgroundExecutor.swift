@@ -191,7 +191,8 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   private func watchdog() {
     #if os(Linux)
-      let tickNs = Int64(Self.tick.components.seconds) * 1_000_000_000 + Self.tick.components.attoseconds
+      let tickNs =
+        Int64(Self.tick.components.seconds) * 1_000_000_000 + Self.tick.components.attoseconds
         / 1_000_000_000
       var last = Self.monotonicNs()
       for slot in slots { slot.lastDelay = Self.runQueueDelay(slot) }

@@ -39,6 +39,11 @@ struct CompareCommand: AsyncParsableCommand {
   @Flag(help: "Print the comparison as JSON on stdout.")
   var json = false
 
+  @Option(
+    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
+    transform: OptionParsing.backgroundShare)
+  var backgroundShare: Double = BackgroundShare.defaultShare
+
   @Option(help: "Also write the comparison as CSV to this file.")
   var csv: String?
 
@@ -85,7 +90,7 @@ struct CompareCommand: AsyncParsableCommand {
     duration: Duration?
   ) async throws -> WorkflowReport {
     let runtime = try Loading.runtime(
-      topology, options: RuntimeOptions(mode: mode, seed: seed, startLoad: false))
+      topology, options: RuntimeOptions(mode: mode, seed: seed, startLoad: false, backgroundShare: backgroundShare))
     runtime.start()
     let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
     let started = ContinuousClock.now

@@ -37,12 +37,17 @@ struct RunCommand: AsyncParsableCommand {
   @Option(help: "How long to wait for background work to settle after the load stops.", transform: OptionParsing.positiveDuration)
   var settleTimeout: Duration = .seconds(30)
 
+  @Option(
+    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
+    transform: OptionParsing.backgroundShare)
+  var backgroundShare: Double = BackgroundShare.defaultShare
+
   @Flag(help: "Print the summary as JSON on stdout.")
   var json = false
 
   func run() async throws {
     let topology = try Loading.topology(workflows)
-    let options = RuntimeOptions(mode: mode, seed: seed, startLoad: false)
+    let options = RuntimeOptions(mode: mode, seed: seed, startLoad: false, backgroundShare: backgroundShare)
     let runtime = try Loading.runtime(topology, options: options)
     runtime.start()
     let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)

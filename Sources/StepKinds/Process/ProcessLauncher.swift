@@ -1,5 +1,5 @@
-import Foundation
 import ExecutionCore
+import Foundation
 import Glibc
 
 /// A child just spawned into its own process group, with the parent's ends of its output pipes.
