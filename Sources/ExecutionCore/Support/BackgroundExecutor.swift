@@ -29,9 +29,10 @@ import Synchronization
 /// it was runnable but not running). A thread that was kept waiting for more than 3/4 of two
 /// consecutive 50 ms ticks is starved by someone; it is promoted to `SCHED_OTHER` at the nice level
 /// of the configured share (`RuntimeOptions.backgroundShare`), where it gets that share of a core
-/// against one ordinary-priority competitor and no more. It goes back to `SCHED_IDLE` as soon as
-/// its backlog is gone (idle for a whole tick) or nobody competes with it any more (almost no
-/// run-queue delay for two ticks), so on a quiet machine the critical path keeps its isolation.
+/// against one ordinary-priority competitor and no more (n competitors on its core dilute it to
+/// weight/(weight + n·1024)). It goes back to `SCHED_IDLE` as soon as its backlog is gone (no job
+/// for 200 ms) or nobody competes with it any more (almost no run-queue delay for two ticks), so
+/// on a quiet machine the critical path keeps its isolation.
 ///
 /// Leaving `SCHED_IDLE` needs `CAP_SYS_NICE` or an `RLIMIT_NICE` of at least 20 − nice (`ulimit
 /// -e`). Without either (the kernel refuses a probe at start), one extra thread runs permanently
@@ -184,10 +185,13 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
   static let tick: Duration = .milliseconds(50)
   /// A tick in which a thread waited on a run queue for more than this share of it is a starved tick.
   static let starvedFraction = 0.75
-  /// A raised thread with less run-queue delay than this share of a tick has nobody to compete with.
+  /// A raised thread that waited less than this share of the time it wanted the CPU has nobody to
+  /// compete with.
   static let uncontendedFraction = 0.05
   /// Consecutive starved ticks before a promotion (a short burst of foreign work is not starvation).
   static let starvedTicks = 2
+  /// Consecutive ticks without a job before a raised thread is lowered again.
+  static let idleTicks = 4
 
   private func watchdog() {
     #if os(Linux)
@@ -195,7 +199,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         Int64(Self.tick.components.seconds) * 1_000_000_000 + Self.tick.components.attoseconds
         / 1_000_000_000
       var last = Self.monotonicNs()
-      for slot in slots { slot.lastDelay = Self.runQueueDelay(slot) }
+      for slot in slots { (slot.lastRun, slot.lastDelay) = Self.schedstat(slot) }
       while true {
         var pause = timespec(tv_sec: 0, tv_nsec: Int(tickNs))
         _ = nanosleep(&pause, nil)
@@ -213,9 +217,14 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     #if os(Linux)
       let tid = slot.tid.load(ordering: .relaxed)
       guard tid > 0, let nice = shareNice, !slot.reserve else { return }
-      let delay = Self.runQueueDelay(slot)
-      let fraction = Double(max(0, delay - slot.lastDelay)) / elapsed
-      slot.lastDelay = delay
+      let (run, delay) = Self.schedstat(slot)
+      let waited = Double(max(0, delay - slot.lastDelay))
+      let ran = Double(max(0, run - slot.lastRun))
+      (slot.lastRun, slot.lastDelay) = (run, delay)
+      // Starved: runnable but off the CPU for most of the tick. Contended: of the time it wanted
+      // the CPU, how much it waited (nil when it hardly wanted any, e.g. idle all tick).
+      let fraction = waited / elapsed
+      let contention: Double? = ran + waited > 1_000_000 ? waited / (ran + waited) : nil
       let started = slot.jobsStarted.load(ordering: .relaxed)
       let ranJob = started != slot.lastJobs || !slot.waiting.load(ordering: .relaxed)
       slot.lastJobs = started
@@ -234,39 +243,45 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         }
         slot.starved = 0
       } else {
-        slot.uncontended = fraction < Self.uncontendedFraction ? slot.uncontended + 1 : 0
-        // Idle for a whole tick: the backlog is gone. No competitor for two ticks: SCHED_IDLE
-        // loses nothing and gives the critical path its isolation back.
-        guard !ranJob || slot.uncontended >= 2 else { return }
+        if let contention {
+          slot.uncontended = contention < Self.uncontendedFraction ? slot.uncontended + 1 : 0
+        }
+        slot.idle = ranJob ? 0 : slot.idle + 1
+        // Idle for `idleTicks`: the backlog is gone (one tick would lower a thread between two steps
+        // of a steady load and make the next one starve again). No competitor for two ticks:
+        // SCHED_IDLE loses nothing and gives the critical path its isolation back.
+        guard slot.idle >= Self.idleTicks || slot.uncontended >= 2 else { return }
         var parameters = sched_param(sched_priority: 0)
         if sched_setscheduler(tid, Self.idlePolicy, &parameters) == 0 {
           slot.raised.store(false, ordering: .relaxed)
         }
         slot.uncontended = 0
+        slot.idle = 0
       }
     #endif
   }
 
-  /// Nanoseconds `slot`'s thread has spent runnable but waiting for a CPU (0 if unknown).
-  private static func runQueueDelay(_ slot: Slot) -> Int64 {
+  /// Nanoseconds `slot`'s thread has spent on a CPU and runnable but waiting for one ((0, 0) if
+  /// unknown).
+  private static func schedstat(_ slot: Slot) -> (run: Int64, delay: Int64) {
     let fd = slot.statFD.load(ordering: .relaxed)
-    guard fd >= 0 else { return 0 }
+    guard fd >= 0 else { return (0, 0) }
     // "<on-cpu ns> <run-queue delay ns> <timeslices>\n"
     var buffer = [UInt8](repeating: 0, count: 96)
     let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-    guard count > 0 else { return 0 }
-    var field = 0
+    guard count > 0 else { return (0, 0) }
+    var fields: [Int64] = []
     var value: Int64 = 0
     for byte in buffer[0..<count] {
-      if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") {
-        if field == 1 { return value }
-        field += 1
-        value = 0
-      } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+      if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
         value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+      } else {
+        fields.append(value)
+        value = 0
+        if fields.count == 2 { return (fields[0], fields[1]) }
       }
     }
-    return 0
+    return (0, 0)
   }
 
   // MARK: Threads
@@ -338,8 +353,8 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   /// What the watchdog knows of one thread.
   private final class Slot: @unchecked Sendable {
-    // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastJobs`, `starved`,
-    // `uncontended` and `refused` are read and written by the watchdog thread only; `reserve` is
+    // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastRun`, `lastJobs`, `starved`,
+    // `uncontended`, `idle` and `refused` are read and written by the watchdog thread only; `reserve` is
     // immutable.
     let tid = Atomic<Int32>(0)
     let statFD = Atomic<Int32>(-1)
@@ -349,9 +364,11 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     let promotions = Atomic<Int>(0)
     let reserve: Bool
     var lastDelay: Int64 = 0
+    var lastRun: Int64 = 0
     var lastJobs = 0
     var starved = 0
     var uncontended = 0
+    var idle = 0
     var refused = false
     init(reserve: Bool) { self.reserve = reserve }
   }
