@@ -62,7 +62,7 @@ extension AllRuntimeTests {
     func reserveThreadFinishesUnderTwoHogs() async throws {
       let hogs = try TestHogs(count: 2)
       defer { hogs.stop() }
-      let executor = BackgroundExecutor(threads: 2, shareNice: 5, promotion: false)
+      let executor = BackgroundExecutor(threads: 2, share: 0.25, promotion: false)
       #expect(executor.mode == .reserveThread)
       #expect(executor.threadCount == 3)
       let finished = Counter()

@@ -28,9 +28,11 @@ import Synchronization
 /// So a watchdog thread reads each thread's run-queue delay (`/proc/thread-self/schedstat`: time
 /// it was runnable but not running). A thread that was kept waiting for more than 3/4 of two
 /// consecutive 50 ms ticks is starved by someone; it is promoted to `SCHED_OTHER` at the nice level
-/// of the configured share (`RuntimeOptions.backgroundShare`), where it gets that share of a core
-/// against one ordinary-priority competitor and no more (n competitors on its core dilute it to
-/// weight/(weight + n·1024)). It goes back to `SCHED_IDLE` as soon as its backlog is gone (no job
+/// of the configured share (`RuntimeOptions.backgroundShare`), which gets that share of a core
+/// against one ordinary-priority competitor. With n competitors on its core that nice gets only
+/// weight/(weight + n·1024), so while a raised thread still waits and gets less than 4/5 of the
+/// share, its nice drops a level per tick (never below 0); above 5/4 it climbs back. The share is
+/// a bound as well as a floor: a raised thread is not pushed past it. It goes back to `SCHED_IDLE` as soon as its backlog is gone (no job
 /// for 200 ms) or nobody competes with it any more (almost no run-queue delay for two ticks), so
 /// on a quiet machine the critical path keeps its isolation.
 ///
@@ -52,6 +54,8 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   /// Threads in the pool.
   let threadCount: Int
+  /// The fraction of a core a raised thread aims at (0: never raised, pure `SCHED_IDLE`).
+  let share: Double
   /// The nice level a starved thread is promoted to (nil: never promoted, pure `SCHED_IDLE`).
   let shareNice: Int32?
   /// How starved threads get their share: promoted by the watchdog, or one permanent thread.
@@ -67,8 +71,9 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     case reserveThread
   }
 
-  /// One executor per nice level, for the process's life: runtimes with the same share share one.
-  private static let instances = Mutex<[Int32: BackgroundExecutor]>([:])
+  /// One executor per share (in thousandths), for the process's life: runtimes with the same share
+  /// share one.
+  private static let instances = Mutex<[Int: BackgroundExecutor]>([:])
 
   /// Every executor started so far.
   static var all: [BackgroundExecutor] { instances.withLock { Array($0.values) } }
@@ -76,21 +81,23 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
   /// The process-wide executor for `share` (a fraction of a core, 0...0.5; see
   /// `RuntimeOptions.backgroundShare`), sized to the machine (at least two threads).
   static func shared(share: Double) -> BackgroundExecutor {
-    let nice = BackgroundShare.nice(for: share)
+    let clamped = BackgroundShare.clamp(share)
     return instances.withLock { instances in
-      let key = nice ?? 20
+      let key = Int((clamped * 1000).rounded())
       if let existing = instances[key] { return existing }
       let created = BackgroundExecutor(
-        threads: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), shareNice: nice)
+        threads: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), share: clamped)
       instances[key] = created
       return created
     }
   }
 
-  /// Starts `threads` threads that lower their own priority; with `shareNice`, starved threads
-  /// get that nice level. `promotion` overrides the probe of whether the kernel lets a thread
-  /// leave `SCHED_IDLE` (tests use it to exercise the reserve thread).
-  init(threads: Int, shareNice: Int32?, promotion: Bool? = nil) {
+  /// Starts `threads` threads that lower their own priority; with a `share` above 0, starved
+  /// threads get that fraction of a core. `promotion` overrides the probe of whether the kernel
+  /// lets a thread leave `SCHED_IDLE` (tests use it to exercise the reserve thread).
+  init(threads: Int, share: Double, promotion: Bool? = nil) {
+    let shareNice = BackgroundShare.nice(for: share)
+    self.share = BackgroundShare.clamp(share)
     mutex = .allocate(capacity: 1)
     condition = .allocate(capacity: 1)
     pthread_mutex_init(mutex, nil)
@@ -190,6 +197,8 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
   static let uncontendedFraction = 0.05
   /// Consecutive starved ticks before a promotion (a short burst of foreign work is not starvation).
   static let starvedTicks = 2
+  /// A raised thread kept waiting for more than this share of a tick wants more CPU than it gets.
+  static let wantsMoreFraction = 0.25
   /// Consecutive ticks without a job before a raised thread is lowered again.
   static let idleTicks = 4
 
@@ -235,7 +244,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         var parameters = sched_param(sched_priority: 0)
         if sched_setscheduler(tid, Self.otherPolicy, &parameters) == 0 {
           // The legacy call keeps the thread's nice: the share's, set when the thread started.
-          _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), nice)
+          slot.nice = nice
           slot.raised.store(true, ordering: .relaxed)
           slot.promotions.add(1, ordering: .relaxed)
         } else {
@@ -247,10 +256,31 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
           slot.uncontended = contention < Self.uncontendedFraction ? slot.uncontended + 1 : 0
         }
         slot.idle = ranJob ? 0 : slot.idle + 1
+        // Aim at the share itself: with n competitors on its core the share's nice gets only
+        // weight/(weight + n·1024). While the thread keeps waiting for the CPU and gets less than
+        // 4/5 of its share, its nice drops a level per tick (never below 0, everyone's default);
+        // above 5/4 of it, it climbs back towards the share's nice.
+        if fraction > Self.wantsMoreFraction {
+          let achieved = ran / elapsed
+          var level = slot.nice
+          if achieved < share * 0.8 && level > 0 {
+            level -= 1
+          } else if achieved > share * 1.25 && level < nice {
+            level += 1
+          }
+          if level != slot.nice, setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), level) == 0
+          {
+            slot.nice = level
+          }
+        }
         // Idle for `idleTicks`: the backlog is gone (one tick would lower a thread between two steps
         // of a steady load and make the next one starve again). No competitor for two ticks:
         // SCHED_IDLE loses nothing and gives the critical path its isolation back.
         guard slot.idle >= Self.idleTicks || slot.uncontended >= 2 else { return }
+        // Back to the share's nice first (raising nice is always allowed), for the next promotion.
+        if slot.nice != nice, setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), nice) == 0 {
+          slot.nice = nice
+        }
         var parameters = sched_param(sched_priority: 0)
         if sched_setscheduler(tid, Self.idlePolicy, &parameters) == 0 {
           slot.raised.store(false, ordering: .relaxed)
@@ -354,7 +384,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
   /// What the watchdog knows of one thread.
   private final class Slot: @unchecked Sendable {
     // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastRun`, `lastJobs`, `starved`,
-    // `uncontended`, `idle` and `refused` are read and written by the watchdog thread only; `reserve` is
+    // `uncontended`, `idle`, `nice` and `refused` are read and written by the watchdog thread only; `reserve` is
     // immutable.
     let tid = Atomic<Int32>(0)
     let statFD = Atomic<Int32>(-1)
@@ -369,6 +399,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     var starved = 0
     var uncontended = 0
     var idle = 0
+    var nice: Int32 = 19
     var refused = false
     init(reserve: Bool) { self.reserve = reserve }
   }
@@ -386,11 +417,16 @@ public enum BackgroundShare {
   /// share `s` needs weight `1024·s/(1−s)`: 0.25 → nice 5 (weight 335, 24.6%), 0.1 → nice 10
   /// (weight 110, 9.7%), 0.5 → nice 0. Values are clamped to 0...`maximum`.
   public static func nice(for share: Double) -> Int32? {
-    guard share.isFinite, share > 0 else { return nil }
-    let clamped = min(share, maximum)
+    let clamped = clamp(share)
+    guard clamped > 0 else { return nil }
     let weight = 1024 * clamped / (1 - clamped)
     let level = (log(1024 / weight) / log(1.25)).rounded()
     return Int32(min(19, max(0, level)))
+  }
+
+  /// `share` within 0...`maximum` (0 for NaN).
+  public static func clamp(_ share: Double) -> Double {
+    share.isNaN ? 0 : min(max(share, 0), maximum)
   }
 
   /// True when called on a Lanes background thread of a runtime with a share: a process it starts
