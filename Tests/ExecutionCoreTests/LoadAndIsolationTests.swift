@@ -141,7 +141,8 @@ extension AllRuntimeTests {
         let runtime = try Runtime(
           topology: Topology(
             workflows: [workflow], queues: [QueueDefinition(name: "q", workers: 1, capacity: 10)]),
-          options: RuntimeOptions(startLoad: false))
+          // Share 0: threads never raised, whatever else keeps this machine busy (ForeignLoadTests).
+          options: RuntimeOptions(startLoad: false, backgroundShare: 0))
         _ = try await runtime.run(workflow: "w")
         let settled = await runtime.waitUntilSettled(timeout: .seconds(30))
         #expect(settled)

@@ -6,6 +6,7 @@ extension BenchSuite {
     Case(id: "own-cost", name: "runtime's own cost per step", measure: OwnCostCase.measure),
     Case(id: "isolation-noop", name: "isolation, no-op background", measure: IsolationCase.measureNoOp),
     Case(id: "isolation-cpu", name: "isolation, CPU-bound background", measure: IsolationCase.measureCPU),
+    Case(id: "foreign-load", name: "foreign load", measure: ForeignLoadCase.measure),
     Case(id: "overload", name: "overload", measure: OverloadCase.measure),
     Case(id: "enqueue", name: "enqueue to start", measure: EnqueueToStartCase.measure),
     Case(id: "throughput", name: "background throughput", measure: ThroughputCase.measure),

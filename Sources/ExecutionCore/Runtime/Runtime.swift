@@ -79,7 +79,7 @@ public final class Runtime: RuntimeControl {
     self.queueIndex = compiled.queueIndex
     self.global = Mutex(Global(mode: options.mode))
     self.events = EventLog(capacity: options.eventCapacity)
-    self.executor = options.isolateBackground ? BackgroundExecutor.shared : nil
+    self.executor = options.isolateBackground ? BackgroundExecutor.shared(share: options.backgroundShare) : nil
     startWorkers()
   }
 

@@ -21,13 +21,22 @@ public struct RuntimeOptions: Sendable {
   public var overshootAllowance: Duration
   /// Run background workers on the dedicated low-priority executor (false: shared pool, for comparison).
   public var isolateBackground: Bool
+  /// The share of a core a background thread gets while other programs keep the CPU busy, from 0
+  /// to 0.5 (`BackgroundShare`). Background threads run `SCHED_IDLE` (the critical path always
+  /// preempts them); one that has been kept off the CPU for 100 ms is raised to the nice level
+  /// that gets this share against one ordinary-priority competitor, and lowered again when its
+  /// backlog or the competition is gone. 0 never raises them: background work then stops while
+  /// anything else on the machine is busy. Higher values finish background work sooner under
+  /// foreign load and cost the critical path more while it runs raised.
+  public var backgroundShare: Double
 
   /// Creates options.
   public init(
     mode: ExecutionMode = .hybrid, seed: UInt64 = 1, maxRunsInFlight: Int? = nil,
     startLoad: Bool = true, historySeconds: Int = 300, eventCapacity: Int = 200,
     failureCapacity: Int = 50, snapshotRefreshInterval: Duration = .milliseconds(200),
-    overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true
+    overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true,
+    backgroundShare: Double = BackgroundShare.defaultShare
   ) {
     self.mode = mode
     self.seed = seed
@@ -39,5 +48,6 @@ public struct RuntimeOptions: Sendable {
     self.snapshotRefreshInterval = snapshotRefreshInterval
     self.overshootAllowance = overshootAllowance
     self.isolateBackground = isolateBackground
+    self.backgroundShare = backgroundShare
   }
 }

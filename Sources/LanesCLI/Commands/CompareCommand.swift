@@ -42,6 +42,11 @@ struct CompareCommand: AsyncParsableCommand {
   @Flag(help: "Print the comparison as JSON on stdout.")
   var json = false
 
+  @Option(
+    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
+    transform: OptionParsing.backgroundShare)
+  var backgroundShare: Double = BackgroundShare.defaultShare
+
   @Option(help: "Also write the comparison as CSV to this file.")
   var csv: String?
 
@@ -99,7 +104,8 @@ struct CompareCommand: AsyncParsableCommand {
     let runtime = try Loading.runtime(
       topology,
       options: RuntimeOptions(
-        mode: mode, seed: seed, maxRunsInFlight: RunCommand.defaultMaxInFlight, startLoad: false))
+        mode: mode, seed: seed, maxRunsInFlight: RunCommand.defaultMaxInFlight, startLoad: false,
+        backgroundShare: backgroundShare))
     runtime.start()
     let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
     let started = ContinuousClock.now

@@ -31,6 +31,11 @@ struct DashboardCommand: AsyncParsableCommand {
     transform: OptionParsing.seed)
   var seed: UInt64 = 1
 
+  @Option(
+    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
+    transform: OptionParsing.backgroundShare)
+  var backgroundShare: Double = BackgroundShare.defaultShare
+
   @Flag(help: "Show only: refuse every key that changes the runtime.")
   var readOnly = false
 
@@ -55,7 +60,8 @@ struct DashboardCommand: AsyncParsableCommand {
     }
     let topology = try Loading.topology(workflows)
     let runtime = try Loading.runtime(
-      topology, options: RuntimeOptions(mode: mode, seed: seed, startLoad: true))
+      topology,
+      options: RuntimeOptions(mode: mode, seed: seed, startLoad: true, backgroundShare: backgroundShare))
     runtime.start()
     if workflows.isEmpty, topology.workflows.contains(where: { $0.name == BuiltInWorkflows.overload.name }) {
       // The overload demo floods its queue on purpose: it waits, paused, until someone presses p.

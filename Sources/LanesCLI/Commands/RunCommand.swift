@@ -42,6 +42,11 @@ struct RunCommand: AsyncParsableCommand {
     transform: OptionParsing.positiveDuration)
   var settleTimeout: Duration = .seconds(30)
 
+  @Option(
+    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
+    transform: OptionParsing.backgroundShare)
+  var backgroundShare: Double = BackgroundShare.defaultShare
+
   @Flag(help: "Print the summary as JSON on stdout.")
   var json = false
 
@@ -58,7 +63,9 @@ struct RunCommand: AsyncParsableCommand {
 
   func run() async throws {
     let topology = try Loading.topology(workflows)
-    let options = RuntimeOptions(mode: mode, seed: seed, maxRunsInFlight: maxInFlight, startLoad: false)
+    let options = RuntimeOptions(
+      mode: mode, seed: seed, maxRunsInFlight: maxInFlight, startLoad: false,
+      backgroundShare: backgroundShare)
     let runtime = try Loading.runtime(topology, options: options)
     // Watched from before the first run: a signal then ends the step processes before Lanes exits.
     let signals = SignalWatch()

@@ -34,6 +34,18 @@ enum OptionParsing {
     return value
   }
 
+  /// A background share: a fraction of a core from 0 to 0.5 (`RuntimeOptions.backgroundShare`).
+  static func backgroundShare(_ text: String) throws -> Double {
+    guard let value = Double(text.trimmingCharacters(in: " ")), value.isFinite, value >= 0,
+      value <= BackgroundShare.maximum
+    else {
+      throw ValidationError(
+        "'\(text)' is not a background share: give a fraction of a core from 0 (background work waits while other programs are busy) to 0.5, e.g. --background-share 0.25"
+      )
+    }
+    return value
+  }
+
   /// A count of runs, at least 1.
   static func runCount(_ text: String) throws -> Int {
     guard let value = Int(text.trimmingCharacters(in: " ")), value >= 1 else {

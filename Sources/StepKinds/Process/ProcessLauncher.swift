@@ -1,3 +1,4 @@
+import ExecutionCore
 import Foundation
 
 #if canImport(Glibc)
@@ -72,13 +73,33 @@ enum ProcessLauncher {
     var defaults = sigset_t()
     sigfillset(&defaults)
     posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(
-      &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+    // A background step's process would inherit its thread's SCHED_IDLE and starve under foreign
+    // load, out of reach of the watchdog that raises starved background threads: it runs
+    // SCHED_OTHER at the thread's nice instead (the share's, BackgroundShare). A blocking step's
+    // process inherits the pool thread's ordinary priority.
+    let leaveIdle = BackgroundShare.childProcessLeavesIdle
+    if leaveIdle {
+      var parameters = sched_param(sched_priority: 0)
+      posix_spawnattr_setschedparam(&attributes, &parameters)
+      posix_spawnattr_setschedpolicy(&attributes, 0)  // SCHED_OTHER
+      flags |= POSIX_SPAWN_SETSCHEDULER
+    }
+    posix_spawnattr_setflags(&attributes, Int16(flags))
 
     var pid: pid_t = 0
-    let result = withCStrings(argv) { cArgv in
+    var result = withCStrings(argv) { cArgv in
       withCStrings(envp) { cEnvp in
         posix_spawnp(&pid, program, &actions, &attributes, cArgv, cEnvp)
+      }
+    }
+    if result == EPERM && leaveIdle {
+      // Leaving SCHED_IDLE needs CAP_SYS_NICE or RLIMIT_NICE: the process keeps the thread's policy.
+      posix_spawnattr_setflags(&attributes, Int16(flags & ~POSIX_SPAWN_SETSCHEDULER))
+      result = withCStrings(argv) { cArgv in
+        withCStrings(envp) { cEnvp in
+          posix_spawnp(&pid, program, &actions, &attributes, cArgv, cEnvp)
+        }
       }
     }
     guard result == 0 else {
