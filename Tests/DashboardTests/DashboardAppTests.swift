@@ -29,7 +29,7 @@ struct DashboardAppTests {
     let harness = Harness()
     harness.type("t")
     #expect(harness.runtime.runtimeCommands == [.trigger("checkout")])
-    #expect(harness.statusLine.contains("triggered 1 run of checkout"))
+    #expect(harness.statusLine.contains("sent 1 run of checkout"))
     harness.press(.down, .enter)
     #expect(harness.runtime.runtimeCommands.last == .trigger("chat"))
   }
@@ -38,7 +38,9 @@ struct DashboardAppTests {
     let harness = Harness()
     harness.type("jjjjj")
     harness.type("b")
-    #expect(harness.runtime.runtimeCommands == [.burst("signup", 10)])
+    // signup is paused: the burst is refused before it reaches the runtime, and says why.
+    #expect(harness.runtime.runtimeCommands == [])
+    #expect(harness.statusLine.contains("signup is paused: it rejects new runs (p resumes it)"))
     harness.press(.up, .character("k"), .character("k"))
     harness.type("b")
     #expect(harness.runtime.runtimeCommands.last == .burst("checkout", 10))
@@ -134,7 +136,7 @@ struct DashboardAppTests {
   }
 
   @Test func helpListsEveryKeyFromTheTable() {
-    let harness = Harness()
+    let harness = Harness(size: Size(width: 200, height: 50))
     harness.type("?")
     let text = harness.text
     for binding in KeyTable.standard.bindings {
@@ -231,12 +233,14 @@ struct DashboardAppTests {
     #expect(harness.runtime.commands.suffix(2) == [.finishRecording(2), .setMode(.hybrid)])
     #expect(harness.app.state.comparison == nil)
     SnapshotFile.assert(harness.text, named: "app-comparison")
-    #expect(harness.text.contains("hybrid answers 6.0x faster at p99"))
+    // The convention `lanes compare` uses: hybrid ÷ all-sync.
+    #expect(harness.text.contains("p99: hybrid answers in 0.17× the all-sync time"))
     harness.clock.advance(by: .seconds(30))
     _ = harness.app.step()
     #expect(harness.text.contains("A/B comparison: checkout"), "the summary stays until dismissed")
     harness.press(.escape)
     #expect(!harness.text.contains("A/B comparison: checkout"))
+    #expect(!harness.statusLine.contains("comparison of checkout done"), "no stale word of the summary")
   }
 
   @Test func escCancelsAComparisonAndRestoresTheMode() {
@@ -309,10 +313,10 @@ struct DashboardAppTests {
   @Test func statusMessagesExpire() {
     let harness = Harness()
     harness.type("t")
-    #expect(harness.statusLine.contains("triggered"))
+    #expect(harness.statusLine.contains("sent 1 run"))
     harness.clock.advance(by: .seconds(5))
     _ = harness.app.step()
-    #expect(!harness.statusLine.contains("triggered"))
+    #expect(!harness.statusLine.contains("sent 1 run"))
   }
 
   @Test func monochromeCarriesMeaningInAttributes() {

@@ -27,23 +27,26 @@ struct QueuesPanel {
     let columns = [
       TableColumn("queue", width: .flexible(min: min(14, max(6, longestName)), weight: 1), priority: 10),
       TableColumn("state", width: .fixed(7), priority: 9),
-      TableColumn("depth vs capacity", width: .flexible(min: 10, weight: 3), priority: 9),
-      TableColumn("depth", width: .fixed(9), alignment: .right, priority: 8),
+      TableColumn("fill", width: .flexible(min: 8, weight: 3), priority: 8),
+      TableColumn("queued/cap", width: .fixed(10), alignment: .right, priority: 9),
+      TableColumn("dead", width: .fixed(5), alignment: .right, priority: 9),
       TableColumn("busy", width: .fixed(6), alignment: .right, priority: 7),
       TableColumn("oldest", width: .fixed(6), alignment: .right, priority: 3),
       TableColumn("wait p99", width: .fixed(8), alignment: .right, priority: 7),
       TableColumn("run p99", width: .fixed(7), alignment: .right, priority: 5),
-      TableColumn("rej/drop", width: .fixed(8), alignment: .right, priority: 4),
+      TableColumn("rej/drop", width: .fixed(8), alignment: .right, priority: 6),
       TableColumn("trend", width: .flexible(min: 8, weight: 1), priority: 2),
     ]
     let rows = queues.map { queue -> TableRow in
-      let depth = queue.depth
       let lost = queue.rejected + queue.dropped
       return TableRow([
         TableCell(queue.name),
         stateCell(queue.state, palette: palette),
         TableCell(""),
-        TableCell("\(NumberText.compact(depth))/\(NumberText.compact(queue.capacity + queue.workers))"),
+        // Capacity as the workflow file states it: how many steps may wait.
+        TableCell("\(NumberText.compact(queue.queued))/\(NumberText.compact(queue.capacity))"),
+        TableCell(
+          NumberText.compact(queue.dead), style: queue.dead > 0 ? palette.text(.dead, .bold) : palette.dim),
         TableCell("\(queue.busyWorkers)/\(queue.workers)"),
         TableCell(queue.oldestQueuedAge.map(DurationText.format) ?? "-", style: palette.dim),
         TableCell(
@@ -62,8 +65,19 @@ struct QueuesPanel {
     let first = table.render(into: &screen, area: inner)
     let placements = table.layout(width: inner.width)
     let bar = placements.first { $0.column == 2 }
-    let trend = placements.first { $0.column == 9 }
-    for line in 0..<max(0, min(inner.height - 1, queues.count - first)) {
+    let trend = placements.first { $0.column == 10 }
+    let shownRows = max(0, min(inner.height - 1, queues.count - first))
+    if shownRows < queues.count, inner.height >= 1 {
+      // Rows that do not fit are counted on the border, so nothing disappears silently.
+      let note =
+        " +\(queues.count - shownRows) queues (\(context.key(.focusNext)) then "
+        + "\(context.input.keyTable.keys(.moveSelection(1), .moveSelection(-1), unicode: context.unicode)) scroll) "
+      let short = " +\(queues.count - shownRows) queues "
+      let text = note.count + 4 <= area.width ? note : short
+      screen.put(
+        text, x: area.maxX - 2 - text.count, y: area.maxY - 1, style: palette.text(.warn, .bold), clip: area)
+    }
+    for line in 0..<shownRows {
       let queue = queues[first + line]
       let y = inner.y + 1 + line
       if let bar {

@@ -3,16 +3,20 @@ import TerminalUI
 
 /// Where everything goes for one frame; panels drop in a fixed order as the terminal shrinks.
 ///
-/// Drop order (first to go first): outcomes, events, latency graph, waterfall. The header,
+/// Drop order (first to go first): waterfall, latency graph, events, outcomes. The header,
 /// workflows, queues, status line and footer always stay; below `minimumSize` the dashboard
-/// shows a "terminal too small" message instead.
+/// shows a "terminal too small" message instead. Without the latency graph the workflows table
+/// carries a p99 trend, so at 80x24 the selected workflow's latency over time, the queues with
+/// their dead letters, the background outcomes and the latest event all stay on screen.
 public struct DashboardLayout: Sendable, Hashable {
   /// The smallest terminal the dashboard draws on.
   public static let minimumSize = Size(width: 60, height: 16)
   /// From this width on, the graph sits beside the waterfall and outcomes beside events.
   public static let sideBySideWidth = 100
   /// The order panels are dropped in when the height runs out.
-  public static let dropOrder: [PanelKind] = [.outcomes, .events, .latency, .waterfall]
+  public static let dropOrder: [PanelKind] = [.waterfall, .latency, .events, .outcomes]
+  /// From this width on, outcomes sit beside the events even when the rest is stacked.
+  public static let outcomesBesideEventsWidth = 70
 
   /// The header line.
   public var header: Rect
@@ -34,7 +38,9 @@ public struct DashboardLayout: Sendable, Hashable {
     let rows: [[PanelKind]] =
       wide
       ? [[.workflows], [.latency, .waterfall], [.queues], [.outcomes, .events]]
-      : [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes], [.events]]
+      : size.width >= outcomesBesideEventsWidth
+        ? [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes, .events]]
+        : [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes], [.events]]
 
     // Workflows and queues come first at the height they want; then the optional panels join
     // in order of importance while their minimum still fits.
@@ -61,7 +67,7 @@ public struct DashboardLayout: Sendable, Hashable {
     var spare = body.height - heights.reduce(0, +)
     // Grow toward the desired height in order of importance, then hand what is left to the
     // panel that can use any amount of room.
-    for panel in [PanelKind.waterfall, .latency, .outcomes, .events] {
+    for panel in [PanelKind.outcomes, .events, .waterfall, .latency] {
       guard let row = visibleRows.firstIndex(where: { $0.contains(panel) }) else { continue }
       let grow = min(spare, max(0, needs.desired(panel) - heights[row]))
       heights[row] += grow
@@ -108,7 +114,8 @@ struct PanelNeeds {
 
   func minimum(_ panel: PanelKind) -> Int {
     switch panel {
-    case .workflows, .queues, .events: return 4
+    case .workflows, .queues: return 4
+    case .events: return 3
     case .latency: return 7
     case .waterfall: return 6
     case .outcomes: return 7

@@ -8,6 +8,8 @@ public struct ComparisonProgress: Sendable, Hashable {
     case allSync
     /// Steps as declared.
     case hybrid
+    /// Both phases are over; waiting for the hybrid recording's summary.
+    case finishing
   }
 
   /// The workflow compared.
@@ -18,8 +20,10 @@ public struct ComparisonProgress: Sendable, Hashable {
   public var phaseStartedAt: Duration
   /// How long each phase lasts.
   public var phaseLength: Duration
-  /// The recording of the current phase.
-  public var recording: RecordingID
+  /// The recording of the current phase (nil until the runtime has answered).
+  public var recording: RecordingID?
+  /// The all-sync phase's recording, once that phase is over.
+  public var allSyncRecording: RecordingID?
   /// What the all-sync phase collected, once it is over.
   public var allSync: LatencySummary?
   /// The mode to restore when the comparison ends.
@@ -27,7 +31,7 @@ public struct ComparisonProgress: Sendable, Hashable {
 
   /// Creates a comparison in its all-sync phase.
   public init(
-    workflow: String, phaseStartedAt: Duration, phaseLength: Duration, recording: RecordingID,
+    workflow: String, phaseStartedAt: Duration, phaseLength: Duration, recording: RecordingID? = nil,
     originalMode: ExecutionMode
   ) {
     self.workflow = workflow
@@ -43,6 +47,7 @@ public struct ComparisonProgress: Sendable, Hashable {
   public func fraction(at now: Duration) -> Double {
     let total = 2 * phaseLength.seconds
     guard total > 0 else { return 1 }
+    guard phase != .finishing else { return 1 }
     let done = (phase == .hybrid ? phaseLength.seconds : 0) + (now - phaseStartedAt).seconds
     return min(1, max(0, done / total))
   }
@@ -64,11 +69,13 @@ public struct ComparisonResult: Sendable, Hashable {
     self.hybrid = hybrid
   }
 
-  /// All-sync over hybrid for one percentile (nil when either side has no runs or hybrid is zero).
+  /// Hybrid over all-sync for one percentile: the fraction of the all-sync time a caller waits
+  /// in hybrid mode (0.62 reads "hybrid answers in 0.62x the all-sync time"). The same
+  /// convention as `lanes compare`; nil when either side has no runs or all-sync is zero.
   public func ratio(_ percentile: KeyPath<LatencySummary, Duration>) -> Double? {
     guard allSync.count > 0, hybrid.count > 0 else { return nil }
-    let denominator = hybrid[keyPath: percentile].nanoseconds
+    let denominator = allSync[keyPath: percentile].nanoseconds
     guard denominator > 0 else { return nil }
-    return allSync[keyPath: percentile].nanoseconds / denominator
+    return hybrid[keyPath: percentile].nanoseconds / denominator
   }
 }

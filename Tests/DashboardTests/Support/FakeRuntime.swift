@@ -96,7 +96,19 @@ final class FakeRuntime: RuntimeControl {
   func setRate(workflow name: String, rate: Double) {
     record(.setRate(name, rate), workflow(name) { $0.rate = rate })
   }
-  func pause(workflow name: String) { record(.pause(name), workflow(name) { $0.state = .paused }) }
+  /// Like the real runtime: pausing while runs are in flight, paused once none is.
+  func pause(workflow name: String) {
+    record(.pause(name), workflow(name) { $0.state = $0.runsInFlight > 0 ? .pausing : .paused })
+  }
+  /// Lets the runs in flight finish, so a pausing workflow becomes paused.
+  func finishRunsInFlight(_ name: String) {
+    inner.withLock {
+      for index in $0.snapshot.workflows.indices where $0.snapshot.workflows[index].name == name {
+        $0.snapshot.workflows[index].runsInFlight = 0
+        if $0.snapshot.workflows[index].state == .pausing { $0.snapshot.workflows[index].state = .paused }
+      }
+    }
+  }
   func resume(workflow name: String) { record(.resume(name), workflow(name) { $0.state = .running }) }
   func pauseQueue(_ name: String) { record(.pauseQueue(name), queue(name) { $0.state = .paused }) }
   func resumeQueue(_ name: String) { record(.resumeQueue(name), queue(name) { $0.state = .running }) }
