@@ -1,4 +1,5 @@
 import ExecutionCore
+import Foundation
 import TerminalUI
 import Testing
 
@@ -41,7 +42,7 @@ struct DashboardSizesTests {
       let all = KeyTable.standard.footerEntries(width: 1000, unicode: true, readOnly: false)
       if !all.allSatisfy({ footer.contains($0) }) { #expect(footer.contains("? more"), "\(size)") }
       if size.height >= 24 {
-        #expect(harness.text.contains("p: last 1m, rates: 5s"), "\(size) states no window")
+        #expect(harness.text.contains("p: last 1m, /s: last 5s"), "\(size) states no window")
       }
     }
   }
@@ -62,12 +63,12 @@ struct DashboardSizesTests {
   @Test func theWindowKeyCyclesAndTitlesFollow() {
     let harness = Harness()
     harness.type("w")
-    #expect(harness.app.state.window == .fiveMinutes)
+    #expect(harness.app.state.window == .last5m)
     #expect(harness.text.contains("p: last 5m"))
     harness.type("w")
     #expect(harness.text.contains("p: since start"))
     harness.type("ww")
-    #expect(harness.app.state.window == .oneMinute)
+    #expect(harness.app.state.window == .last1m)
   }
 
   @Test func capacityReadsAsTheFileSaysAndDeadLettersAreCounted() {
@@ -152,5 +153,19 @@ struct DashboardSizesTests {
     harness.clock.advance(by: .seconds(1))
     harness.app.drain()
     #expect(harness.statusLine.contains("checkout paused: its runs in flight have finished"))
+  }
+}
+
+@Suite("Event times")
+struct EventTimeTests {
+  @Test func eventsShowTheTimeOfDayWhenTheStartIsKnown() {
+    var snapshot = Fixtures.snapshot()
+    // 2026-11-30 14:00:00 UTC.
+    snapshot.startedAt = .seconds(1_796_047_200)
+    let utc = TimeZone(identifier: "UTC")!
+    #expect(EventTime.text(.seconds(70), snapshot: snapshot, timeZone: utc) == "14:01:10")
+    #expect(EventTime.long(.seconds(70), snapshot: snapshot, timeZone: utc) == "14:01:10 (up 1:10)")
+    snapshot.startedAt = .zero
+    #expect(EventTime.text(.seconds(70), snapshot: snapshot) == "1:10")
   }
 }

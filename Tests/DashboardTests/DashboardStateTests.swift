@@ -129,21 +129,31 @@ struct DashboardStateTests {
   @Test func comparisonRunsThroughEffectsAndAbsorbedResults() {
     var state = DashboardState()
     let start = state.apply(.startComparison, context: context())
-    #expect(start.commands == [.setMode(.allSync), .startRecording(workflow: "checkout")])
+    #expect(
+      start.commands == [
+        .setWorkflowMode(.allSync, workflow: "checkout", comparison: true),
+        .startRecording(workflow: "checkout"),
+      ])
     state.absorb(.recording(RecordingID(rawValue: 1)), of: start.commands[1], context: context())
     #expect(state.comparison?.fraction(at: .seconds(5)) == 0.25)
     #expect(state.advanceComparison(context: context(now: .seconds(9))) == .none)
     let middle = state.advanceComparison(context: context(now: .seconds(10)))
     #expect(
       middle.commands == [
-        .finishRecording(RecordingID(rawValue: 1)), .setMode(.hybrid), .startRecording(workflow: "checkout"),
+        .finishRecording(RecordingID(rawValue: 1)),
+        .setWorkflowMode(.hybrid, workflow: "checkout", comparison: true),
+        .startRecording(workflow: "checkout"),
       ])
     let fast = Fixtures.summary(p50: 10, p95: 20, p99: 40)
     let slow = Fixtures.summary(p50: 20, p95: 40, p99: 80)
     state.absorb(.summary(slow), of: middle.commands[0], context: context())
     state.absorb(.recording(RecordingID(rawValue: 2)), of: middle.commands[2], context: context())
     let end = state.advanceComparison(context: context(now: .seconds(20)))
-    #expect(end.commands == [.finishRecording(RecordingID(rawValue: 2)), .setMode(.hybrid)])
+    #expect(
+      end.commands == [
+        .finishRecording(RecordingID(rawValue: 2)),
+        .setWorkflowMode(nil, workflow: "checkout", comparison: false),
+      ])
     state.absorb(.summary(fast), of: end.commands[0], context: context())
     guard case .comparison(let result) = state.overlay else {
       Issue.record("no summary")

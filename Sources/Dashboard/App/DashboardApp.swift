@@ -133,14 +133,17 @@ public final class DashboardApp<Backend: TerminalBackend> {
 
   private func send(_ command: RuntimeCommand) -> CommandResult {
     switch command {
-    case .trigger(let workflow): control.trigger(workflow: workflow)
-    case .burst(let workflow, let count): control.triggerBurst(workflow: workflow, count: count)
+    case .trigger(let workflow): return .triggered(control.trigger(workflow: workflow))
+    case .burst(let workflow, let count):
+      return .triggered(control.triggerBurst(workflow: workflow, count: count))
     case .setRate(let workflow, let rate): control.setRate(workflow: workflow, rate: rate)
     case .pause(let workflow): control.pause(workflow: workflow)
     case .resume(let workflow): control.resume(workflow: workflow)
     case .pauseQueue(let queue): control.pauseQueue(queue)
     case .resumeQueue(let queue): control.resumeQueue(queue)
     case .setMode(let mode): control.setMode(mode)
+    case .setWorkflowMode(let mode, let workflow, let comparison):
+      control.setMode(mode, workflow: workflow, comparison: comparison)
     case .redrive(let queue): return .redriven(control.redrive(queue: queue))
     case .startRecording(let workflow): return .recording(control.startRecording(workflow: workflow))
     case .finishRecording(let id): return .summary(control.finishRecording(id))

@@ -21,7 +21,8 @@ struct QueuesPanel {
     let marks = context.unicode ? SegmentGlyphs.unicode : SegmentGlyphs.ascii
     let legend = "\(marks.running) run \(marks.queued) queued \(marks.retrying) retry \(marks.dead) dead"
     let inner = context.box(
-      "Queues", hint: legend, focused: context.state.focus == .queues, into: &screen, area: area)
+      "Queues (p: \(context.state.window.phrase))", hint: legend, focused: context.state.focus == .queues,
+      into: &screen, area: area)
     // Names are what people read first: room for the longest (up to 14) before the bar grows.
     let longestName = queues.map(\.name.count).max() ?? 0
     let columns = [
@@ -39,6 +40,7 @@ struct QueuesPanel {
     ]
     let rows = queues.map { queue -> TableRow in
       let lost = queue.rejected + queue.dropped
+      let figures = queue.figures(context.state.window)
       return TableRow([
         TableCell(queue.name),
         stateCell(queue.state, palette: palette),
@@ -50,8 +52,8 @@ struct QueuesPanel {
         TableCell("\(queue.busyWorkers)/\(queue.workers)"),
         TableCell(queue.oldestQueuedAge.map(DurationText.format) ?? "-", style: palette.dim),
         TableCell(
-          Format.duration(queue.wait.p99, measured: queue.wait.count > 0), style: palette.text(.hi_fg)),
-        TableCell(Format.duration(queue.run.p99, measured: queue.run.count > 0)),
+          Format.duration(figures.wait.p99, measured: figures.wait.count > 0), style: palette.text(.hi_fg)),
+        TableCell(Format.duration(figures.run.p99, measured: figures.run.count > 0)),
         TableCell(
           "\(NumberText.compact(queue.rejected))/\(NumberText.compact(queue.dropped))",
           style: lost > 0 ? palette.text(.warn, .bold) : palette.dim),

@@ -20,7 +20,8 @@ struct WaterfallPanel {
     }
     let mode = run.mode == .allSync ? "ALL-SYNC" : "hybrid"
     let inner = context.box(
-      "Last run of \(run.workflow) (#\(run.runID), \(mode))", hint: legend, into: &screen, area: area)
+      "Last run of \(run.workflow) (#\(run.number) of \(workflow.runsStarted), \(mode)\(run.comparison ? ", A/B" : ""))",
+      hint: legend, into: &screen, area: area)
     guard inner.width >= 20, inner.height >= 1 else { return }
 
     // Steps, then the axis and its labels, then a legend when a row is left for it.

@@ -18,8 +18,8 @@ struct WorkflowsPanel {
     let columns = [
       TableColumn("workflow", width: .flexible(min: 8, weight: 3), priority: 10),
       TableColumn("state", width: .fixed(8), priority: 9),
-      TableColumn("load", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 4),
-      TableColumn("runs/s", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 7),
+      TableColumn("arrive/s", width: .flexible(min: 8, weight: 1), alignment: .right, priority: 7),
+      TableColumn("gen load", width: .flexible(min: 8, weight: 1), alignment: .right, priority: 4),
       TableColumn("runs", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 2),
       TableColumn("cp p50", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 6),
       TableColumn("cp p95", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 3),
@@ -30,23 +30,26 @@ struct WorkflowsPanel {
       TableColumn("bg dead/rej/drop", width: .fixed(16), alignment: .right, priority: 8),
     ]
     let rows = workflows.map { workflow -> TableRow in
-      let measured = workflow.criticalPath.count > 0
+      let figures = workflow.figures(context.state.window)
+      let measured = figures.criticalPath.count > 0
       let ended = workflow.runsResponded + workflow.runsFailed
       let failure = ended > 0 ? Double(workflow.runsFailed) / Double(ended) : 0
       let losses = BackgroundLosses(workflow)
       return TableRow([
         TableCell(workflow.name),
-        stateCell(workflow.state, context: context),
-        TableCell(NumberText.rate(workflow.rate), style: palette.dim),
+        stateCell(workflow, context: context),
+        // What arrives, whoever sends it (generator, keys, a real service), next to what the
+        // load generator is set to.
         TableCell(NumberText.compact(workflow.startedPerSecond)),
+        TableCell(NumberText.rate(workflow.rate), style: palette.dim),
         TableCell(NumberText.compact(workflow.runsStarted)),
-        TableCell(Format.duration(workflow.criticalPath.p50, measured: measured)),
-        TableCell(Format.duration(workflow.criticalPath.p95, measured: measured)),
+        TableCell(Format.duration(figures.criticalPath.p50, measured: measured)),
+        TableCell(Format.duration(figures.criticalPath.p95, measured: measured)),
         TableCell(
-          Format.duration(workflow.criticalPath.p99, measured: measured), style: palette.text(.hi_fg)),
+          Format.duration(figures.criticalPath.p99, measured: measured), style: palette.text(.hi_fg)),
         TableCell(""),
         TableCell(
-          Format.duration(workflow.settle.p99, measured: workflow.settle.count > 0), style: palette.dim),
+          Format.duration(figures.settle.p99, measured: figures.settle.count > 0), style: palette.dim),
         TableCell(Format.percent(failure), style: failure > 0 ? palette.text(.error, .bold) : nil),
         TableCell(
           losses.text, style: losses.total > 0 ? palette.text(.warn, .bold) : palette.dim),
@@ -75,9 +78,12 @@ struct WorkflowsPanel {
     }
   }
 
-  private func stateCell(_ state: WorkflowState, context: PanelContext) -> TableCell {
+  private func stateCell(_ workflow: WorkflowSnapshot, context: PanelContext) -> TableCell {
     let palette = context.palette
-    switch state {
+    if workflow.underComparison, workflow.state == .running {
+      return TableCell("A/B", style: palette.text(.mode_sync, .bold))
+    }
+    switch workflow.state {
     case .running: return TableCell("running", style: palette.text(.ok))
     case .pausing: return TableCell(context.unicode ? "pausing…" : "pausing", style: palette.text(.warn))
     case .paused: return TableCell("PAUSED", style: palette.text(.warn, .bold))

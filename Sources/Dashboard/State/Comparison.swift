@@ -26,13 +26,13 @@ public struct ComparisonProgress: Sendable, Hashable {
   public var allSyncRecording: RecordingID?
   /// What the all-sync phase collected, once it is over.
   public var allSync: LatencySummary?
-  /// The mode to restore when the comparison ends.
-  public var originalMode: ExecutionMode
+  /// The workflow's own mode to restore when the comparison ends (nil: the runtime's mode).
+  public var originalMode: ExecutionMode?
 
   /// Creates a comparison in its all-sync phase.
   public init(
     workflow: String, phaseStartedAt: Duration, phaseLength: Duration, recording: RecordingID? = nil,
-    originalMode: ExecutionMode
+    originalMode: ExecutionMode?
   ) {
     self.workflow = workflow
     self.phase = .allSync
@@ -41,6 +41,11 @@ public struct ComparisonProgress: Sendable, Hashable {
     self.recording = recording
     self.allSync = nil
     self.originalMode = originalMode
+  }
+
+  /// The command that puts the workflow back as the comparison found it.
+  public var restore: RuntimeCommand {
+    .setWorkflowMode(originalMode, workflow: workflow, comparison: false)
   }
 
   /// How far the whole comparison has come, 0...1.

@@ -64,8 +64,8 @@ extension DashboardState {
     case .cycleWindow:
       window = window.next
       say(
-        "percentiles over the \(window.phrase); rates over the last "
-          + DurationText.format(StatsWindow.rateWindow), .info, context)
+        "percentiles over the \(window.phrase); runs/s over the last "
+          + DurationText.format(StatsWindow.workflowRateWindow), .info, context)
     case .openDetail:
       openDetail(context: context)
     case .scrollWaterfall(let delta):
@@ -101,6 +101,9 @@ extension DashboardState {
   /// Takes in what the runtime answered to a command this state asked for.
   public mutating func absorb(_ result: CommandResult, of command: RuntimeCommand, context: ActionContext) {
     switch (command, result) {
+    case (.trigger(let name), .triggered(let outcome)), (.burst(let name, _), .triggered(let outcome)):
+      // What the runtime did, not what was asked: a refusal is a warning that says why.
+      say("\(name): \(outcome.summary)", outcome.allAccepted ? .info : .warning, context)
     case (.redrive(let queue), .redriven(let moved)):
       if moved == 0 {
         say("no dead letters in \(queue)", .warning, context)
@@ -210,10 +213,10 @@ extension DashboardState {
         return .none
       }
       if case .burst(let count) = action {
-        say("sent a burst of \(count) runs of \(name)", .info, context)
+        say("sending a burst of \(count) runs of \(name)", .info, context)
         return .send(.burst(workflow: name, count: count))
       }
-      say("sent 1 run of \(name)", .info, context)
+      say("sending 1 run of \(name)", .info, context)
       return .send(.trigger(workflow: name))
     case .raiseRate, .lowerRate:
       let ladder = Self.rateLadder

@@ -27,11 +27,14 @@ extension DashboardState {
     }
     comparison = ComparisonProgress(
       workflow: workflow.name, phaseStartedAt: context.now, phaseLength: context.comparisonPhase,
-      originalMode: snapshot.mode)
+      originalMode: workflow.modeOverride)
     if overlay != .help { overlay = .none }
     let phase = DurationText.format(context.comparisonPhase)
     say("comparing \(workflow.name): all-sync for \(phase), then hybrid for \(phase)", .info, context)
-    return .send(.setMode(.allSync), .startRecording(workflow: workflow.name))
+    // Only this workflow changes mode, and its runs stay out of its normal figures.
+    return .send(
+      .setWorkflowMode(.allSync, workflow: workflow.name, comparison: true),
+      .startRecording(workflow: workflow.name))
   }
 
   /// Moves a comparison to its next phase when the current one is over; the effect finishes the
@@ -49,11 +52,12 @@ extension DashboardState {
       comparison = progress
       say("comparing \(progress.workflow): hybrid phase", .info, context)
       return .send(
-        .finishRecording(recording), .setMode(.hybrid), .startRecording(workflow: progress.workflow))
+        .finishRecording(recording), .setWorkflowMode(.hybrid, workflow: progress.workflow, comparison: true),
+        .startRecording(workflow: progress.workflow))
     case .hybrid:
       progress.phase = .finishing
       comparison = progress
-      return .send(.finishRecording(recording), .setMode(progress.originalMode))
+      return .send(.finishRecording(recording), progress.restore)
     case .finishing:
       return .none
     }
@@ -63,10 +67,11 @@ extension DashboardState {
   mutating func cancelComparison(context: ActionContext) -> ActionEffect {
     guard let progress = comparison else { return .none }
     comparison = nil
-    say("comparison cancelled; mode back to \(progress.originalMode.rawValue)", .warning, context)
+    let mode = progress.originalMode?.rawValue ?? "the runtime's"
+    say("comparison cancelled; \(progress.workflow) back to \(mode) mode", .warning, context)
     var commands: [RuntimeCommand] = []
     if let recording = progress.recording { commands.append(.finishRecording(recording)) }
-    commands.append(.setMode(progress.originalMode))
+    commands.append(progress.restore)
     return ActionEffect(commands: commands, refresh: true)
   }
 

@@ -18,7 +18,7 @@ extension DashboardState {
       overlay = .detail(
         title: "Event #\(event.sequence)",
         lines: [
-          "time      \(EventTime.text(event.time, snapshot: snapshot))",
+          "time      \(EventTime.long(event.time, snapshot: snapshot))",
           "severity  \(event.severity)",
           "kind      \(event.kind.rawValue)",
           "",

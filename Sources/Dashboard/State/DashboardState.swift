@@ -1,3 +1,5 @@
+import ExecutionCore
+
 /// What the dashboard remembers between frames; everything else comes from the snapshot.
 public struct DashboardState: Sendable, Hashable {
   /// Index of the selected workflow (clamped to the snapshot when used).
@@ -29,7 +31,7 @@ public struct DashboardState: Sendable, Hashable {
   /// The A/B comparison in progress, if any.
   public var comparison: ComparisonProgress?
   /// The window percentiles are computed over.
-  public var window: StatsWindow = .oneMinute
+  public var window: StatsWindow = .last1m
   /// Rows the waterfall's steps are scrolled down by.
   public var waterfallScroll = 0
   /// Warnings of the dashboard itself (theme problems found at start), shown first in the log.

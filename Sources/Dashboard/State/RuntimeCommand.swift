@@ -20,6 +20,9 @@ public enum RuntimeCommand: Sendable, Hashable {
   case resumeQueue(String)
   /// The mode for runs started from now on.
   case setMode(ExecutionMode)
+  /// The mode for new runs of one workflow alone (nil: the runtime's); `comparison` keeps their
+  /// latencies out of the workflow's normal figures.
+  case setWorkflowMode(ExecutionMode?, workflow: String, comparison: Bool)
   /// Move the queue's dead letters back onto it.
   case redrive(queue: String)
   /// Start collecting the critical-path latency of the workflow's new runs.
@@ -32,6 +35,8 @@ public enum RuntimeCommand: Sendable, Hashable {
 public enum CommandResult: Sendable, Hashable {
   /// The command returns nothing.
   case done
+  /// What `trigger` or `triggerBurst` actually did.
+  case triggered(TriggerResult)
   /// `redrive` moved this many dead letters.
   case redriven(Int)
   /// `startRecording` gave this id.
