@@ -4,6 +4,9 @@ import TerminalUI
 /// One row per queue: depth stacked by state against capacity, workers, oldest wait, wait p99
 /// next to run p99, rejected and dropped, and a depth sparkline.
 struct QueuesPanel {
+  /// True when the outcomes panel has no room: the last row then sums the background outcomes.
+  var showsOutcomes = false
+
   /// The characters of the bar's segments, so states read apart without colour.
   struct SegmentGlyphs {
     var running: Character
@@ -20,9 +23,17 @@ struct QueuesPanel {
     let queues = context.snapshot?.queues ?? []
     let marks = context.unicode ? SegmentGlyphs.unicode : SegmentGlyphs.ascii
     let legend = "\(marks.running) run \(marks.queued) queued \(marks.retrying) retry \(marks.dead) dead"
-    let inner = context.box(
+    var inner = context.box(
       "Queues (p: \(context.state.window.phrase))", hint: legend, focused: context.state.focus == .queues,
       into: &screen, area: area)
+    if showsOutcomes, inner.height >= 3 {
+      let (table, summary) = inner.splitBottom(1)
+      inner = table
+      outcomesLine(queues, width: summary.width, context: context).map {
+        screen.put(
+          line: $0, x: summary.x, y: summary.y, width: summary.width, ellipsis: context.glyphs.ellipsis)
+      }
+    }
     // Names are what people read first: room for the longest (up to 14) before the bar grows.
     let longestName = queues.map(\.name.count).max() ?? 0
     let columns = [
@@ -95,6 +106,31 @@ struct QueuesPanel {
         ).render(into: &screen, area: Rect(x: inner.x + trend.x, y: y, width: trend.width, height: 1))
       }
     }
+  }
+
+  /// The background outcomes in one line, the widest wording that fits.
+  private func outcomesLine(_ queues: [QueueSnapshot], width: Int, context: PanelContext) -> StyledLine? {
+    let palette = context.palette
+    func sum(_ value: (QueueSnapshot) -> Int) -> String {
+      NumberText.compact(queues.reduce(0) { $0 + value($1) })
+    }
+    let figures: [(String, String, String, ThemeKey)] = [
+      (sum(\.succeeded), "succeeded", "ok", .ok), (sum(\.retried), "retried", "retry", .warn),
+      (sum(\.failedAttempts), "failed attempts", "failed att.", .error),
+      (sum(\.deadLettered), "dead-lettered", "dead", .dead),
+      (sum { $0.rejected + $0.dropped }, "rejected+dropped", "rej+drop", .warn),
+    ]
+    for (long, lead) in [(true, "background: "), (false, "bg: ")] {
+      var spans = [Span(lead, style: palette.title)]
+      for (index, figure) in figures.enumerated() {
+        if index > 0 { spans.append(Span(long ? ", " : " ", style: palette.dim)) }
+        spans.append(Span(figure.0, style: figure.0 == "0" ? palette.dim : palette.text(figure.3, .bold)))
+        spans.append(Span(" " + (long ? figure.1 : figure.2), style: palette.dim))
+      }
+      let line = StyledLine(spans)
+      if !long || line.width <= width { return line }
+    }
+    return nil
   }
 
   /// Running, queued, waiting to retry and dead against the room the queue has (capacity plus

@@ -44,14 +44,16 @@ public struct DashboardLayout: Sendable, Hashable {
 
     // Workflows and queues come first at the height they want; then the optional panels join
     // in order of importance while their minimum still fits.
+    // Without the outcomes panel, the queues panel carries a one-line outcomes summary.
     let core: Set<PanelKind> = [.workflows, .queues]
+    var shown = core
     func floor(_ panel: PanelKind) -> Int {
-      core.contains(panel) ? needs.desired(panel) : needs.minimum(panel)
+      let summary = panel == .queues && !shown.contains(.outcomes) ? 1 : 0
+      return core.contains(panel) ? needs.desired(panel) + summary : needs.minimum(panel)
     }
     func required(_ panels: Set<PanelKind>) -> Int {
       rows.map { row in row.filter(panels.contains).map(floor).max() ?? 0 }.reduce(0, +)
     }
-    var shown = core
     for panel in dropOrder.reversed() {
       guard required(shown.union([panel])) <= body.height else { break }
       shown.insert(panel)

@@ -16,6 +16,9 @@ public enum DashboardRenderer {
       if kind == .workflows {
         WorkflowsPanel(showsTrend: layout.panels[.latency] == nil).render(
           into: &screen, area: area, context: context)
+      } else if kind == .queues {
+        QueuesPanel(showsOutcomes: layout.panels[.outcomes] == nil).render(
+          into: &screen, area: area, context: context)
       } else {
         render(kind, into: &screen, area: area, context: context)
       }
