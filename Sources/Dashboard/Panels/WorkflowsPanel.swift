@@ -19,7 +19,7 @@ struct WorkflowsPanel {
       TableColumn("workflow", width: .flexible(min: 8, weight: 3), priority: 10),
       TableColumn("state", width: .fixed(8), priority: 9),
       TableColumn("arrive/s", width: .flexible(min: 8, weight: 1), alignment: .right, priority: 7),
-      TableColumn("gen load", width: .flexible(min: 8, weight: 1), alignment: .right, priority: 4),
+      TableColumn("generator", width: .flexible(min: 9, weight: 1), alignment: .right, priority: 4),
       TableColumn("runs", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 2),
       TableColumn("cp p50", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 6),
       TableColumn("cp p95", width: .flexible(min: 6, weight: 1), alignment: .right, priority: 3),
