@@ -69,7 +69,7 @@ public struct DashboardLayout: Sendable, Hashable {
     var spare = body.height - heights.reduce(0, +)
     // Grow toward the desired height in order of importance, then hand what is left to the
     // panel that can use any amount of room.
-    for panel in [PanelKind.outcomes, .events, .waterfall, .latency] {
+    for panel in [PanelKind.waterfall, .latency, .outcomes, .events] {
       guard let row = visibleRows.firstIndex(where: { $0.contains(panel) }) else { continue }
       let grow = min(spare, max(0, needs.desired(panel) - heights[row]))
       heights[row] += grow
