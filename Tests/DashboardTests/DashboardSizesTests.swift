@@ -169,3 +169,16 @@ struct EventTimeTests {
     #expect(EventTime.text(.seconds(70), snapshot: snapshot) == "1:10")
   }
 }
+
+@Suite("Embedded options")
+struct EmbeddedOptionsTests {
+  @Test func anEmbeddedDashboardIsReadOnlyUnlessTheProgramOptsIn() {
+    #expect(DashboardOptions.embedded().readOnly)
+    #expect(!DashboardOptions.embedded(allowChanges: true).readOnly)
+    let harness = Harness(options: .embedded())
+    harness.type("+")
+    harness.type("m")
+    #expect(harness.runtime.commands.isEmpty)
+    #expect(harness.statusLine.contains("read-only: m (mode) would change the runtime"))
+  }
+}

@@ -47,6 +47,15 @@ public struct DashboardOptions: Sendable {
   }
 }
 
+extension DashboardOptions {
+  /// Options for a dashboard embedded in a service: read-only unless the program opts in with
+  /// `allowChanges`, because keys like `+` (synthetic load through the service's real closures)
+  /// and `m` (the live service to all-sync) act on production traffic.
+  public static func embedded(allowChanges: Bool = false) -> DashboardOptions {
+    DashboardOptions(readOnly: !allowChanges)
+  }
+}
+
 /// Why the dashboard stopped.
 public enum DashboardExit: Sendable, Hashable {
   /// The user quit (q or Ctrl-C).
