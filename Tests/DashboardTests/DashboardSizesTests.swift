@@ -182,3 +182,25 @@ struct EmbeddedOptionsTests {
     #expect(harness.statusLine.contains("read-only: m (mode) would change the runtime"))
   }
 }
+
+@Suite("Point snapshots")
+struct PointSnapshotTests {
+  @Test func detailOverlayAt80x24() {
+    let harness = Harness(size: Size(width: 80, height: 24))
+    harness.type("o")
+    SnapshotFile.assert(harness.text, named: "app-80x24-failures")
+  }
+
+  @Test func themeWarningsAt120x40() {
+    let warnings = (1...7).map { "paper.theme:\($0):1: unknown key \"colour\($0)\" (skipped)" }
+    let harness = Harness(options: DashboardOptions(themeWarnings: warnings))
+    harness.app.drain()
+    SnapshotFile.assert(harness.text, named: "app-120x40-theme-warnings")
+  }
+
+  @Test func readOnlyAt80x24() {
+    let harness = Harness(size: Size(width: 80, height: 24), options: .embedded())
+    harness.type("c")
+    SnapshotFile.assert(harness.text, named: "app-80x24-read-only")
+  }
+}

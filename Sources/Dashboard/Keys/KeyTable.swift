@@ -80,7 +80,9 @@ public struct KeyTable: Sendable, Hashable {
       footerRank: 2, mutatesRuntime: true),
     KeyBinding(
       [.character("c")], action: .startComparison, short: "compare",
-      description: "A/B compare the selected workflow: all-sync, then hybrid", group: .runtime,
+      description:
+        "A/B compare the selected workflow alone: all-sync, then hybrid, its runs kept out of its figures",
+      group: .runtime,
       footerRank: 4, mutatesRuntime: true),
     KeyBinding(
       [.character("f"), .character(" ")], action: .toggleFreeze,
