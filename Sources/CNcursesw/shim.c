@@ -12,9 +12,16 @@ int nc_setup_locale(void) {
   setlocale(LC_ALL, "");
   const char *codeset = nl_langinfo(CODESET);
   if (codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0)) return 1;
+  // The user's locale cannot show UTF-8 (LANG=C, LC_ALL=POSIX): ncurses still gets a UTF-8
+  // LC_CTYPE so its wide-character calls work, but the caller must draw ASCII only.
   if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) return 0;
   codeset = nl_langinfo(CODESET);
-  return codeset && strcmp(codeset, "UTF-8") == 0;
+  return codeset && strcmp(codeset, "UTF-8") == 0 ? 2 : 0;
+}
+
+int nc_has_alternate_screen(void) {
+  const char *smcup = tigetstr("smcup");
+  return smcup != NULL && smcup != (const char *)-1 && smcup[0] != 0;
 }
 
 static int has_cup(void) {

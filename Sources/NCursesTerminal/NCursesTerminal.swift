@@ -94,6 +94,8 @@ public final class NCursesTerminal: TerminalBackend {
     guard !openGate.exchange(true, ordering: .acquiringAndReleasing) else {
       throw TerminalOpenError(.failed, message: "a terminal is already open in this process")
     }
+    // Only a locale that is UTF-8 by the user's own settings may receive UTF-8 glyphs; under
+    // LANG=C or LC_ALL=POSIX the terminal is drawn in ASCII.
     let unicode = nc_setup_locale() == 1
 
     // ncurses installs its own SIGINT/SIGTERM handlers (which exit with status 1, skipping our
@@ -145,6 +147,14 @@ public final class NCursesTerminal: TerminalBackend {
     guard !closed else { return }
     closed = true
     if savedCursor != nc_err() { curs_set(savedCursor) }
+    if nc_has_alternate_screen() == 0 {
+      // No alternate screen (TERM=vt100): the dashboard was drawn over the shell's screen, and
+      // the prompt would overwrite its last line. Clear it and leave the cursor at the top.
+      leaveok(stdscrWindow, false)
+      werase(stdscrWindow)
+      wmove(stdscrWindow, 0, 0)
+      wrefresh(stdscrWindow)
+    }
     endwin()
     delscreen(screenHandle)
     fclose(outputFile)

@@ -29,7 +29,7 @@ struct DashboardAppTests {
     let harness = Harness()
     harness.type("t")
     #expect(harness.runtime.runtimeCommands == [.trigger("checkout")])
-    #expect(harness.statusLine.contains("triggered 1 run of checkout"))
+    #expect(harness.statusLine.contains("checkout: triggered 1 run"))
     harness.press(.down, .enter)
     #expect(harness.runtime.runtimeCommands.last == .trigger("chat"))
   }
@@ -38,7 +38,9 @@ struct DashboardAppTests {
     let harness = Harness()
     harness.type("jjjjj")
     harness.type("b")
-    #expect(harness.runtime.runtimeCommands == [.burst("signup", 10)])
+    // signup is paused: the burst is refused before it reaches the runtime, and says why.
+    #expect(harness.runtime.runtimeCommands == [])
+    #expect(harness.statusLine.contains("signup is paused: it rejects new runs (p resumes it)"))
     harness.press(.up, .character("k"), .character("k"))
     harness.type("b")
     #expect(harness.runtime.runtimeCommands.last == .burst("checkout", 10))
@@ -134,7 +136,7 @@ struct DashboardAppTests {
   }
 
   @Test func helpListsEveryKeyFromTheTable() {
-    let harness = Harness()
+    let harness = Harness(size: Size(width: 200, height: 50))
     harness.type("?")
     let text = harness.text
     for binding in KeyTable.standard.bindings {
@@ -211,32 +213,44 @@ struct DashboardAppTests {
       Fixtures.summary(p50: 20, p95: 40, p99: 50, count: 210),
     ])
     harness.type("c")
-    #expect(harness.runtime.commands == [.setMode(.allSync), .startRecording("checkout")])
+    // Only the compared workflow changes mode, and its runs are kept out of its figures.
+    #expect(
+      harness.runtime.commands == [
+        .setWorkflowMode(.allSync, "checkout", comparison: true), .startRecording("checkout"),
+      ])
     #expect(harness.statusLine.contains("A/B checkout: ALL-SYNC phase"))
     #expect(harness.statusLine.contains("0%"))
     harness.clock.advance(by: .seconds(5))
     _ = harness.app.step()
     #expect(harness.statusLine.contains("25%"))
     harness.type("m")
-    #expect(harness.runtime.runtimeCommands == [.setMode(.allSync)], "mode flips are refused mid-comparison")
+    #expect(
+      harness.runtime.runtimeCommands == [.setWorkflowMode(.allSync, "checkout", comparison: true)],
+      "mode flips are refused mid-comparison")
     harness.clock.advance(by: .seconds(5))
     _ = harness.app.step()
     #expect(
       harness.runtime.commands.suffix(3) == [
-        .finishRecording(1), .setMode(.hybrid), .startRecording("checkout"),
+        .finishRecording(1), .setWorkflowMode(.hybrid, "checkout", comparison: true),
+        .startRecording("checkout"),
       ])
     #expect(harness.statusLine.contains("HYBRID phase"))
     harness.clock.advance(by: .seconds(10))
     _ = harness.app.step()
-    #expect(harness.runtime.commands.suffix(2) == [.finishRecording(2), .setMode(.hybrid)])
+    #expect(
+      harness.runtime.commands.suffix(2) == [
+        .finishRecording(2), .setWorkflowMode(nil, "checkout", comparison: false),
+      ])
     #expect(harness.app.state.comparison == nil)
     SnapshotFile.assert(harness.text, named: "app-comparison")
-    #expect(harness.text.contains("hybrid answers 6.0x faster at p99"))
+    // The convention `lanes compare` uses: hybrid ÷ all-sync.
+    #expect(harness.text.contains("p99: hybrid answers in 0.17× the all-sync time"))
     harness.clock.advance(by: .seconds(30))
     _ = harness.app.step()
     #expect(harness.text.contains("A/B comparison: checkout"), "the summary stays until dismissed")
     harness.press(.escape)
     #expect(!harness.text.contains("A/B comparison: checkout"))
+    #expect(!harness.statusLine.contains("comparison of checkout done"), "no stale word of the summary")
   }
 
   @Test func escCancelsAComparisonAndRestoresTheMode() {
@@ -245,7 +259,8 @@ struct DashboardAppTests {
     harness.press(.escape)
     #expect(
       harness.runtime.commands == [
-        .setMode(.allSync), .startRecording("checkout"), .finishRecording(1), .setMode(.allSync),
+        .setWorkflowMode(.allSync, "checkout", comparison: true), .startRecording("checkout"),
+        .finishRecording(1), .setWorkflowMode(nil, "checkout", comparison: false),
       ])
     #expect(harness.app.state.comparison == nil)
     #expect(harness.statusLine.contains("comparison cancelled"))
@@ -309,10 +324,10 @@ struct DashboardAppTests {
   @Test func statusMessagesExpire() {
     let harness = Harness()
     harness.type("t")
-    #expect(harness.statusLine.contains("triggered"))
+    #expect(harness.statusLine.contains("triggered 1 run"))
     harness.clock.advance(by: .seconds(5))
     _ = harness.app.step()
-    #expect(!harness.statusLine.contains("triggered"))
+    #expect(!harness.statusLine.contains("triggered 1 run"))
   }
 
   @Test func monochromeCarriesMeaningInAttributes() {

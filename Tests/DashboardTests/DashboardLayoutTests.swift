@@ -14,10 +14,12 @@ struct DashboardLayoutTests {
   @Test func panelsDropInTheDocumentedOrder() {
     #expect(panels(120, 40) == Set(PanelKind.allCases))
     #expect(panels(120, 30) == Set(PanelKind.allCases))
-    #expect(panels(120, 26) == [.workflows, .queues, .latency, .waterfall, .events])
-    #expect(panels(120, 24) == [.workflows, .queues, .latency, .waterfall])
-    #expect(panels(80, 30) == [.workflows, .queues, .latency, .waterfall])
-    #expect(panels(80, 24) == [.workflows, .queues, .waterfall])
+    #expect(panels(120, 26) == [.workflows, .queues, .outcomes, .events])
+    #expect(panels(120, 24) == [.workflows, .queues, .outcomes, .events])
+    #expect(panels(80, 30) == [.workflows, .queues, .outcomes, .events, .latency])
+    // 80x24 keeps what answers an operator: latency over time (as a trend column), queues,
+    // background outcomes and the latest event.
+    #expect(panels(80, 24) == [.workflows, .queues, .outcomes, .events])
     #expect(panels(60, 16) == [.workflows, .queues])
     // Whatever the size, a panel is shown only if every panel after it in the drop order is.
     for height in 16...50 {

@@ -44,15 +44,26 @@ struct KeyTableTests {
     let tiny = table.footerEntries(width: 17, unicode: true, readOnly: false)
     #expect(wide.count > narrow.count)
     #expect(narrow.count > tiny.count)
-    #expect(tiny == ["? help", "q/^C quit"])
+    #expect(tiny == ["? more", "q quit"])
     #expect(narrow.joined(separator: KeyTable.footerSeparator).count <= 40)
-    #expect(narrow.contains("t/⏎ run"))
+    #expect(narrow.contains("t run"))
     #expect(wide.count == table.bindings.filter { $0.footerRank != nil }.count)
+    #expect(wide.contains("t/⏎ run") && wide.contains("? help"))
+  }
+
+  @Test func labelsAreDerivedFromTheKeys() {
+    #expect(table.binding(for: .trigger)?.label == "t/⏎")
+    #expect(table.binding(for: .trigger)?.label(unicode: false) == "t/enter")
+    #expect(table.binding(for: .focusNext)?.label == "tab/l/→")
+    #expect(table.binding(for: .quit)?.label == "q/^C")
+    #expect(table.key(.moveSelection(-1)) == "k")
+    #expect(table.key(.focusNext) == "tab")
+    #expect(table.key(.toggleFreeze) == "f")
   }
 
   @Test func footerInReadOnlyModeLeavesOutRuntimeKeys() {
     let entries = table.footerEntries(width: 200, unicode: false, readOnly: true)
-    #expect(!entries.contains { $0.hasPrefix("t/enter") })
+    #expect(!entries.contains { $0.hasPrefix("t/enter") || $0.hasPrefix("t ") })
     #expect(entries.contains("f/space freeze"))
   }
 }

@@ -89,7 +89,7 @@ struct PanelTests {
 
   @Test func waterfallWithTooFewRowsSaysWhatIsHidden() {
     let screen = Self.draw(.waterfall, width: 70, height: 7)
-    #expect(Self.find("+3 more steps", in: screen) != nil)
+    #expect(Self.find("+3 hidden ([/] scroll): ", in: screen) != nil, "\(screen.text)")
     #expect(Self.find("▲ response 42ms", in: screen) != nil)
   }
 

@@ -98,7 +98,8 @@ extension AllRuntimeTests {
     /// run cancels it there, and the caller gets a failed, cancelled result (not a 30 s wait).
     @Test func shutdownCancelsARunAwaitedByItsCaller() async throws {
       let clock = ManualClock()
-      let runtime = try makeRuntime(steps: [blocking("a", 1), blocking("long", 30_000, after: ["a"])], clock: clock)
+      let runtime = try makeRuntime(
+        steps: [blocking("a", 1), blocking("long", 30_000, after: ["a"])], clock: clock)
       let caller = Task { try await runtime.run(workflow: "w") }
       #expect(await clock.waitForSleepers(count: 1))
       await advance(clock, to: .ms(1))

@@ -3,7 +3,9 @@ import Testing
 
 /// The built `lanes` binary driven through tmux, as a person at a terminal would use it.
 /// Skipped, with a message, only where tmux is not installed.
-@Suite(.serialized, .enabled(if: TmuxSession.isAvailable, "tmux is not installed: end-to-end terminal tests skipped"))
+@Suite(
+  .serialized,
+  .enabled(if: TmuxSession.isAvailable, "tmux is not installed: end-to-end terminal tests skipped"))
 struct DashboardEndToEndTests {
   /// A workflow whose load is so slow (one run every 100 s, the first 100 s after start) that runs
   /// come only from key presses, so counts can be checked exactly.
@@ -24,20 +26,28 @@ struct DashboardEndToEndTests {
         simulate: { latency: 20ms }
     """
 
-  private func startQuiet(_ session: TmuxSession, width: Int = 120, height: Int = 40, extra: String = "") throws {
+  private func startQuiet(
+    _ session: TmuxSession, width: Int = 120, height: Int = 40, extra: String = "",
+    environment: [String: String] = [:]
+  ) throws {
     let file = session.directory.appendingPathComponent("e2e.yaml")
     try Self.quietWorkflow.write(to: file, atomically: true, encoding: .utf8)
     try session.start(
-      "'\(LanesBinary.url.path)' dashboard e2e.yaml --duration 300s \(extra)", width: width, height: height)
+      "'\(LanesBinary.url.path)' dashboard e2e.yaml --duration 300s \(extra)", width: width, height: height,
+      environment: environment)
   }
 
   /// The `runs` figure of workflow `name` in the Workflows table.
   private func runs(of name: String, in screen: String) -> Int? {
     let lines = screen.split(separator: "\n").map(String.init)
-    guard let header = lines.first(where: { $0.contains("workflow") && $0.contains("runs/s") }) else { return nil }
+    guard let header = lines.first(where: { $0.contains("workflow") && $0.contains("arrive/s") }) else {
+      return nil
+    }
     let titles = header.split(whereSeparator: { $0 == " " || $0 == "┃" || $0 == "│" }).map(String.init)
     guard let column = titles.firstIndex(of: "runs") else { return nil }
-    guard let row = lines.first(where: { $0.contains(" \(name) ") && !$0.contains("Critical") }) else { return nil }
+    guard let row = lines.first(where: { $0.contains(" \(name) ") && !$0.contains("Critical") }) else {
+      return nil
+    }
     let cells = row.split(whereSeparator: { $0 == " " || $0 == "┃" || $0 == "│" }).map(String.init)
       .filter { $0 != "▶" && $0 != ">" }
     return column < cells.count ? Int(cells[column]) : nil
@@ -48,12 +58,92 @@ struct DashboardEndToEndTests {
     defer { session.stop() }
     try session.start("'\(LanesBinary.url.path)' --duration 300s")
     let (ok, screen) = session.waitFor { screen in
-      ["Workflows", "Critical path of chat", "Last run of chat", "Queues", "Background outcomes", "Events", "HYBRID"]
-        .allSatisfy(screen.contains)
+      [
+        "Workflows", "Critical path of chat", "Last run of chat", "Queues", "Background outcomes", "Events",
+        "HYBRID",
+      ]
+      .allSatisfy(screen.contains)
     }
     #expect(ok, "screen:\n\(screen)")
-    #expect(screen.contains("? help"))
+    #expect(screen.contains("? help") || screen.contains("? more"))
+    #expect(screen.contains("p: last 1m, /s: last 5s"), "the window of the figures is stated:\n\(screen)")
     #expect(session.alternateScreenOn)
+  }
+
+  /// Issue 12 point 1: at 80x24 the selected workflow's latency over time (trend column), the
+  /// queues with their dead letters, the background outcomes and the latest event stay, and the
+  /// footer fits with `? more`.
+  @Test func at80x24ThePointStays() throws {
+    let session = try TmuxSession()
+    defer { session.stop() }
+    try session.start("'\(LanesBinary.url.path)' --duration 300s", width: 80, height: 24)
+    let (ok, screen) = session.waitFor { screen in
+      ["Workflows", "p99 trend", "Queues", "dead", "queued/cap", "latest ", "? more", "q quit"]
+        .allSatisfy(screen.contains) && (screen.contains("bg: ") || screen.contains("Background outcomes"))
+    }
+    #expect(ok, "80x24:\n\(screen)")
+    #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    try session.send("q")
+    #expect(session.exitStatus() == 0)
+  }
+
+  /// At 60x16 rows that do not fit are counted, not silently dropped.
+  @Test func at60x16HiddenRowsAreCounted() throws {
+    let session = try TmuxSession()
+    defer { session.stop() }
+    try session.start("'\(LanesBinary.url.path)' --duration 300s", width: 60, height: 16)
+    let (ok, screen) = session.waitFor {
+      $0.contains("Queues") && $0.range(of: #"\+\d+ queues"#, options: .regularExpression) != nil
+    }
+    #expect(ok, "60x16:\n\(screen)")
+    #expect(screen.contains("? more"))
+    try session.send("q")
+    #expect(session.exitStatus() == 0)
+  }
+
+  /// Under LANG=C / LC_ALL=POSIX the terminal cannot show UTF-8: everything is drawn in ASCII.
+  @Test func aNonUTF8LocaleGetsASCII() throws {
+    let session = try TmuxSession()
+    defer { session.stop() }
+    try startQuiet(session, environment: ["LANG": "C", "LC_ALL": "POSIX"])
+    let (ok, screen) = session.waitFor { $0.contains("Workflows") && $0.contains("Queues") }
+    #expect(ok, "screen:\n\(screen)")
+    #expect(!screen.unicodeScalars.contains { !$0.isASCII }, "non-ASCII under LANG=C:\n\(screen)")
+    try session.send("q")
+    #expect(session.exitStatus() == 0)
+  }
+
+  /// TERM=vt100 has no alternate screen: after `q` the dashboard leaves no lines behind.
+  @Test func vt100LeavesTheScreenClean() throws {
+    let session = try TmuxSession()
+    defer { session.stop() }
+    try startQuiet(session, environment: ["TERM": "vt100"])
+    var (ok, screen) = session.waitFor { $0.contains("Workflows") && $0.contains("Queues") }
+    #expect(ok, "screen:\n\(screen)")
+    try session.send("q")
+    #expect(session.exitStatus() == 0)
+    (ok, screen) = session.waitFor(timeout: 5) { !$0.contains("Workflows") && !$0.contains("quit") }
+    #expect(ok, "the dashboard is still on the screen after q:\n\(screen)")
+  }
+
+  /// An event opens whole, with its time of day.
+  @Test func anEventOpensWhole() throws {
+    let session = try TmuxSession()
+    defer { session.stop() }
+    try startQuiet(session)
+    #expect(session.waitFor(text: "Queues").0)
+    try session.send("t")
+    try session.send("p")
+    #expect(session.waitFor(text: "paused").0)
+    try session.send("Tab")
+    try session.send("Tab")
+    try session.send("o")
+    let (ok, screen) = session.waitFor {
+      $0.contains("Event #") && $0.range(of: #"\d\d:\d\d:\d\d \(up "#, options: .regularExpression) != nil
+    }
+    #expect(ok, "o should open the event with its time of day:\n\(screen)")
+    try session.send("q")
+    #expect(session.exitStatus() == 0)
   }
 
   @Test func triggerPauseAndModeFlip() throws {
@@ -74,6 +164,8 @@ struct DashboardEndToEndTests {
     try session.send("p")
     (ok, screen) = session.waitFor { $0.contains("PAUSED") || $0.contains("paused") && $0.contains("e2e") }
     #expect(ok, "p should pause the workflow:\n\(screen)")
+    (ok, screen) = session.waitFor { $0.contains("e2e paused: its runs in flight have finished") }
+    #expect(ok, "the status line should say when the pause is done:\n\(screen)")
     let pausedRuns = runs(of: "e2e", in: screen)
     try session.send("t")
     (ok, screen) = session.waitFor(timeout: 3) { self.runs(of: "e2e", in: $0) != pausedRuns }
@@ -83,7 +175,9 @@ struct DashboardEndToEndTests {
     (ok, screen) = session.waitFor(text: "ALL-SYNC")
     #expect(ok, "m should flip the mode to all-sync:\n\(screen)")
     try session.send("m")
-    (ok, screen) = session.waitFor { !$0.split(separator: "\n").first!.contains("ALL-SYNC") && $0.contains("HYBRID") }
+    (ok, screen) = session.waitFor {
+      !$0.split(separator: "\n").first!.contains("ALL-SYNC") && $0.contains("HYBRID")
+    }
     #expect(ok, "m again should flip back to hybrid:\n\(screen)")
 
     try session.send("q")
@@ -154,7 +248,8 @@ struct DashboardEndToEndTests {
     #expect(result.status == 0, "stderr:\n\(result.stderr)")
     let lines = result.stdout.split(separator: "\n")
     #expect(lines.first?.contains("printing a status line") == true, "stdout:\n\(result.stdout)")
-    #expect(lines.contains { $0.contains("hybrid | chat") && $0.contains("runs") }, "stdout:\n\(result.stdout)")
+    #expect(
+      lines.contains { $0.contains("hybrid | chat") && $0.contains("runs") }, "stdout:\n\(result.stdout)")
     #expect(!result.stdout.contains("\u{1B}["), "no escape codes in plain output")
   }
 

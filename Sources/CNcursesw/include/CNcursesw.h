@@ -49,8 +49,13 @@ static inline int nc_setcchar(cchar_t *cell, const wchar_t *text, attr_t attrs, 
 }
 
 /// Sets the locale from the environment; if its codeset is not UTF-8, tries LC_CTYPE=C.UTF-8.
-/// Returns 1 if the codeset is UTF-8 afterwards.
+/// Returns 1 if the user's own locale is UTF-8, 2 if only the C.UTF-8 fallback is (the terminal
+/// is not known to show UTF-8: draw ASCII), 0 if neither.
 int nc_setup_locale(void);
+
+/// 1 if the current terminal has an alternate screen (`smcup`), so leaving it restores the
+/// shell's screen; 0 if not (vt100), and the program must clear what it drew itself.
+int nc_has_alternate_screen(void);
 
 /// Looks `term` up in terminfo without touching the screen. Returns 1 and sets `*addresses_cursor`
 /// (whether it has `cup`) if an entry exists, 0 if not.

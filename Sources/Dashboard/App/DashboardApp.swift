@@ -38,6 +38,7 @@ public final class DashboardApp<Backend: TerminalBackend> {
     self.state = DashboardState(
       readOnly: options.readOnly, themeCount: self.themes.count,
       refreshIntervals: options.refreshIntervals, refreshIndex: options.initialRefreshIndex)
+    state.report(themeWarnings: options.themeWarnings, now: clock.now(), for: options.statusDuration * 3)
     if let name = options.initialTheme, let index = self.themes.firstIndex(where: { $0.name == name }) {
       state.themeIndex = index
     }
@@ -73,18 +74,14 @@ public final class DashboardApp<Backend: TerminalBackend> {
         if state.refreshInterval != intervalBefore {
           nextRefresh = min(nextRefresh, clock.now() + state.refreshInterval)
         }
-        switch effect {
-        case .none: break
-        case .quit: return .quit
-        case .refresh: if !state.frozen { takeSnapshot(at: clock.now()) }
-        case .saveScreen: saveScreen()
-        }
+        if perform(effect) { return .quit }
       }
     }
     let now = clock.now()
-    if state.advanceComparison(context: context()) {
+    let advance = state.advanceComparison(context: context())
+    if advance != .none {
       dirty = true
-      if !state.frozen { takeSnapshot(at: now) }
+      _ = perform(advance)
     }
     if now >= nextRefresh {
       if !state.frozen { takeSnapshot(at: now) }
@@ -103,7 +100,7 @@ public final class DashboardApp<Backend: TerminalBackend> {
     let stale = !state.frozen && snapshot != nil && now - lastFreshAt > options.staleAfter
     return DashboardRenderer.render(
       RenderInput(
-        state: state, snapshot: snapshot, theme: theme, capabilities: backend.capabilities,
+        state: state, snapshot: snapshot, theme: theme, capabilities: capabilities,
         size: backend.size, now: now, dataAge: stale ? now - lastFreshAt : nil,
         stepsPerSecond: stepsPerSecond(), keyTable: options.keyTable))
   }
@@ -117,14 +114,55 @@ public final class DashboardApp<Backend: TerminalBackend> {
 
   private func context() -> ActionContext {
     ActionContext(
-      snapshot: snapshot, control: control, now: clock.now(), themeNames: themes.map(\.name),
-      comparisonPhase: options.comparisonPhase, statusDuration: options.statusDuration)
+      snapshot: snapshot, now: clock.now(), themeNames: themes.map(\.name),
+      comparisonPhase: options.comparisonPhase, statusDuration: options.statusDuration,
+      keyTable: options.keyTable, unicode: capabilities.unicode)
+  }
+
+  /// Carries out what the reducer asked for: the only place the dashboard commands the runtime.
+  /// Returns true when the loop must end.
+  private func perform(_ effect: ActionEffect) -> Bool {
+    for command in effect.commands {
+      let result = send(command)
+      state.absorb(result, of: command, context: context())
+    }
+    if effect.saveScreen { saveScreen() }
+    if effect.refresh && !state.frozen { takeSnapshot(at: clock.now()) }
+    return effect.quit
+  }
+
+  private func send(_ command: RuntimeCommand) -> CommandResult {
+    switch command {
+    case .trigger(let workflow): return .triggered(control.trigger(workflow: workflow))
+    case .burst(let workflow, let count):
+      return .triggered(control.triggerBurst(workflow: workflow, count: count))
+    case .setRate(let workflow, let rate): control.setRate(workflow: workflow, rate: rate)
+    case .pause(let workflow): control.pause(workflow: workflow)
+    case .resume(let workflow): control.resume(workflow: workflow)
+    case .pauseQueue(let queue): control.pauseQueue(queue)
+    case .resumeQueue(let queue): control.resumeQueue(queue)
+    case .setMode(let mode): control.setMode(mode)
+    case .setWorkflowMode(let mode, let workflow, let comparison):
+      control.setMode(mode, workflow: workflow, comparison: comparison)
+    case .redrive(let queue): return .redriven(control.redrive(queue: queue))
+    case .startRecording(let workflow): return .recording(control.startRecording(workflow: workflow))
+    case .finishRecording(let id): return .summary(control.finishRecording(id))
+    }
+    return .done
+  }
+
+  /// What the terminal can show, less Unicode when the options ask for ASCII.
+  private var capabilities: TerminalCapabilities {
+    var capabilities = backend.capabilities
+    if options.ascii { capabilities.unicode = false }
+    return capabilities
   }
 
   private func takeSnapshot(at now: Duration) {
     let fresh = control.snapshot()
     if snapshot == nil || fresh.uptime > snapshot!.uptime { lastFreshAt = now }
     snapshot = fresh
+    state.observe(fresh, context: context())
     let total = fresh.workflows.reduce(0) { sum, workflow in
       workflow.steps.reduce(sum) { $0 + $1.succeeded + $1.failed }
     }

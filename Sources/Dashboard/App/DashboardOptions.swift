@@ -20,14 +20,21 @@ public struct DashboardOptions: Sendable {
   public var keyTable: KeyTable
   /// The theme to start with, by name (nil or unknown: the first in the list).
   public var initialTheme: String?
+  /// Draw with ASCII only (`--ascii`), even when the terminal could show UTF-8.
+  public var ascii: Bool
+  /// Problems found while loading themes, shown in the status line and the events at start.
+  public var themeWarnings: [String]
 
   /// Creates options.
   public init(
     readOnly: Bool = false, refreshIntervals: [Duration] = DashboardState.defaultRefreshIntervals,
     initialRefreshIndex: Int = 1, comparisonPhase: Duration = .seconds(10),
     statusDuration: Duration = .seconds(4), staleAfter: Duration = .seconds(2),
-    dumpDirectory: String = ".", keyTable: KeyTable = .standard, initialTheme: String? = nil
+    dumpDirectory: String = ".", keyTable: KeyTable = .standard, initialTheme: String? = nil,
+    ascii: Bool = false, themeWarnings: [String] = []
   ) {
+    self.ascii = ascii
+    self.themeWarnings = themeWarnings
     self.initialTheme = initialTheme
     self.readOnly = readOnly
     self.refreshIntervals = refreshIntervals
@@ -37,6 +44,15 @@ public struct DashboardOptions: Sendable {
     self.staleAfter = staleAfter
     self.dumpDirectory = dumpDirectory
     self.keyTable = keyTable
+  }
+}
+
+extension DashboardOptions {
+  /// Options for a dashboard embedded in a service: read-only unless the program opts in with
+  /// `allowChanges`, because keys like `+` (synthetic load through the service's real closures)
+  /// and `m` (the live service to all-sync) act on production traffic.
+  public static func embedded(allowChanges: Bool = false) -> DashboardOptions {
+    DashboardOptions(readOnly: !allowChanges)
   }
 }
 

@@ -20,10 +20,6 @@ public struct KeyBinding: Sendable, Hashable {
 
   /// Every key that triggers the action.
   public var keys: [Key]
-  /// The keys as help and the footer print them, e.g. `t/⏎`.
-  public var label: String
-  /// The label with ASCII only, for terminals without UTF-8.
-  public var asciiLabel: String
   /// What the keys do.
   public var action: DashboardAction
   /// A few words for the footer, e.g. `run`.
@@ -39,13 +35,11 @@ public struct KeyBinding: Sendable, Hashable {
 
   /// Creates a binding.
   public init(
-    _ keys: [Key], label: String, asciiLabel: String? = nil, action: DashboardAction,
+    _ keys: [Key], action: DashboardAction,
     short: String, description: String, group: Group, footerRank: Int? = nil,
     mutatesRuntime: Bool = false
   ) {
     self.keys = keys
-    self.label = label
-    self.asciiLabel = asciiLabel ?? label
     self.action = action
     self.shortDescription = short
     self.description = description
@@ -54,6 +48,19 @@ public struct KeyBinding: Sendable, Hashable {
     self.mutatesRuntime = mutatesRuntime
   }
 
-  /// The label for a terminal with or without UTF-8.
-  public func label(unicode: Bool) -> String { unicode ? label : asciiLabel }
+  /// The keys as help and the footer print them, e.g. `t/⏎`: derived from `keys`, so the
+  /// label can never name a key the binding does not handle.
+  public var label: String { label(unicode: true) }
+
+  /// The label for a terminal with or without UTF-8 (`t/enter` without).
+  public func label(unicode: Bool) -> String {
+    keys.map { $0.label(unicode: unicode) }.joined(separator: "/")
+  }
+
+  /// The one key messages and the narrow footer name, e.g. `t` for `t/⏎`: the first key that is
+  /// not an arrow (`k` for `↑/k`, `tab` for `tab/l/→`).
+  public func primaryKey(unicode: Bool) -> String {
+    let arrows: Set<Key> = [.up, .down, .left, .right]
+    return (keys.first { !arrows.contains($0) } ?? keys[0]).label(unicode: unicode)
+  }
 }

@@ -7,7 +7,7 @@ struct ComparisonOverlay {
 
   func render(into screen: inout Screen, area: Rect, context: PanelContext) {
     let palette = context.palette
-    let widths = [14, 10, 10, 8]
+    let widths = [14, 10, 10, 17]
     func row(_ cells: [String], _ styles: [Style]) -> StyledLine {
       StyledLine(
         cells.enumerated().map { index, cell in
@@ -21,7 +21,7 @@ struct ComparisonOverlay {
     let plain = palette.plain
     var lines = [
       row(
-        ["critical path", "ALL-SYNC", "HYBRID", "ratio"],
+        ["critical path", "ALL-SYNC", "HYBRID", "hybrid ÷ all-sync"],
         [palette.dim, palette.text(.mode_sync, .bold), palette.text(.mode_hybrid, .bold), palette.dim]),
       row(
         ["runs", NumberText.compact(result.allSync.count), NumberText.compact(result.hybrid.count), ""],
@@ -31,7 +31,9 @@ struct ComparisonOverlay {
       ("p50", \.p50), ("p95", \.p95), ("p99", \.p99),
     ]
     for (name, path) in percentiles {
-      let ratio = result.ratio(path).map { DurationText.fixed($0, decimals: 1) + "x" } ?? "-"
+      let ratio =
+        result.ratio(path).map { DurationText.fixed($0, decimals: 2) + context.marks.times.description }
+        ?? "-"
       lines.append(
         row(
           [
@@ -40,24 +42,26 @@ struct ComparisonOverlay {
           ], [plain, plain, plain, palette.text(.hi_fg, .bold)]))
     }
     lines.append(StyledLine(""))
-    lines.append(StyledLine(verdict(), style: palette.title))
-    lines.append(StyledLine("runs started in each phase; the mode is restored", style: palette.dim))
+    lines.append(StyledLine(verdict(context), style: palette.title))
+    lines.append(
+      StyledLine("runs of \(result.workflow) started in each phase; its mode is restored", style: palette.dim)
+    )
     Popup(
-      title: "A/B comparison: \(result.workflow)", hint: "esc closes", lines: lines,
+      title: "A/B comparison: \(result.workflow)", hint: "\(context.key(.dismiss)) closes", lines: lines,
       borderStyle: palette.focusedBorder, titleStyle: palette.title, background: plain, glyphs: context.glyphs
     ).render(into: &screen, area: area)
   }
 
-  private func verdict() -> String {
+  /// One sentence in the convention `lanes compare` uses (hybrid ÷ all-sync), worded so the
+  /// direction cannot be misread.
+  private func verdict(_ context: PanelContext) -> String {
     guard let ratio = result.ratio(\.p99) else {
-      return "not enough runs to compare: raise the load (+) and retry"
+      return "not enough runs to compare: raise the load (\(context.key(.raiseRate))) and retry"
     }
-    if ratio >= 1.05 {
-      return "hybrid answers \(DurationText.fixed(ratio, decimals: 1))x faster at p99"
-    }
-    if ratio <= 0.95 {
-      return "all-sync answered faster at p99 (\(DurationText.fixed(1 / ratio, decimals: 1))x)"
-    }
-    return "about the same at p99: little runs in the background"
+    let times = context.marks.times
+    let text = "p99: hybrid answers in \(DurationText.fixed(ratio, decimals: 2))\(times) the all-sync time"
+    if ratio <= 0.95 { return text }
+    if ratio >= 1.05 { return text + " (hybrid is slower)" }
+    return text + " (about the same)"
   }
 }

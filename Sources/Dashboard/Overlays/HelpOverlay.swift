@@ -50,7 +50,12 @@ struct HelpOverlay {
     let rows = max(1, area.height - 2)
     let overflow = max(0, lines.count - rows)
     let offset = min(context.state.helpScroll, overflow)
-    let hint = overflow == 0 ? "? or esc closes" : "j/k scroll \(offset)/\(overflow)  esc closes"
+    let close = context.key(.dismiss)
+    let scroll = context.input.keyTable.keys(.moveSelection(1), .moveSelection(-1), unicode: context.unicode)
+    let hint =
+      overflow == 0
+      ? "\(context.key(.toggleHelp)) or \(close) closes"
+      : "\(scroll) scroll \(offset)/\(overflow)  \(close) closes"
     Popup(
       title: "Keys", hint: hint, lines: lines, offset: offset, borderStyle: palette.focusedBorder,
       titleStyle: palette.title, background: palette.plain, glyphs: context.glyphs

@@ -7,21 +7,31 @@ struct EventsPanel {
     let palette = context.palette
     let events = context.snapshot?.events ?? []
     let inner = context.box(
-      "Events", hint: "\(events.count) events, failures kept", focused: context.state.focus == .events,
+      "Events", hint: "\(events.count) events, \(context.key(.openDetail)) opens one",
+      focused: context.state.focus == .events,
       into: &screen, area: area)
     guard !inner.isEmpty else { return }
-    guard !events.isEmpty else {
+    let notices = context.state.notices.map { notice in
+      StyledLine([
+        Span("\(context.marks.warningSymbol) ", style: palette.text(.warn)),
+        Span("theme ", style: palette.dim),
+        Span(notice, style: palette.text(.warn)),
+      ])
+    }
+    guard !events.isEmpty || !notices.isEmpty else {
       screen.put("nothing yet", x: inner.x, y: inner.y, style: palette.dim, clip: inner)
       return
     }
-    let lines = events.map { event -> StyledLine in
-      let (symbol, style) = mark(event.severity, context: context)
-      return StyledLine([
-        Span("\(symbol) ", style: style),
-        Span(Format.uptime(event.time) + " ", style: palette.dim),
-        Span(event.message, style: event.severity == .info ? palette.plain : style),
-      ])
-    }
+    let lines =
+      notices
+      + events.map { event -> StyledLine in
+        let (symbol, style) = mark(event.severity, context: context)
+        return StyledLine([
+          Span("\(symbol) ", style: style),
+          Span(EventTime.text(event.time, snapshot: context.snapshot) + " ", style: palette.dim),
+          Span(event.message, style: event.severity == .info ? palette.plain : style),
+        ])
+      }
     let scroll = min(
       context.state.eventScroll, LogView.maxScrollBack(lineCount: lines.count, rows: inner.height))
     LogView(

@@ -38,9 +38,10 @@ struct HeaderBar {
             priority: 3))
       }
       let runs = snapshot.workflows.reduce(0) { $0 + $1.startedPerSecond }
-      left.append(Field(spans: rate(NumberText.compact(runs), " runs/s", palette), priority: 2))
+      // Both rates are over the last 5 s (the runtime's and the dashboard's own samples).
+      left.append(Field(spans: rate(NumberText.compact(runs), " runs/s (5s)", palette), priority: 2))
       if let steps = input.stepsPerSecond {
-        left.append(Field(spans: rate(NumberText.compact(steps), " steps/s", palette), priority: 4))
+        left.append(Field(spans: rate(NumberText.compact(steps), " steps/s (5s)", palette), priority: 4))
       }
       let limit = snapshot.maxRunsInFlight.map { "/\(NumberText.compact($0))" } ?? ""
       left.append(

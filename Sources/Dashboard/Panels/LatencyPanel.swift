@@ -12,8 +12,13 @@ struct LatencyPanel {
       return
     }
     let series = workflow.criticalPathSeries
-    let latest = series.last { $0.count > 0 }
-    let now = latest.map { "now p50 \(DurationText.format($0.p50)) p99 \(DurationText.format($0.p99))" } ?? ""
+    // "Now" is the last 10 s, never one second with one sample.
+    let recent = workflow.figures(.last10s)
+    let now =
+      recent.criticalPath.count > 0
+      ? "10s: p50 \(DurationText.format(recent.criticalPath.p50)) p99 "
+        + "\(DurationText.format(recent.criticalPath.p99))"
+      : "10s: no runs"
     let inner = context.box(
       "Critical path of \(workflow.name)", hint: now, into: &screen, area: area)
     guard inner.height >= 2, inner.width >= 12 else { return }

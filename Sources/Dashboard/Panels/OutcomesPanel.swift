@@ -7,14 +7,16 @@ struct OutcomesPanel {
     let palette = context.palette
     let marks = context.marks
     let queues = context.snapshot?.queues ?? []
-    let inner = context.box("Background outcomes", into: &screen, area: area)
+    let inner = context.box(
+      "Background outcomes", hint: "/s: last \(DurationText.format(StatsWindow.queueRateWindow))",
+      into: &screen, area: area)
     guard !inner.isEmpty else { return }
     func sum(_ value: (QueueSnapshot) -> Int) -> Int { queues.reduce(0) { $0 + value($1) } }
     func rate(_ value: (OutcomeRates) -> Double) -> Double { queues.reduce(0) { $0 + value($1.recent) } }
     let rows: [(String, Int, Double, ThemeKey)] = [
       ("succeeded", sum(\.succeeded), rate(\.succeeded), .ok),
       ("retried", sum(\.retried), rate(\.retried), .warn),
-      ("failed", sum(\.failedAttempts), rate(\.failed), .error),
+      ("failed attempts", sum(\.failedAttempts), rate(\.failed), .error),
       ("dead-lettered", sum(\.deadLettered), rate(\.deadLettered), .dead),
       ("rejected+dropped", sum { $0.rejected + $0.dropped }, rate(\.rejected), .warn),
     ]

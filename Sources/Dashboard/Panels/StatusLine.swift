@@ -23,7 +23,7 @@ struct StatusLine {
       }
       (line, gauge) = (StyledLine([Span(" " + status.text, style: style)]), nil)
     } else {
-      (line, gauge) = (StyledLine([Span(" ? help", style: palette.dim)]), nil)
+      (line, gauge) = (idleLine(context), nil)
     }
     let gaugeWidth = gauge == nil ? 0 : Self.gaugeWidth + 1
     // The settings on the right give way to a long message.
@@ -39,6 +39,19 @@ struct StatusLine {
 
   static let gaugeWidth = 26
 
+  /// With no feedback to give, the line shows the latest event, so it is on screen at any size.
+  private func idleLine(_ context: PanelContext) -> StyledLine {
+    let palette = context.palette
+    guard let event = context.snapshot?.events.last else {
+      return StyledLine([Span(" \(context.key(.toggleHelp)) help", style: palette.dim)])
+    }
+    return StyledLine([
+      Span(" latest ", style: palette.dim),
+      Span(EventTime.text(event.time, snapshot: context.snapshot) + " ", style: palette.dim),
+      Span(event.message, style: event.severity == .info ? palette.plain : palette.text(.warn)),
+    ])
+  }
+
   private func comparisonLine(_ progress: ComparisonProgress, context: PanelContext) -> (StyledLine, Gauge) {
     let palette = context.palette
     let sync = progress.phase == .allSync
@@ -47,7 +60,7 @@ struct StatusLine {
       Span(
         sync ? "ALL-SYNC phase" : "HYBRID phase", style: palette.text(sync ? .mode_sync : .mode_hybrid, .bold)
       ),
-      Span(" (esc cancels)", style: palette.dim),
+      Span(" (\(context.key(.dismiss)) cancels)", style: palette.dim),
     ])
     let gauge = Gauge(
       ratio: progress.fraction(at: context.input.now), filledStyle: palette.text(.hi_fg),

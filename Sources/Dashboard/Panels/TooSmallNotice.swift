@@ -14,12 +14,14 @@ struct TooSmallNotice {
     var lines =
       oneLine.count <= have.width
       ? [oneLine] : ["terminal too small:", "\(needText),", haveText]
-    lines.append("q quits")
+    lines.append("\(context.key(.quit)) quits")
     let bounds = screen.bounds
     let top = max(0, (bounds.height - lines.count) / 2)
     for (index, line) in lines.enumerated() where top + index < bounds.height {
       let style = index == lines.count - 1 ? context.palette.dim : context.palette.text(.warn, .bold)
-      screen.put(line, in: bounds, row: top + index, alignment: .center, style: style, ellipsis: context.glyphs.ellipsis)
+      screen.put(
+        line, in: bounds, row: top + index, alignment: .center, style: style,
+        ellipsis: context.glyphs.ellipsis)
     }
   }
 }

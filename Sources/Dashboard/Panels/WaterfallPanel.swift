@@ -14,12 +14,14 @@ struct WaterfallPanel {
       let inner = context.box("Last run", hint: legend, into: &screen, area: area)
       let name = context.selectedWorkflow?.name ?? "the selected workflow"
       screen.put(
-        "no run of \(name) yet: t triggers one", x: inner.x, y: inner.y, style: palette.dim, clip: inner)
+        "no run of \(name) yet: \(context.key(.trigger)) triggers one", x: inner.x, y: inner.y,
+        style: palette.dim, clip: inner)
       return
     }
     let mode = run.mode == .allSync ? "ALL-SYNC" : "hybrid"
     let inner = context.box(
-      "Last run of \(run.workflow) (#\(run.runID), \(mode))", hint: legend, into: &screen, area: area)
+      "Last run of \(run.workflow) (#\(run.number) of \(workflow.runsStarted), \(mode)\(run.comparison ? ", A/B" : ""))",
+      hint: legend, into: &screen, area: area)
     guard inner.width >= 20, inner.height >= 1 else { return }
 
     // Steps, then the axis and its labels, then a legend when a row is left for it.
@@ -36,9 +38,12 @@ struct WaterfallPanel {
       barX + min(barWidth - 1, max(0, Int((time.seconds / span.seconds * Double(barWidth - 1)).rounded())))
     }
 
-    // When steps outnumber rows, the last row says how many are hidden.
+    // When steps outnumber rows, the most informative ones are shown (critical path first, then
+    // the longest), `[` and `]` scroll through the rest, and the last row names the hidden ones.
     let shownSteps = run.steps.count > stepRows ? stepRows - 1 : run.steps.count
-    for (line, step) in run.steps.prefix(shownSteps).enumerated() {
+    let (visible, hidden) = Self.choose(
+      run.steps, rows: shownSteps, scroll: context.state.waterfallScroll)
+    for (line, step) in visible.enumerated() {
       let y = inner.y + line
       let critical = step.onCriticalPath
       let labelStyle = critical ? palette.text(.critical, .bold) : palette.plain
@@ -49,10 +54,13 @@ struct WaterfallPanel {
         style: labelStyle)
       drawBar(step, y: y, span: span, column: column, inner: inner, into: &screen, context: context)
     }
-    if run.steps.count > shownSteps {
+    if !hidden.isEmpty {
+      let keys = context.input.keyTable.keys(
+        .scrollWaterfall(-1), .scrollWaterfall(1), unicode: context.unicode)
+      let text = "+\(hidden.count) hidden (\(keys) scroll): " + hidden.map(\.id).joined(separator: ", ")
       screen.put(
-        "+\(run.steps.count - shownSteps) more steps", x: inner.x + 2, y: inner.y + shownSteps,
-        style: palette.dim, clip: inner)
+        TextLayout.truncate(text, to: inner.width - 2, ellipsis: context.glyphs.ellipsis), x: inner.x + 2,
+        y: inner.y + shownSteps, style: palette.dim, clip: inner)
     }
     drawMarkers(
       run, rows: shownSteps, column: column, into: &screen, inner: inner, context: context
@@ -69,6 +77,30 @@ struct WaterfallPanel {
     drawAxis(
       run, y: axisY, span: span, barX: barX, barWidth: barWidth, column: column, inner: inner, into: &screen,
       context: context)
+  }
+
+  /// The steps to draw in `rows` rows, in time order, and the ones left out: ranked critical
+  /// path first, then by how long they took, then by start; `scroll` skips into that ranking.
+  static func choose(_ steps: [StepTrace], rows: Int, scroll: Int) -> (
+    shown: [StepTrace], hidden: [StepTrace]
+  ) {
+    guard steps.count > rows else { return (steps, []) }
+    func length(_ step: StepTrace) -> Duration {
+      guard let start = step.startedAt ?? step.readyAt else { return .zero }
+      return (step.endedAt ?? start) - start
+    }
+    let ranked = steps.indices.sorted { a, b in
+      let (x, y) = (steps[a], steps[b])
+      if x.onCriticalPath != y.onCriticalPath { return x.onCriticalPath }
+      if length(x) != length(y) { return length(x) > length(y) }
+      return a < b
+    }
+    let offset = min(max(0, scroll), steps.count - rows)
+    let chosen = Set(ranked.dropFirst(offset).prefix(rows))
+    return (
+      steps.indices.filter(chosen.contains).map { steps[$0] },
+      steps.indices.filter { !chosen.contains($0) }.map { steps[$0] }
+    )
   }
 
   private func drawBar(

@@ -3,16 +3,20 @@ import TerminalUI
 
 /// Where everything goes for one frame; panels drop in a fixed order as the terminal shrinks.
 ///
-/// Drop order (first to go first): outcomes, events, latency graph, waterfall. The header,
+/// Drop order (first to go first): waterfall, latency graph, events, outcomes. The header,
 /// workflows, queues, status line and footer always stay; below `minimumSize` the dashboard
-/// shows a "terminal too small" message instead.
+/// shows a "terminal too small" message instead. Without the latency graph the workflows table
+/// carries a p99 trend, so at 80x24 the selected workflow's latency over time, the queues with
+/// their dead letters, the background outcomes and the latest event all stay on screen.
 public struct DashboardLayout: Sendable, Hashable {
   /// The smallest terminal the dashboard draws on.
   public static let minimumSize = Size(width: 60, height: 16)
   /// From this width on, the graph sits beside the waterfall and outcomes beside events.
   public static let sideBySideWidth = 100
   /// The order panels are dropped in when the height runs out.
-  public static let dropOrder: [PanelKind] = [.outcomes, .events, .latency, .waterfall]
+  public static let dropOrder: [PanelKind] = [.waterfall, .latency, .events, .outcomes]
+  /// From this width on, outcomes sit beside the events even when the rest is stacked.
+  public static let outcomesBesideEventsWidth = 70
 
   /// The header line.
   public var header: Rect
@@ -34,18 +38,22 @@ public struct DashboardLayout: Sendable, Hashable {
     let rows: [[PanelKind]] =
       wide
       ? [[.workflows], [.latency, .waterfall], [.queues], [.outcomes, .events]]
-      : [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes], [.events]]
+      : size.width >= outcomesBesideEventsWidth
+        ? [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes, .events]]
+        : [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes], [.events]]
 
     // Workflows and queues come first at the height they want; then the optional panels join
     // in order of importance while their minimum still fits.
+    // Without the outcomes panel, the queues panel carries a one-line outcomes summary.
     let core: Set<PanelKind> = [.workflows, .queues]
+    var shown = core
     func floor(_ panel: PanelKind) -> Int {
-      core.contains(panel) ? needs.desired(panel) : needs.minimum(panel)
+      let summary = panel == .queues && !shown.contains(.outcomes) ? 1 : 0
+      return core.contains(panel) ? needs.desired(panel) + summary : needs.minimum(panel)
     }
     func required(_ panels: Set<PanelKind>) -> Int {
       rows.map { row in row.filter(panels.contains).map(floor).max() ?? 0 }.reduce(0, +)
     }
-    var shown = core
     for panel in dropOrder.reversed() {
       guard required(shown.union([panel])) <= body.height else { break }
       shown.insert(panel)
@@ -108,7 +116,8 @@ struct PanelNeeds {
 
   func minimum(_ panel: PanelKind) -> Int {
     switch panel {
-    case .workflows, .queues, .events: return 4
+    case .workflows, .queues: return 4
+    case .events: return 3
     case .latency: return 7
     case .waterfall: return 6
     case .outcomes: return 7

@@ -13,7 +13,15 @@ public enum DashboardRenderer {
     }
     HeaderBar().render(into: &screen, area: layout.header, context: context)
     for (kind, area) in layout.panels {
-      render(kind, into: &screen, area: area, context: context)
+      if kind == .workflows {
+        WorkflowsPanel(showsTrend: layout.panels[.latency] == nil).render(
+          into: &screen, area: area, context: context)
+      } else if kind == .queues {
+        QueuesPanel(showsOutcomes: layout.panels[.outcomes] == nil).render(
+          into: &screen, area: area, context: context)
+      } else {
+        render(kind, into: &screen, area: area, context: context)
+      }
     }
     StatusLine().render(into: &screen, area: layout.status, context: context)
     KeyFooter().render(into: &screen, area: layout.footer, context: context)
@@ -24,6 +32,8 @@ public enum DashboardRenderer {
     case .help: HelpOverlay().render(into: &screen, area: body, context: context)
     case .comparison(let result):
       ComparisonOverlay(result: result).render(into: &screen, area: body, context: context)
+    case .detail(let title, let lines):
+      DetailOverlay(title: title, lines: lines).render(into: &screen, area: body, context: context)
     }
     return screen
   }

@@ -23,6 +23,9 @@ struct PanelContext {
   var snapshot: RuntimeSnapshot? { input.snapshot }
   var unicode: Bool { input.capabilities.unicode }
 
+  /// The key that triggers `action`, from the key table, as messages name it.
+  func key(_ action: DashboardAction) -> String { input.keyTable.key(action, unicode: unicode) }
+
   /// The selected workflow, if any.
   var selectedWorkflow: WorkflowSnapshot? {
     state.workflowIndex(in: snapshot).map { snapshot!.workflows[$0] }

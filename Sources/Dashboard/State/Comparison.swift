@@ -8,6 +8,8 @@ public struct ComparisonProgress: Sendable, Hashable {
     case allSync
     /// Steps as declared.
     case hybrid
+    /// Both phases are over; waiting for the hybrid recording's summary.
+    case finishing
   }
 
   /// The workflow compared.
@@ -18,17 +20,19 @@ public struct ComparisonProgress: Sendable, Hashable {
   public var phaseStartedAt: Duration
   /// How long each phase lasts.
   public var phaseLength: Duration
-  /// The recording of the current phase.
-  public var recording: RecordingID
+  /// The recording of the current phase (nil until the runtime has answered).
+  public var recording: RecordingID?
+  /// The all-sync phase's recording, once that phase is over.
+  public var allSyncRecording: RecordingID?
   /// What the all-sync phase collected, once it is over.
   public var allSync: LatencySummary?
-  /// The mode to restore when the comparison ends.
-  public var originalMode: ExecutionMode
+  /// The workflow's own mode to restore when the comparison ends (nil: the runtime's mode).
+  public var originalMode: ExecutionMode?
 
   /// Creates a comparison in its all-sync phase.
   public init(
-    workflow: String, phaseStartedAt: Duration, phaseLength: Duration, recording: RecordingID,
-    originalMode: ExecutionMode
+    workflow: String, phaseStartedAt: Duration, phaseLength: Duration, recording: RecordingID? = nil,
+    originalMode: ExecutionMode?
   ) {
     self.workflow = workflow
     self.phase = .allSync
@@ -39,10 +43,16 @@ public struct ComparisonProgress: Sendable, Hashable {
     self.originalMode = originalMode
   }
 
+  /// The command that puts the workflow back as the comparison found it.
+  public var restore: RuntimeCommand {
+    .setWorkflowMode(originalMode, workflow: workflow, comparison: false)
+  }
+
   /// How far the whole comparison has come, 0...1.
   public func fraction(at now: Duration) -> Double {
     let total = 2 * phaseLength.seconds
     guard total > 0 else { return 1 }
+    guard phase != .finishing else { return 1 }
     let done = (phase == .hybrid ? phaseLength.seconds : 0) + (now - phaseStartedAt).seconds
     return min(1, max(0, done / total))
   }
@@ -64,11 +74,13 @@ public struct ComparisonResult: Sendable, Hashable {
     self.hybrid = hybrid
   }
 
-  /// All-sync over hybrid for one percentile (nil when either side has no runs or hybrid is zero).
+  /// Hybrid over all-sync for one percentile: the fraction of the all-sync time a caller waits
+  /// in hybrid mode (0.62 reads "hybrid answers in 0.62x the all-sync time"). The same
+  /// convention as `lanes compare`; nil when either side has no runs or all-sync is zero.
   public func ratio(_ percentile: KeyPath<LatencySummary, Duration>) -> Double? {
     guard allSync.count > 0, hybrid.count > 0 else { return nil }
-    let denominator = hybrid[keyPath: percentile].nanoseconds
+    let denominator = allSync[keyPath: percentile].nanoseconds
     guard denominator > 0 else { return nil }
-    return allSync[keyPath: percentile].nanoseconds / denominator
+    return hybrid[keyPath: percentile].nanoseconds / denominator
   }
 }

@@ -32,6 +32,12 @@ public enum DashboardAction: Sendable, Hashable {
   case refreshSlower
   /// Switches to the next theme.
   case cycleTheme
+  /// Cycles the window the percentiles are computed over (1 m, 5 m, since start, 10 s).
+  case cycleWindow
+  /// Opens the selected event (events focused) or the latest failures, to read them whole.
+  case openDetail
+  /// Scrolls the waterfall's steps by `delta` rows.
+  case scrollWaterfall(Int)
   /// Writes the screen as text to a file in the working directory.
   case saveScreen
   /// Shows or hides the help overlay.

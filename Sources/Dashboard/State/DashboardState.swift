@@ -1,3 +1,5 @@
+import ExecutionCore
+
 /// What the dashboard remembers between frames; everything else comes from the snapshot.
 public struct DashboardState: Sendable, Hashable {
   /// Index of the selected workflow (clamped to the snapshot when used).
@@ -28,6 +30,15 @@ public struct DashboardState: Sendable, Hashable {
   public var readOnly: Bool
   /// The A/B comparison in progress, if any.
   public var comparison: ComparisonProgress?
+  /// The window percentiles are computed over.
+  public var window: StatsWindow = .last1m
+  /// Rows the waterfall's steps are scrolled down by.
+  public var waterfallScroll = 0
+  /// Warnings of the dashboard itself (theme problems found at start), shown first in the log.
+  public var notices: [String] = []
+  /// Pauses asked for and not yet reported as done, so the status line can say "paused" when
+  /// the runtime gets there instead of staying on "pausing…".
+  public var pendingPauses: [PendingPause] = []
 
   /// The intervals offered by default.
   public static let defaultRefreshIntervals: [Duration] = [
@@ -53,5 +64,41 @@ public struct DashboardState: Sendable, Hashable {
   public func visibleStatus(at now: Duration) -> StatusMessage? {
     guard let status, status.expires > now else { return nil }
     return status
+  }
+}
+
+/// A pause the dashboard asked for, watched until the snapshot shows it done.
+public struct PendingPause: Sendable, Hashable {
+  /// What is pausing.
+  public enum Target: Sendable, Hashable {
+    /// A workflow, by name.
+    case workflow(String)
+    /// A queue, by name.
+    case queue(String)
+  }
+
+  /// What is pausing.
+  public var target: Target
+
+  /// Creates a pending pause.
+  public init(_ target: Target) { self.target = target }
+}
+
+extension DashboardState {
+  /// How many theme warnings the log lists one by one; the rest are counted.
+  public static let noticeCap = 5
+
+  /// Takes the theme loader's warnings: the first few into the log, the rest as a count, and
+  /// one status line that says how many and where to read them.
+  public mutating func report(themeWarnings warnings: [String], now: Duration, for duration: Duration) {
+    guard !warnings.isEmpty else { return }
+    notices = Array(warnings.prefix(Self.noticeCap))
+    if warnings.count > Self.noticeCap {
+      notices.append("… and \(warnings.count - Self.noticeCap) more theme warnings")
+    }
+    let count = warnings.count == 1 ? "1 warning" : "\(warnings.count) warnings"
+    status = StatusMessage(
+      text: "theme: \(count), see the events (first: \(warnings[0]))", tone: .warning, expires: now + duration
+    )
   }
 }

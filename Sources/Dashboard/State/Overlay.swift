@@ -6,4 +6,6 @@ public enum Overlay: Sendable, Hashable {
   case help
   /// The side-by-side summary of a finished comparison; stays until dismissed.
   case comparison(ComparisonResult)
+  /// A text to read whole (an event, the latest failures), wrapped to the screen.
+  case detail(title: String, lines: [String])
 }

@@ -27,50 +27,43 @@ struct WorkflowMetrics: Sendable {
   /// The run with the highest id that has responded or failed, for the waterfall.
   var lastRun: RunState?
 
+  /// Critical-path and settle latency over sliding windows (runs under a comparison left out).
+  var criticalPathWindows = WindowedLatency()
+  var settleWindows = WindowedLatency()
+  /// Runs started, responded, failed and rejected per second.
+  var counts = RunCountRing()
+  /// Runs started under a comparison.
+  var comparisonRuns = 0
+
   // Per-second critical-path series: the open second, and closed seconds.
   var second = 0
-  var secondHistogram = LatencyHistogram.make()
   var secondHybrid = 0
   var secondAllSync = 0
   var series = Deque<LatencyPoint>()
-  // Runs started per second: the open second's count, and the last few closed seconds.
-  var startedThisSecond = 0
-  var startedRecent = Deque<Int>()
 
   init(stepCount: Int) { steps = Array(repeating: StepMetrics(), count: stepCount) }
 
   /// Closes every second before `now` into the series (gaps become empty points).
   mutating func roll(to now: Int, history: Int) {
     guard now > second else { return }
-    let count = Int(secondHistogram.totalCount)
+    let histogram = criticalPathWindows.second(second)
+    let count = Int(histogram?.totalCount ?? 0)
     series.append(
       LatencyPoint(
         second: second, count: count,
-        p50: count > 0 ? .microseconds(Int64(secondHistogram.valueAtPercentile(50))) : .zero,
-        p99: count > 0 ? .microseconds(Int64(secondHistogram.valueAtPercentile(99))) : .zero,
+        p50: histogram.map { count > 0 ? .microseconds(Int64($0.valueAtPercentile(50))) : .zero } ?? .zero,
+        p99: histogram.map { count > 0 ? .microseconds(Int64($0.valueAtPercentile(99))) : .zero } ?? .zero,
         mode: secondAllSync > secondHybrid ? .allSync : .hybrid))
-    startedRecent.append(startedThisSecond)
     let lastMode = series.last?.mode ?? .hybrid
     let gap = min(now - second - 1, history)
     if gap > 0 {
       for s in (now - gap)..<now {
         series.append(LatencyPoint(second: s, count: 0, p50: .zero, p99: .zero, mode: lastMode))
-        startedRecent.append(0)
       }
     }
     while series.count > history { series.removeFirst() }
-    while startedRecent.count > 5 { startedRecent.removeFirst() }
-    if count > 0 { secondHistogram.reset() }
     secondHybrid = 0
     secondAllSync = 0
-    startedThisSecond = 0
     second = now
-  }
-
-  /// Runs started per second over the last closed seconds.
-  var startedPerSecond: Double {
-    guard !startedRecent.isEmpty else { return Double(startedThisSecond) }
-    let window = startedRecent.suffix(3)
-    return Double(window.reduce(0, +)) / Double(window.count)
   }
 }

@@ -83,7 +83,8 @@ public struct RetryPolicy: Sendable, Hashable {
   public var maxBackoff: Duration
 
   /// Creates a retry policy.
-  public init(attempts: Int = 1, backoff: Duration = .milliseconds(100), maxBackoff: Duration = .seconds(10)) {
+  public init(attempts: Int = 1, backoff: Duration = .milliseconds(100), maxBackoff: Duration = .seconds(10))
+  {
     self.attempts = attempts
     self.backoff = backoff
     self.maxBackoff = maxBackoff

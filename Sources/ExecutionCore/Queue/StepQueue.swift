@@ -62,6 +62,8 @@ struct QueueCore: Sendable {
   var cancelled = 0
   var wait = LatencyHistogram.make()
   var run = LatencyHistogram.make()
+  var waitWindows = WindowedLatency()
+  var runWindows = WindowedLatency()
   var tallySecond = 0
   var tally = OutcomeTally()
   var recentTallies = Deque<OutcomeTally>()
@@ -111,12 +113,14 @@ struct QueueCore: Sendable {
   ) -> Bool {
     running -= 1
     LatencyHistogram.record(&wait, nanoseconds: waitNs)
+    waitWindows.record(nanoseconds: waitNs, second: nowSecond)
     rollTally(to: nowSecond)
     switch outcome {
     case .succeeded:
       succeeded += 1
       tally.succeeded += 1
       LatencyHistogram.record(&run, nanoseconds: runNs)
+      runWindows.record(nanoseconds: runNs, second: nowSecond)
     case .dead:
       failedAttempts += 1
       deadLettered += 1
@@ -278,6 +282,7 @@ final class StepQueue: Sendable {
     core.withLock { core in
       core.running -= 1
       LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
+      core.waitWindows.record(nanoseconds: waitNs, second: nowSecond)
       core.waitingRetry += 1
       core.retried += 1
       core.failedAttempts += 1
@@ -378,6 +383,66 @@ final class StepQueue: Sendable {
     for producer in producers { producer.continuation.resume(returning: false) }
     for timer in timers { timer.cancel() }
     return (items, producers.map(\.item))
+  }
+}
+
+/// The cumulative histograms a refresh copies out of a queue (nil: unchanged since the last one).
+struct QueueCopy {
+  var wait: Histogram<UInt64>?
+  var run: Histogram<UInt64>?
+}
+
+/// What one refresh took from a queue under its lock.
+struct QueueSample {
+  var changed: QueueCopy
+  var depthSeries: [Int]
+  var rates: OutcomeRates
+  var waitSlots: [StatsWindow: WindowSlots]
+  var runSlots: [StatsWindow: WindowSlots]
+}
+
+extension StepQueue {
+  /// The refresh's visit: closes the outcome tallies and depth samples of the seconds that ended,
+  /// and copies what the snapshot summarises outside the lock (`copy` picks the cumulative
+  /// histograms that changed).
+  func sample(
+    second: Int, history: Int, nowNs: Int64, windows: [StatsWindow], copy: (QueueCore) -> QueueCopy
+  ) -> QueueSample {
+    core.withLock { core in
+      core.rollTally(to: second)
+      if core.depthSecond < 0 { core.depthSecond = second - 1 }
+      if second > core.depthSecond {
+        for _ in 0..<min(second - core.depthSecond, history) { core.depthSeries.append(core.depth) }
+        while core.depthSeries.count > history { core.depthSeries.removeFirst() }
+        core.depthSecond = second
+      }
+      var waitSlots: [StatsWindow: WindowSlots] = [:]
+      var runSlots: [StatsWindow: WindowSlots] = [:]
+      for window in windows {
+        waitSlots[window] = core.waitWindows.slots(window, second: second, nowNs: nowNs)
+        runSlots[window] = core.runWindows.slots(window, second: second, nowNs: nowNs)
+      }
+      return QueueSample(
+        changed: copy(core), depthSeries: Array(core.depthSeries), rates: core.rates, waitSlots: waitSlots,
+        runSlots: runSlots)
+    }
+  }
+
+  /// The queue's live counters with the refresh's cached summaries.
+  func snapshot(nowNs now: Int64, cached c: SnapshotCache.Queue) -> QueueSnapshot {
+    core.withLock { core in
+      QueueSnapshot(
+        name: definition.name, state: core.state, capacity: definition.capacity,
+        workers: definition.workers, busyWorkers: core.running, whenFull: definition.whenFull,
+        queued: core.items.count, running: core.running, waitingRetry: core.waitingRetry,
+        dead: core.deadLetters.count, accepted: core.accepted, succeeded: core.succeeded,
+        retried: core.retried, failedAttempts: core.failedAttempts, deadLettered: core.deadLettered,
+        rejected: core.rejected, dropped: core.dropped, cancelled: core.cancelled,
+        blockedProducers: core.producers.count,
+        oldestQueuedAge: core.items.first.map { .nanoseconds(max(0, now - $0.enqueuedNs)) },
+        wait: c.wait, run: c.run, depthSeries: c.depthSeries, recent: c.rates, windows: c.windows,
+        workerTasks: definition.workers)
+    }
   }
 }
 

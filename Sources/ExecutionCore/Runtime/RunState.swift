@@ -81,10 +81,16 @@ final class RunState: Sendable {
   let workflow: WorkflowRuntime
   let mode: ExecutionMode
   let intendedNs: Int64
+  /// Started under a comparison: its latencies stay out of the workflow's normal figures.
+  let comparison: Bool
   let progress: Mutex<RunProgress>
 
-  init(id: UInt64, index: UInt64, workflow: WorkflowRuntime, mode: ExecutionMode, intendedNs: Int64) {
+  init(
+    id: UInt64, index: UInt64, workflow: WorkflowRuntime, mode: ExecutionMode, intendedNs: Int64,
+    comparison: Bool = false
+  ) {
     self.id = id
+    self.comparison = comparison
     self.index = index
     self.workflow = workflow
     self.mode = mode
@@ -197,7 +203,7 @@ final class RunState: Sendable {
     return RunTrace(
       runID: id, workflow: name, mode: mode, intendedStart: .nanoseconds(intendedNs),
       response: progress.failed ? nil : offset(progress.responseNs), settled: offset(progress.settledNs),
-      failed: progress.failed, steps: steps)
+      failed: progress.failed, steps: steps, number: index + 1, comparison: comparison)
   }
 }
 

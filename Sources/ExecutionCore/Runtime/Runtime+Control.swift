@@ -19,7 +19,11 @@ extension Runtime {
   public func run(workflow name: String, intendedStart: Duration) async throws -> RunResult {
     let workflow = try workflow(named: name)
     let current = nowNs
-    let run = try admit(workflow, intendedNs: min(current, Int64(intendedStart.nanoseconds))).get()
+    let run: RunState
+    switch admit(workflow, intendedNs: min(current, Int64(intendedStart.nanoseconds))) {
+    case .success(let admitted): run = admitted
+    case .failure(let rejection): throw rejection.error
+    }
     // The caller waits for the response, so its own task runs the blocking part: starting another
     // task and resuming the caller would put two thread wake-ups on every run's critical path.
     withUnsafeCurrentTask { task in
@@ -40,17 +44,32 @@ extension Runtime {
   /// The time on this runtime's clock (what `intendedStart` and run times are measured in).
   public var now: Duration { clock.now }
 
-  /// Starts one run of `workflow` now (rejected visibly when paused or over the limit).
-  public func trigger(workflow name: String) {
-    guard let workflow = try? workflow(named: name) else { return }
-    startRun(workflow, intendedNs: nowNs)
+  /// Starts one run of `workflow` now (rejected visibly when paused or over the limit); returns
+  /// whether it started, or why not.
+  @discardableResult
+  public func trigger(workflow name: String) -> TriggerResult {
+    triggerBurst(workflow: name, count: 1)
   }
 
-  /// Starts `count` runs of `workflow` now.
-  public func triggerBurst(workflow name: String, count: Int) {
-    guard let workflow = try? workflow(named: name) else { return }
+  /// Starts `count` runs of `workflow` now; each refused one is counted and logged as a rejection.
+  /// Returns how many started, and why the first refused one was refused.
+  @discardableResult
+  public func triggerBurst(workflow name: String, count: Int) -> TriggerResult {
+    let count = max(0, count)
+    guard let workflow = try? workflow(named: name) else {
+      return TriggerResult(requested: count, accepted: 0, refusal: .unknownWorkflow)
+    }
     let now = nowNs
-    for _ in 0..<max(0, count) { startRun(workflow, intendedNs: now) }
+    var accepted = 0
+    var refusal: RunRefusal?
+    for _ in 0..<count {
+      if let refused = startRun(workflow, intendedNs: now) {
+        if refusal == nil { refusal = refused }
+      } else {
+        accepted += 1
+      }
+    }
+    return TriggerResult(requested: count, accepted: accepted, refusal: refusal)
   }
 
   /// Sets the load generator's rate (0 stops it); the arrival process stays as it was.
@@ -123,6 +142,37 @@ extension Runtime {
   /// The mode new runs start in.
   public var mode: ExecutionMode { global.withLock { $0.mode } }
 
+  /// The mode for new runs of `workflow` alone (nil: the runtime's mode again), leaving the other
+  /// workflows as they are. With `comparison`, its new runs are tagged and their latencies kept out
+  /// of its percentiles, windows and series (recordings still collect them) until a call without.
+  public func setMode(_ mode: ExecutionMode?, workflow name: String, comparison: Bool) {
+    guard let workflow = try? workflow(named: name) else { return }
+    let changed = workflow.control.withLock { control -> (mode: Bool, comparison: Bool) in
+      defer {
+        control.modeOverride = mode
+        control.comparison = comparison
+      }
+      return (control.modeOverride != mode, control.comparison != comparison)
+    }
+    if changed.mode {
+      let text =
+        mode.map { "\($0.rawValue) for its new runs" } ?? "the runtime's mode (\(self.mode.rawValue)) again"
+      event(.info, .modeChanged, "\(workflow.name): \(text)")
+    }
+    if changed.comparison {
+      event(
+        .info, .modeChanged,
+        comparison
+          ? "\(workflow.name): comparison started (its runs are kept out of its figures)"
+          : "\(workflow.name): comparison ended")
+    }
+  }
+
+  /// The effective mode of `workflow`'s new runs.
+  func mode(of workflow: WorkflowRuntime) -> ExecutionMode {
+    workflow.control.withLock { $0.modeOverride } ?? mode
+  }
+
   /// Moves every dead letter of `queue` back onto it (not counted as accepted again); returns how many.
   @discardableResult
   public func redrive(queue name: String) -> Int {
@@ -147,13 +197,15 @@ extension Runtime {
     }
   }
 
-  /// Starts collecting the critical-path latency of runs of `workflow` that start from now on.
+  /// Starts collecting the critical-path latency of runs of `workflow` that start from now on in
+  /// the mode its new runs have now (comparison runs included: that is what recordings are for).
   public func startRecording(workflow name: String) -> RecordingID {
     let id = nextRecording.add(1, ordering: .relaxed).newValue
     guard let index = workflowIndex[name] else { return RecordingID(rawValue: id) }
     let after = nextRunID.load(ordering: .relaxed)
+    let mode = mode(of: workflows[index])
     recordings.withLock {
-      $0[id] = Recording(workflow: index, afterRunID: after, histogram: LatencyHistogram.make())
+      $0[id] = Recording(workflow: index, afterRunID: after, mode: mode, histogram: LatencyHistogram.make())
     }
     activeRecordings.add(1, ordering: .relaxed)
     return RecordingID(rawValue: id)

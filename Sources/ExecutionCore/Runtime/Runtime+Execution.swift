@@ -12,6 +12,12 @@ enum AttemptResult {
   case cancelled
 }
 
+/// A refused run: why, as a value and as the error `run(workflow:)` throws.
+struct Rejection: Error {
+  var refusal: RunRefusal
+  var error: RuntimeError
+}
+
 /// How a blocking step ended, reported to its run's task.
 struct BlockingOutcome: Sendable {
   var step: Int
@@ -26,14 +32,14 @@ extension Runtime {
   /// Admits a run (checks shutdown, pause, the in-flight limit) without starting it.
   func admit(
     _ workflow: WorkflowRuntime, intendedNs: Int64, countPaused: Bool = true
-  ) -> Result<RunState, RuntimeError> {
-    let (mode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
-    if shuttingDown { return .failure(reject(workflow, "the runtime is shutting down")) }
+  ) -> Result<RunState, Rejection> {
+    let (globalMode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
+    if shuttingDown { return .failure(reject(workflow, .shuttingDown, "the runtime is shutting down")) }
     if let limit = options.maxRunsInFlight {
       var current = inFlight.load(ordering: .relaxed)
       while true {
         if current >= limit {
-          return .failure(reject(workflow, "\(current) runs in flight (limit \(limit))"))
+          return .failure(reject(workflow, .inFlightLimit, "\(current) runs in flight (limit \(limit))"))
         }
         let (exchanged, original) = inFlight.compareExchange(
           expected: current, desired: current + 1, ordering: .relaxed)
@@ -47,31 +53,40 @@ extension Runtime {
     let index = workflow.runCounter.add(1, ordering: .relaxed).newValue - 1
     let second = second(nowNs)
     // Control, then metrics: the same order as `pause` uses, so a pause sees every admitted run.
-    let admitted = workflow.control.withLock { control -> Bool in
-      guard control.state == .running else { return false }
+    let admitted = workflow.control.withLock { control -> (mode: ExecutionMode, comparison: Bool)? in
+      guard control.state == .running else { return nil }
+      let comparison = control.comparison
       workflow.metrics.withLock { metrics in
         metrics.roll(to: second, history: options.historySeconds)
         metrics.started += 1
-        metrics.startedThisSecond += 1
+        metrics.counts.started(second)
         metrics.inFlight += 1
+        if comparison { metrics.comparisonRuns += 1 }
       }
-      return true
+      return (control.modeOverride ?? globalMode, comparison)
     }
-    guard admitted else {
+    guard let admitted else {
       inFlight.subtract(1, ordering: .relaxed)
-      if countPaused { return .failure(reject(workflow, "the workflow is paused")) }
-      return .failure(.runRejected(workflow: workflow.name, reason: "the workflow is paused"))
+      if countPaused { return .failure(reject(workflow, .paused, "the workflow is paused")) }
+      return .failure(
+        Rejection(
+          refusal: .paused, error: .runRejected(workflow: workflow.name, reason: "the workflow is paused")))
     }
     let run = RunState(
-      id: id, index: index, workflow: workflow, mode: mode, intendedNs: intendedNs)
+      id: id, index: index, workflow: workflow, mode: admitted.mode, intendedNs: intendedNs,
+      comparison: admitted.comparison)
     global.withLock { $0.unsettled[id] = run }
     return .success(run)
   }
 
-  private func reject(_ workflow: WorkflowRuntime, _ reason: String) -> RuntimeError {
-    workflow.metrics.withLock { $0.rejected += 1 }
+  private func reject(_ workflow: WorkflowRuntime, _ refusal: RunRefusal, _ reason: String) -> Rejection {
+    let second = second(nowNs)
+    workflow.metrics.withLock { metrics in
+      metrics.rejected += 1
+      metrics.counts.rejected(second)
+    }
     event(.warning, .runRejected, "\(workflow.name): run rejected: \(reason)")
-    return .runRejected(workflow: workflow.name, reason: reason)
+    return Rejection(refusal: refusal, error: .runRejected(workflow: workflow.name, reason: reason))
   }
 
   /// Starts an admitted run's task on the shared pool (orchestration stays off the background executor).
@@ -89,14 +104,16 @@ extension Runtime {
     }
   }
 
-  /// Admits and launches a run; false if it was rejected.
+  /// Admits and launches a run; nil if it started, otherwise why it was refused.
   @discardableResult
-  func startRun(_ workflow: WorkflowRuntime, intendedNs: Int64, countPaused: Bool = true) -> Bool {
-    guard case .success(let run) = admit(workflow, intendedNs: intendedNs, countPaused: countPaused) else {
-      return false
+  func startRun(_ workflow: WorkflowRuntime, intendedNs: Int64, countPaused: Bool = true) -> RunRefusal? {
+    switch admit(workflow, intendedNs: intendedNs, countPaused: countPaused) {
+    case .success(let run):
+      launch(run)
+      return nil
+    case .failure(let rejection):
+      return rejection.refusal
     }
-    launch(run)
-    return true
   }
 
   // MARK: Orchestration
@@ -344,14 +361,19 @@ extension Runtime {
       metrics.roll(to: second, history: options.historySeconds)
       if failure != nil {
         metrics.failed += 1
+        metrics.counts.failed(second)
       } else {
         metrics.responded += 1
-        LatencyHistogram.record(&metrics.criticalPath, nanoseconds: latency)
-        LatencyHistogram.record(&metrics.secondHistogram, nanoseconds: latency)
-        if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
+        metrics.counts.responded(second)
+        // A comparison's runs are kept out of the normal figures (they go to its recordings).
+        if !run.comparison {
+          LatencyHistogram.record(&metrics.criticalPath, nanoseconds: latency)
+          metrics.criticalPathWindows.record(nanoseconds: latency, second: second)
+          if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
+        }
       }
       if (metrics.lastRun?.id ?? 0) < run.id { metrics.lastRun = run }
-      if settles { Self.countSettled(&metrics, latency: latency) }
+      if settles { Self.countSettled(&metrics, run, latency: latency, second: second) }
     }
     if failure == nil { addToRecordings(run, latency: latency) }
     if let error {
@@ -365,7 +387,9 @@ extension Runtime {
     guard activeRecordings.load(ordering: .relaxed) > 0 else { return }
     recordings.withLock { recordings in
       for key in recordings.keys
-      where recordings[key]!.workflow == run.workflow.index && run.id > recordings[key]!.afterRunID {
+      where recordings[key]!.workflow == run.workflow.index && run.id > recordings[key]!.afterRunID
+        && recordings[key]!.mode.map({ $0 == run.mode }) ?? true
+      {
         LatencyHistogram.record(&recordings[key]!.histogram, nanoseconds: latency)
       }
     }
@@ -388,15 +412,22 @@ extension Runtime {
       return true
     }
     guard proceed else { return }
-    run.workflow.metrics.withLock { Self.countSettled(&$0, latency: now - run.intendedNs) }
+    let second = second(now)
+    run.workflow.metrics.withLock {
+      Self.countSettled(&$0, run, latency: now - run.intendedNs, second: second)
+    }
     leave(run)
   }
 
   /// A settled run's counts, under the workflow's metrics lock.
-  private static func countSettled(_ metrics: inout WorkflowMetrics, latency: Int64) {
+  private static func countSettled(
+    _ metrics: inout WorkflowMetrics, _ run: RunState, latency: Int64, second: Int
+  ) {
     metrics.settled += 1
     metrics.inFlight -= 1
+    guard !run.comparison else { return }
     LatencyHistogram.record(&metrics.settle, nanoseconds: latency)
+    metrics.settleWindows.record(nanoseconds: latency, second: second)
   }
 
   /// A settled run leaves the runtime's in-flight count and its list of unsettled runs.

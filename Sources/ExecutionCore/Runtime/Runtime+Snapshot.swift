@@ -9,6 +9,8 @@ struct SnapshotCache: Sendable {
     var stepDurations: [LatencySummary] = []
     var lastRun: RunTrace?
     var startedPerSecond = 0.0
+    var respondedPerSecond = 0.0
+    var windows: [StatsWindow: WindowFigures] = [:]
 
     /// Step `i`'s duration summary, if one was made.
     func stepDuration(_ i: Int) -> LatencySummary? { i < stepDurations.count ? stepDurations[i] : nil }
@@ -19,6 +21,7 @@ struct SnapshotCache: Sendable {
     var run = LatencySummary.empty
     var depthSeries: [Int] = []
     var rates = OutcomeRates.zero
+    var windows: [StatsWindow: QueueWindowFigures] = [:]
   }
 
   var refreshedAt: ContinuousClock.Instant?
@@ -26,7 +29,46 @@ struct SnapshotCache: Sendable {
   var queues: [Queue] = []
 }
 
+/// What the refresh copies out of a workflow's metrics under its lock, to summarise outside it.
+/// A histogram is nil when it has not changed since the last refresh (its summary is kept).
+private struct WorkflowCopy {
+  var criticalPath: Histogram<UInt64>?
+  var settle: Histogram<UInt64>?
+  var series: [LatencyPoint]
+  var stepDurations: [Histogram<UInt64>?]
+  var lastRun: RunState?
+  var recent: RunRates
+  var windowRates: [StatsWindow: RunRates]
+  var criticalPathSlots: [StatsWindow: WindowSlots]
+  var settleSlots: [StatsWindow: WindowSlots]
+  var totals: RunCounts
+}
+
+/// A workflow's live counters, read under its metrics lock for a snapshot.
+private struct WorkflowCounters {
+  var started: Int
+  var responded: Int
+  var failed: Int
+  var rejected: Int
+  var settled: Int
+  var inFlight: Int
+  var comparisonRuns: Int
+  var steps: [StepSnapshot]
+}
+
+/// A workflow's control state, read under its control lock for a snapshot.
+private struct WorkflowControlState {
+  var state: WorkflowState
+  var rate: Double
+  var arrivals: ArrivalProcess
+  var modeOverride: ExecutionMode?
+  var comparison: Bool
+}
+
 extension Runtime {
+  /// The rate window of `startedPerSecond` and `respondedPerSecond`: the last 5 ended seconds.
+  static let recentRateSeconds = 5
+
   /// The current state and metrics. Counters are live; percentiles, series and the last run's
   /// waterfall are at most `options.snapshotRefreshInterval` old.
   public func snapshot() -> RuntimeSnapshot { snapshot(fresh: false) }
@@ -38,17 +80,22 @@ extension Runtime {
     let now = nowNs
     let (mode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
     let workflowSnapshots = workflows.map { workflow -> WorkflowSnapshot in
-      let control = workflow.control.withLock { ($0.state, $0.rate, $0.arrivals) }
+      let control = workflow.control.withLock {
+        WorkflowControlState(
+          state: $0.state, rate: $0.rate, arrivals: $0.arrivals, modeOverride: $0.modeOverride,
+          comparison: $0.comparison)
+      }
       let c =
         workflow.index < cached.workflows.count ? cached.workflows[workflow.index] : SnapshotCache.Workflow()
       // The step snapshots are built under the lock straight from the counters: one array, and no
       // copy of the step metrics (a copy would share their histograms and make the next record copy
       // them).
       let m = workflow.metrics.withLock { metrics in
-        (
-          metrics.started, metrics.responded, metrics.failed, metrics.rejected, metrics.settled,
-          metrics.inFlight,
-          workflow.steps.map { step -> StepSnapshot in
+        WorkflowCounters(
+          started: metrics.started, responded: metrics.responded, failed: metrics.failed,
+          rejected: metrics.rejected, settled: metrics.settled, inFlight: metrics.inFlight,
+          comparisonRuns: metrics.comparisonRuns,
+          steps: workflow.steps.map { step -> StepSnapshot in
             let i = step.index
             return StepSnapshot(
               id: step.definition.id, mode: step.definition.mode, queue: step.definition.queue,
@@ -57,36 +104,26 @@ extension Runtime {
               timedOut: metrics.steps[i].timedOut, retried: metrics.steps[i].retried,
               deadLettered: metrics.steps[i].deadLettered, rejected: metrics.steps[i].rejected,
               dropped: metrics.steps[i].dropped)
-          }
-        )
+          })
       }
-      let steps = m.6
       return WorkflowSnapshot(
-        name: workflow.name, description: workflow.summary, state: control.0, rate: control.1,
-        arrivals: control.2, runsStarted: m.0, runsResponded: m.1, runsFailed: m.2, runsRejected: m.3,
-        runsSettled: m.4, runsInFlight: m.5, criticalPath: c.criticalPath, settle: c.settle,
-        criticalPathSeries: c.series, steps: steps, lastRun: c.lastRun, startedPerSecond: c.startedPerSecond)
+        name: workflow.name, description: workflow.summary, state: control.state, rate: control.rate,
+        arrivals: control.arrivals, runsStarted: m.started, runsResponded: m.responded, runsFailed: m.failed,
+        runsRejected: m.rejected, runsSettled: m.settled, runsInFlight: m.inFlight,
+        criticalPath: c.criticalPath, settle: c.settle, criticalPathSeries: c.series, steps: m.steps,
+        lastRun: c.lastRun, startedPerSecond: c.startedPerSecond, respondedPerSecond: c.respondedPerSecond,
+        windows: c.windows, modeOverride: control.modeOverride, underComparison: control.comparison,
+        comparisonRuns: m.comparisonRuns)
     }
     let queueSnapshots = queues.map { queue -> QueueSnapshot in
       let c = queue.index < cached.queues.count ? cached.queues[queue.index] : SnapshotCache.Queue()
-      return queue.core.withLock { core in
-        QueueSnapshot(
-          name: queue.definition.name, state: core.state, capacity: queue.definition.capacity,
-          workers: queue.definition.workers, busyWorkers: core.running, whenFull: queue.definition.whenFull,
-          queued: core.items.count, running: core.running, waitingRetry: core.waitingRetry,
-          dead: core.deadLetters.count, accepted: core.accepted, succeeded: core.succeeded,
-          retried: core.retried, failedAttempts: core.failedAttempts, deadLettered: core.deadLettered,
-          rejected: core.rejected, dropped: core.dropped, cancelled: core.cancelled,
-          blockedProducers: core.producers.count,
-          oldestQueuedAge: core.items.first.map { .nanoseconds(max(0, now - $0.enqueuedNs)) },
-          wait: c.wait, run: c.run, depthSeries: c.depthSeries, recent: c.rates)
-      }
+      return queue.snapshot(nowNs: now, cached: c)
     }
     return RuntimeSnapshot(
       uptime: .nanoseconds(now), mode: mode, workflows: workflowSnapshots, queues: queueSnapshots,
       events: events.events(), recentFailures: Array(failures.withLock { $0 }),
       runsInFlight: inFlight.load(ordering: .relaxed), maxRunsInFlight: options.maxRunsInFlight,
-      shuttingDown: shuttingDown)
+      shuttingDown: shuttingDown, startedAt: startedAt)
   }
 
   /// Recomputes summaries if the cache is older than the refresh interval (or `force`).
@@ -104,6 +141,7 @@ extension Runtime {
     let second = second(now)
     let history = options.historySeconds
     let previous = cache.withLock { $0 }
+    let windows = StatsWindow.allCases.filter { $0 != .sinceStart }
     // These histograms only grow, so an unchanged count means an unchanged histogram: it is neither
     // copied (a copy makes the next record under the lock copy 26 KB) nor summarised again.
     func changed(_ histogram: Histogram<UInt64>, _ summary: LatencySummary?) -> Histogram<UInt64>? {
@@ -116,41 +154,73 @@ extension Runtime {
       let old = workflow.index < previous.workflows.count ? previous.workflows[workflow.index] : nil
       let copied = workflow.metrics.withLock { metrics in
         metrics.roll(to: second, history: history)
-        return (
-          changed(metrics.criticalPath, old?.criticalPath), changed(metrics.settle, old?.settle),
-          Array(metrics.series),
-          metrics.steps.indices.map { i in
-            changed(
-              metrics.steps[i].duration, old?.stepDuration(i))
+        var windowRates: [StatsWindow: RunRates] = [:]
+        var criticalPathSlots: [StatsWindow: WindowSlots] = [:]
+        var settleSlots: [StatsWindow: WindowSlots] = [:]
+        for window in windows {
+          let seconds = Int(window.length!.components.seconds)
+          windowRates[window] = metrics.counts.rates(endedBefore: second, seconds: seconds)
+          criticalPathSlots[window] = metrics.criticalPathWindows.slots(window, second: second, nowNs: now)
+          settleSlots[window] = metrics.settleWindows.slots(window, second: second, nowNs: now)
+        }
+        return WorkflowCopy(
+          criticalPath: changed(metrics.criticalPath, old?.criticalPath),
+          settle: changed(metrics.settle, old?.settle), series: Array(metrics.series),
+          stepDurations: metrics.steps.indices.map {
+            changed(metrics.steps[$0].duration, old?.stepDuration($0))
           },
-          metrics.lastRun, metrics.startedPerSecond
-        )
+          lastRun: metrics.lastRun,
+          recent: metrics.counts.rates(endedBefore: second, seconds: Self.recentRateSeconds),
+          windowRates: windowRates, criticalPathSlots: criticalPathSlots, settleSlots: settleSlots,
+          totals: RunCounts(
+            started: metrics.started, responded: metrics.responded, failed: metrics.failed,
+            rejected: metrics.rejected))
       }
+      let totals = copied.totals
+      let criticalPath = summary(copied.criticalPath, old?.criticalPath)
+      let settle = summary(copied.settle, old?.settle)
+      var figures: [StatsWindow: WindowFigures] = [:]
+      for window in windows {
+        let rates = copied.windowRates[window] ?? RunRates()
+        let cp = copied.criticalPathSlots[window]
+        figures[window] = WindowFigures(
+          window: window, covered: cp?.covered ?? .zero, criticalPath: cp?.summary ?? .empty,
+          settle: copied.settleSlots[window]?.summary ?? .empty, startedPerSecond: rates.started,
+          respondedPerSecond: rates.responded, failedPerSecond: rates.failed,
+          rejectedPerSecond: rates.rejected)
+      }
+      let uptime = Double(now) / 1e9
+      func perSecond(_ count: Int) -> Double { uptime > 0 ? Double(count) / uptime : 0 }
+      figures[.sinceStart] = WindowFigures(
+        window: .sinceStart, covered: .nanoseconds(now), criticalPath: criticalPath, settle: settle,
+        startedPerSecond: perSecond(totals.started), respondedPerSecond: perSecond(totals.responded),
+        failedPerSecond: perSecond(totals.failed), rejectedPerSecond: perSecond(totals.rejected))
       return SnapshotCache.Workflow(
-        criticalPath: summary(copied.0, old?.criticalPath), settle: summary(copied.1, old?.settle),
-        series: copied.2,
-        stepDurations: copied.3.indices.map { i in
-          summary(copied.3[i], old?.stepDuration(i))
+        criticalPath: criticalPath, settle: settle, series: copied.series,
+        stepDurations: copied.stepDurations.indices.map {
+          summary(copied.stepDurations[$0], old?.stepDuration($0))
         },
-        lastRun: copied.4?.trace(name: workflow.name), startedPerSecond: copied.5)
+        lastRun: copied.lastRun?.trace(name: workflow.name), startedPerSecond: copied.recent.started,
+        respondedPerSecond: copied.recent.responded, windows: figures)
     }
     let queueCaches = queues.map { queue -> SnapshotCache.Queue in
       let old = queue.index < previous.queues.count ? previous.queues[queue.index] : nil
-      let copied = queue.core.withLock { core in
-        core.rollTally(to: second)
-        if core.depthSecond < 0 { core.depthSecond = second - 1 }
-        if second > core.depthSecond {
-          for _ in 0..<min(second - core.depthSecond, history) { core.depthSeries.append(core.depth) }
-          while core.depthSeries.count > history { core.depthSeries.removeFirst() }
-          core.depthSecond = second
-        }
-        return (
-          changed(core.wait, old?.wait), changed(core.run, old?.run), Array(core.depthSeries), core.rates
-        )
+      let copied = queue.sample(second: second, history: history, nowNs: now, windows: windows) { core in
+        QueueCopy(wait: changed(core.wait, old?.wait), run: changed(core.run, old?.run))
       }
+      var figures: [StatsWindow: QueueWindowFigures] = [:]
+      for window in windows {
+        let wait = copied.waitSlots[window]
+        figures[window] = QueueWindowFigures(
+          window: window, covered: wait?.covered ?? .zero, wait: wait?.summary ?? .empty,
+          run: copied.runSlots[window]?.summary ?? .empty)
+      }
+      let wait = summary(copied.changed.wait, old?.wait)
+      let run = summary(copied.changed.run, old?.run)
+      figures[.sinceStart] = QueueWindowFigures(
+        window: .sinceStart, covered: .nanoseconds(now), wait: wait, run: run)
       return SnapshotCache.Queue(
-        wait: summary(copied.0, old?.wait), run: summary(copied.1, old?.run),
-        depthSeries: copied.2, rates: copied.3)
+        wait: wait, run: run, depthSeries: copied.depthSeries, rates: copied.rates, windows: figures)
     }
     cache.withLock { cache in
       cache.workflows = workflowCaches

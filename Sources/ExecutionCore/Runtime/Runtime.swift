@@ -2,6 +2,12 @@ import DequeModule
 import Histogram
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Runs a topology: blocking steps on the critical path, background steps on bounded queues.
 ///
 /// Workers start with the runtime; `start()` adds the load generators. Every control call
@@ -39,6 +45,8 @@ public final class Runtime: RuntimeControl {
   struct Recording: Sendable {
     var workflow: Int
     var afterRunID: UInt64
+    /// Only runs in this mode count (a run admitted just before a mode change is left out).
+    var mode: ExecutionMode?
     var histogram: Histogram<UInt64>
   }
 
@@ -60,6 +68,8 @@ public final class Runtime: RuntimeControl {
   let nextRecording = Atomic<UInt64>(0)
   let cache = Mutex(SnapshotCache())
   let executor: BackgroundExecutor?
+  /// The wall-clock time (since the Unix epoch) at which `clock` read zero.
+  let startedAt: Duration
 
   /// Checks `topology` and starts the queues' workers; throws `RuntimeError.invalidTopology`.
   public init(
@@ -79,7 +89,9 @@ public final class Runtime: RuntimeControl {
     self.queueIndex = compiled.queueIndex
     self.global = Mutex(Global(mode: options.mode))
     self.events = EventLog(capacity: options.eventCapacity)
-    self.executor = options.isolateBackground ? BackgroundExecutor.shared(share: options.backgroundShare) : nil
+    self.executor =
+      options.isolateBackground ? BackgroundExecutor.shared(share: options.backgroundShare) : nil
+    self.startedAt = Self.wallClockNow() - clock.now
     startWorkers()
   }
 
@@ -109,6 +121,13 @@ public final class Runtime: RuntimeControl {
 
   /// The runtime clock now, in nanoseconds.
   var nowNs: Int64 { clock.nowNanoseconds }
+
+  /// The wall-clock time as time since the Unix epoch.
+  static func wallClockNow() -> Duration {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return .seconds(Int64(spec.tv_sec)) + .nanoseconds(Int64(spec.tv_nsec))
+  }
 
   /// Whole seconds since start.
   func second(_ ns: Int64) -> Int { Int(ns / 1_000_000_000) }

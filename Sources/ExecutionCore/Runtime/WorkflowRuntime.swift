@@ -6,6 +6,10 @@ struct WorkflowControl: Sendable {
   var rate: Double
   var arrivals: ArrivalProcess
   var generator: Task<Void, Never>?
+  /// The mode for this workflow's new runs when set for it alone (nil: the runtime's mode).
+  var modeOverride: ExecutionMode?
+  /// New runs are tagged as a comparison's (their latencies kept out of the normal figures).
+  var comparison = false
   /// Bumped on every rate change, so arrivals of a new generator hash differently.
   var epoch: UInt64 = 0
 }

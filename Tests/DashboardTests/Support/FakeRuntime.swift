@@ -13,6 +13,7 @@ final class FakeRuntime: RuntimeControl {
     case pauseQueue(String)
     case resumeQueue(String)
     case setMode(ExecutionMode)
+    case setWorkflowMode(ExecutionMode?, String, comparison: Bool)
     case redrive(String)
     case startRecording(String)
     case finishRecording(UInt64)
@@ -91,16 +92,49 @@ final class FakeRuntime: RuntimeControl {
     }
   }
 
-  func trigger(workflow: String) { record(.trigger(workflow)) }
-  func triggerBurst(workflow: String, count: Int) { record(.burst(workflow, count)) }
+  func trigger(workflow: String) -> TriggerResult {
+    record(.trigger(workflow))
+    return result(workflow, count: 1)
+  }
+  func triggerBurst(workflow: String, count: Int) -> TriggerResult {
+    record(.burst(workflow, count))
+    return result(workflow, count: count)
+  }
+  /// As the real runtime answers: refused when unknown, pausing or paused, started otherwise.
+  private func result(_ name: String, count: Int) -> TriggerResult {
+    let state = inner.withLock { $0.snapshot.workflows.first { $0.name == name }?.state }
+    guard let state else { return TriggerResult(requested: count, accepted: 0, refusal: .unknownWorkflow) }
+    if state != .running { return TriggerResult(requested: count, accepted: 0, refusal: .paused) }
+    return TriggerResult(requested: count, accepted: count, refusal: nil)
+  }
   func setRate(workflow name: String, rate: Double) {
     record(.setRate(name, rate), workflow(name) { $0.rate = rate })
   }
-  func pause(workflow name: String) { record(.pause(name), workflow(name) { $0.state = .paused }) }
+  /// Like the real runtime: pausing while runs are in flight, paused once none is.
+  func pause(workflow name: String) {
+    record(.pause(name), workflow(name) { $0.state = $0.runsInFlight > 0 ? .pausing : .paused })
+  }
+  /// Lets the runs in flight finish, so a pausing workflow becomes paused.
+  func finishRunsInFlight(_ name: String) {
+    inner.withLock {
+      for index in $0.snapshot.workflows.indices where $0.snapshot.workflows[index].name == name {
+        $0.snapshot.workflows[index].runsInFlight = 0
+        if $0.snapshot.workflows[index].state == .pausing { $0.snapshot.workflows[index].state = .paused }
+      }
+    }
+  }
   func resume(workflow name: String) { record(.resume(name), workflow(name) { $0.state = .running }) }
   func pauseQueue(_ name: String) { record(.pauseQueue(name), queue(name) { $0.state = .paused }) }
   func resumeQueue(_ name: String) { record(.resumeQueue(name), queue(name) { $0.state = .running }) }
   func setMode(_ mode: ExecutionMode) { record(.setMode(mode), { $0.mode = mode }) }
+  func setMode(_ mode: ExecutionMode?, workflow name: String, comparison: Bool) {
+    record(
+      .setWorkflowMode(mode, name, comparison: comparison),
+      workflow(name) {
+        $0.modeOverride = mode
+        $0.underComparison = comparison
+      })
+  }
   func redrive(queue name: String) -> Int {
     let moved = inner.withLock { $0.redriveCounts[name] ?? 0 }
     record(.redrive(name))

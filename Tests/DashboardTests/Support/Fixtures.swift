@@ -36,7 +36,7 @@ enum Fixtures {
       StepTrace(
         id: "analytics", executedAs: .background, readyAt: ms(42), startedAt: nil, endedAt: nil,
         outcome: .rejected, attempts: 0, onCriticalPath: false),
-    ])
+    ], number: 25)
 
   static func series() -> [LatencyPoint] {
     (0..<60).map { second in
@@ -59,7 +59,16 @@ enum Fixtures {
         step("validate", .blocking), step("charge", .blocking), step("receipt", .background, queue: "email"),
         step("sync-crm", .background, queue: "crm"), step("analytics", .background, queue: "analytics"),
       ],
-      lastRun: lastRun, startedPerSecond: rate)
+      lastRun: lastRun, startedPerSecond: rate,
+      windows: Dictionary(
+        uniqueKeysWithValues: StatsWindow.allCases.map { window in
+          (
+            window,
+            WindowFigures(
+              window: window, covered: window.length ?? .seconds(125), criticalPath: cp, settle: settle,
+              startedPerSecond: rate, respondedPerSecond: rate)
+          )
+        }))
   }
 
   static func queue(
@@ -72,7 +81,17 @@ enum Fixtures {
       retried: 12, failedAttempts: 15, deadLettered: dead, rejected: rejected, dropped: dropped,
       cancelled: 0, blockedProducers: 0, oldestQueuedAge: oldest, wait: summary(p50: 5, p95: 40, p99: 90),
       run: summary(p50: 30, p95: 60, p99: 80), depthSeries: (0..<30).map { ($0 * 7) % 20 },
-      recent: OutcomeRates(succeeded: 12.5, retried: 0.5, failed: 0.5, deadLettered: 0, rejected: 0.2))
+      recent: OutcomeRates(succeeded: 12.5, retried: 0.5, failed: 0.5, deadLettered: 0, rejected: 0.2),
+      windows: Dictionary(
+        uniqueKeysWithValues: StatsWindow.allCases.map { window in
+          (
+            window,
+            QueueWindowFigures(
+              window: window, covered: window.length ?? .seconds(125),
+              wait: summary(p50: 5, p95: 40, p99: 90),
+              run: summary(p50: 30, p95: 60, p99: 80))
+          )
+        }))
   }
 
   static func snapshot(mode: ExecutionMode = .hybrid) -> RuntimeSnapshot {

@@ -6,7 +6,7 @@ import TerminalUI
 struct Harness {
   let terminal: InMemoryTerminal
   let runtime: FakeRuntime
-  let clock: ManualClock
+  let clock: ManualDashboardClock
   let app: DashboardApp<InMemoryTerminal>
 
   init(
@@ -17,7 +17,7 @@ struct Harness {
   ) {
     terminal = InMemoryTerminal(size: size, capabilities: capabilities)
     runtime = FakeRuntime(snapshot)
-    clock = ManualClock()
+    clock = ManualDashboardClock()
     app = DashboardApp(backend: terminal, control: runtime, themes: themes, options: options, clock: clock)
   }
 

@@ -3,6 +3,34 @@ public enum TextLayout {
   /// `text` cut to at most `width` columns, ending in `ellipsis` if it was cut.
   ///
   /// When even the ellipsis does not fit, the text is cut without it, so no column is wasted.
+  /// Breaks `text` into lines of at most `width` characters, at spaces where it can and mid-word
+  /// where a word is longer than a line, so nothing is cut off: what a detail view shows whole.
+  public static func wrap(_ text: String, to width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      var line = ""
+      for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+        var word = Substring(word)
+        if !line.isEmpty && line.count + 1 + word.count > width {
+          lines.append(line)
+          line = ""
+        }
+        while word.count > width {
+          if !line.isEmpty {
+            lines.append(line)
+            line = ""
+          }
+          lines.append(String(word.prefix(width)))
+          word = word.dropFirst(width)
+        }
+        line += (line.isEmpty ? "" : " ") + word
+      }
+      lines.append(line)
+    }
+    return lines
+  }
+
   public static func truncate(_ text: String, to width: Int, ellipsis: String = "…") -> String {
     guard width > 0 else { return "" }
     guard text.count > width else { return text }

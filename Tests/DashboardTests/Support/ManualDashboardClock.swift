@@ -2,7 +2,7 @@ import Dashboard
 import Synchronization
 
 /// A clock that moves only when told, so frames never depend on the wall clock.
-final class ManualClock: DashboardClock {
+final class ManualDashboardClock: DashboardClock {
   private let time = Mutex(Duration.zero)
 
   func now() -> Duration { time.withLock { $0 } }
