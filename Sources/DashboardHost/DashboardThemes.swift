@@ -20,4 +20,18 @@ public struct DashboardThemes: Sendable {
     let others = loader.available().filter { $0.name != chosen.name }.map(\.theme)
     return DashboardThemes(themes: [chosen.theme] + others, warnings: chosen.warnings)
   }
+
+  /// The warnings as lines for standard error, at most `limit` of them and then one line counting
+  /// the rest, so a file with thousands of unknown keys does not flood the terminal.
+  public func warningLines(limit: Int = 5) -> [String] {
+    var lines = warnings.prefix(limit).map { "lanes: theme: \($0)" }
+    if warnings.count > limit {
+      lines.append("lanes: theme: … and \(warnings.count - limit) more warnings in the same file")
+    }
+    return lines
+  }
+
+  /// The options a dashboard needs to show these warnings when it starts.
+  public var warningTexts: [String] { warnings.map { "\($0)" } }
 }
+

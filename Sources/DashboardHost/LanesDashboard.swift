@@ -58,19 +58,24 @@ public enum LanesDashboard {
   }
 
   /// Shows the dashboard for `runtime` until q or Ctrl-C (a signal, in status-line mode) or until
-  /// `duration` has passed; `theme` is a theme name or a `.theme` file, `readOnly` refuses every
-  /// key that would change the runtime. The theme's warnings are printed to standard error once
-  /// the terminal is back. Throws `LanesDashboardError` if it cannot be shown.
+  /// `duration` has passed; `theme` is a theme name or a `.theme` file. An embedded dashboard only
+  /// watches: keys that would change the runtime (pause, mode, synthetic load through the
+  /// service's real closures) are refused unless the program passes `allowChanges: true`. `ascii`
+  /// draws with ASCII only. The theme's warnings are shown when the dashboard starts and, capped,
+  /// on standard error once the terminal is back. Throws `LanesDashboardError` if it cannot be shown.
   @discardableResult
   public static func open(
-    on runtime: Runtime, theme: String? = nil, readOnly: Bool = false, duration: Duration? = nil
+    on runtime: Runtime, theme: String? = nil, allowChanges: Bool = false, ascii: Bool = false,
+    duration: Duration? = nil
   ) async throws(LanesDashboardError) -> DashboardExit {
     let themes = try DashboardThemes.resolve(theme)
+    var options = DashboardOptions.embedded(allowChanges: allowChanges)
+    options.ascii = ascii
+    options.themeWarnings = themes.warningTexts
     let exit = try await show(
-      runtime, display: try display(), themes: themes, options: DashboardOptions(readOnly: readOnly),
-      duration: duration)
+      runtime, display: try display(), themes: themes, options: options, duration: duration)
     // Only now, so nothing is written over the dashboard.
-    for warning in themes.warnings { Console.error("lanes: theme: \(warning)") }
+    for line in themes.warningLines() { Console.error(line) }
     return exit
   }
 }

@@ -39,6 +39,9 @@ struct DashboardCommand: AsyncParsableCommand {
   @Flag(help: "Show only: refuse every key that changes the runtime.")
   var readOnly = false
 
+  @Flag(help: "Draw with ASCII only (automatic when the locale cannot show UTF-8, e.g. LANG=C).")
+  var ascii = false
+
   @Option(
     help: "Stop after this long (default: run until q, Ctrl-C or a signal).",
     transform: OptionParsing.positiveDuration)
@@ -70,7 +73,8 @@ struct DashboardCommand: AsyncParsableCommand {
     let exit: DashboardExit
     do throws(LanesDashboardError) {
       exit = try await LanesDashboard.show(
-        runtime, display: display, themes: themes, options: DashboardOptions(readOnly: readOnly),
+        runtime, display: display, themes: themes,
+        options: DashboardOptions(readOnly: readOnly, ascii: ascii, themeWarnings: themes.warningTexts),
         duration: duration, statusFormat: statusFormat)
     } catch {
       // Step processes end before Lanes does, whatever stopped the dashboard.
@@ -81,7 +85,7 @@ struct DashboardCommand: AsyncParsableCommand {
     }
     _ = await runtime.shutdown(deadline: .seconds(2))
     // Kept until the terminal is back, so nothing is written over the dashboard.
-    for warning in themes.warnings { Loading.printError("lanes: theme: \(warning)") }
+    for line in themes.warningLines() { Loading.printError(line) }
     switch exit {
     case .quit, .signal(SIGINT): return
     case .signal(let number): throw ExitCode(SignalWatch.exitStatus(for: number))
