@@ -31,10 +31,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
+    // How Lanes writes figures for a person (durations, numbers, percentages, ratios, clocks): one
+    // home, below both the core and the widgets, which re-export it.
+    .target(name: "Figures"),
     // The runtime: workflows, critical path, background queues, metrics, snapshot. No UI, no YAML.
     .target(
       name: "ExecutionCore",
       dependencies: [
+        "Figures",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "DequeModule", package: "swift-collections"),
       ]
@@ -48,7 +52,7 @@ let package = Package(
     // Real step kinds: run a process, call an HTTP endpoint (Foundation's URLSession, no NIO).
     .target(name: "StepKinds", dependencies: ["ExecutionCore"]),
     // Screen, cells, styles, widgets, the TerminalBackend protocol and an in-memory terminal.
-    .target(name: "TerminalUI"),
+    .target(name: "TerminalUI", dependencies: ["Figures"]),
     // Dashboard state, key table, panels, themes, run loop (generic over TerminalBackend).
     .target(
       name: "Dashboard", dependencies: ["ExecutionCore", "TerminalUI"], plugins: ["EmbedShippedText"]

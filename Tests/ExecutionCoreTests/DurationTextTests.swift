@@ -38,8 +38,8 @@ import Testing
   }
 
   @Test func fixedDecimals() {
-    #expect(DurationText.fixed(3.14159, decimals: 2) == "3.14")
-    #expect(DurationText.fixed(-0.5, decimals: 1) == "-0.5")
-    #expect(DurationText.fixed(7, decimals: 0) == "7")
+    #expect(NumberText.fixed(3.14159, decimals: 2) == "3.14")
+    #expect(NumberText.fixed(-0.5, decimals: 1) == "-0.5")
+    #expect(NumberText.fixed(7, decimals: 0) == "7")
   }
 }

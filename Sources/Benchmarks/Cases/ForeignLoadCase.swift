@@ -86,7 +86,7 @@ enum ForeignLoadCase {
           target: "all \(quiet.expected)", bound: .atLeast(Double(quiet.expected)), speed: false),
       ],
       notes: [
-        "critical path: one 2 ms simulated blocking step at \(Int(rate))/s for \(seconds) s, open loop; background: one 4 ms CPU-bound step per run on a queue with 2 workers (\(DurationText.fixed(rate * 0.004, decimals: 2)) cores of demand)",
+        "critical path: one 2 ms simulated blocking step at \(Int(rate))/s for \(seconds) s, open loop; background: one 4 ms CPU-bound step per run on a queue with 2 workers (\(NumberText.fixed(rate * 0.004, decimals: 2)) cores of demand)",
         "hogs: 2 child processes of this bench spinning at ordinary priority from before the first arrival until every run settled\(settleNote); settle is measured from the last response",
         "critical p99 'share vs none': with the hogs, the default share against share 0 (background never raised, the old SCHED_IDLE), i.e. what raising starved threads costs the critical path; 'hogs vs quiet' is what the hogs themselves cost it (info: two ordinary-priority hogs compete with the critical path's own threads)",
         "share 0 under the hogs: \(idleOnly.succeeded) of \(idleOnly.expected) background steps had succeeded when the load ended",

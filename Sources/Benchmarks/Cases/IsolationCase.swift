@@ -64,7 +64,7 @@ enum IsolationCase {
     ]
     if load == .cpu {
       notes.append(
-        "CPU used by background during the busy phase: \(DurationText.fixed(backgroundRate / 1000, decimals: 2)) of \(cores) cores (1 ms per step)"
+        "CPU used by background during the busy phase: \(NumberText.fixed(backgroundRate / 1000, decimals: 2)) of \(cores) cores (1 ms per step)"
       )
     }
     return BenchCaseResult(

@@ -32,7 +32,7 @@ extension DurationText {
   static func threeFiguresText(_ value: Double) -> String {
     let magnitude = abs(value)
     let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : magnitude >= 0.01 ? 3 : 4
-    var text = fixed(value, decimals: decimals)
+    var text = NumberText.fixed(value, decimals: decimals)
     if text.contains(".") {
       while text.hasSuffix("0") { text.removeLast() }
       if text.hasSuffix(".") { text.removeLast() }

@@ -31,14 +31,12 @@ struct ComparisonOverlay {
       ("p50", \.p50), ("p95", \.p95), ("p99", \.p99),
     ]
     for (name, path) in percentiles {
-      let ratio =
-        result.ratio(path).map { DurationText.fixed($0, decimals: 2) + context.marks.times.description }
-        ?? "-"
+      let ratio = FigureText.ratio(result.ratio(path), times: "\(context.marks.times)")
       lines.append(
         row(
           [
-            name, Format.duration(result.allSync[keyPath: path], measured: result.allSync.count > 0),
-            Format.duration(result.hybrid[keyPath: path], measured: result.hybrid.count > 0), ratio,
+            name, FigureText.duration(result.allSync[keyPath: path], measured: result.allSync.count > 0),
+            FigureText.duration(result.hybrid[keyPath: path], measured: result.hybrid.count > 0), ratio,
           ], [plain, plain, plain, palette.text(.hi_fg, .bold)]))
     }
     lines.append(StyledLine(""))
@@ -59,7 +57,7 @@ struct ComparisonOverlay {
       return "not enough runs to compare: raise the load (\(context.key(.raiseRate))) and retry"
     }
     let times = context.marks.times
-    let text = "p99: hybrid answers in \(DurationText.fixed(ratio, decimals: 2))\(times) the all-sync time"
+    let text = "p99: hybrid answers in \(FigureText.ratio(ratio, times: "\(times)")) the all-sync time"
     if ratio <= 0.95 { return text }
     if ratio >= 1.05 { return text + " (hybrid is slower)" }
     return text + " (about the same)"

@@ -22,7 +22,7 @@ struct HeaderBar {
     let input = context.input
     if let snapshot = context.snapshot {
       left.append(
-        Field(spans: [Span("up \(Format.uptime(snapshot.uptime))", style: palette.header)], priority: 2))
+        Field(spans: [Span("up \(FigureText.uptime(snapshot.uptime))", style: palette.header)], priority: 2))
       let sync = snapshot.mode == .allSync
       left.append(
         Field(

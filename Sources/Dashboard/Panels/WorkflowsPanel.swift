@@ -43,14 +43,14 @@ struct WorkflowsPanel {
         TableCell(NumberText.compact(workflow.startedPerSecond)),
         TableCell(NumberText.rate(workflow.rate), style: palette.dim),
         TableCell(NumberText.compact(workflow.runsStarted)),
-        TableCell(Format.duration(figures.criticalPath.p50, measured: measured)),
-        TableCell(Format.duration(figures.criticalPath.p95, measured: measured)),
+        TableCell(FigureText.duration(figures.criticalPath.p50, measured: measured)),
+        TableCell(FigureText.duration(figures.criticalPath.p95, measured: measured)),
         TableCell(
-          Format.duration(figures.criticalPath.p99, measured: measured), style: palette.text(.hi_fg)),
+          FigureText.duration(figures.criticalPath.p99, measured: measured), style: palette.text(.hi_fg)),
         TableCell(""),
         TableCell(
-          Format.duration(figures.settle.p99, measured: figures.settle.count > 0), style: palette.dim),
-        TableCell(Format.percent(failure), style: failure > 0 ? palette.text(.error, .bold) : nil),
+          FigureText.duration(figures.settle.p99, measured: figures.settle.count > 0), style: palette.dim),
+        TableCell(FigureText.percent(failure), style: failure > 0 ? palette.text(.error, .bold) : nil),
         TableCell(
           losses.text, style: losses.total > 0 ? palette.text(.warn, .bold) : palette.dim),
       ])

@@ -6,14 +6,14 @@ import Foundation
 enum EventTime {
   /// `14:03:21`, or `1:10` (uptime) when the start time is unknown (zero).
   static func text(_ time: Duration, snapshot: RuntimeSnapshot?, timeZone: TimeZone = .current) -> String {
-    guard let start = snapshot?.startedAt, start > .zero else { return Format.uptime(time) }
+    guard let start = snapshot?.startedAt, start > .zero else { return FigureText.uptime(time) }
     return timeOfDay(start + time, timeZone: timeZone)
   }
 
   /// `14:03:21 (up 1:10)`, for a detail view that has room for both.
   static func long(_ time: Duration, snapshot: RuntimeSnapshot?, timeZone: TimeZone = .current) -> String {
-    guard let start = snapshot?.startedAt, start > .zero else { return "up " + Format.uptime(time) }
-    return "\(timeOfDay(start + time, timeZone: timeZone)) (up \(Format.uptime(time)))"
+    guard let start = snapshot?.startedAt, start > .zero else { return "up " + FigureText.uptime(time) }
+    return "\(timeOfDay(start + time, timeZone: timeZone)) (up \(FigureText.uptime(time)))"
   }
 
   static func timeOfDay(_ sinceEpoch: Duration, timeZone: TimeZone) -> String {

@@ -70,7 +70,7 @@ extension Runtime {
     if announce {
       event(
         .info, .rateChanged,
-        "\(workflow.name): rate \(DurationText.fixed(rate, decimals: rate < 10 ? 1 : 0))/s")
+        "\(workflow.name): rate \(NumberText.fixed(rate, decimals: rate < 10 ? 1 : 0))/s")
     }
   }
 

@@ -54,7 +54,7 @@ struct LoadPhase {
     let expected = rate * duration.seconds
     guard Double(attempted) < expected * 0.9 - 3 * expected.squareRoot() else { return nil }
     return
-      "\(attempted) runs started of the \(Int(expected.rounded())) that \(Formatting.rate(rate)) for \(DurationText.format(duration)) asks for: the load generator could not keep up on this machine, so the figures are for the load it did generate. Lower --rate."
+      "\(attempted) runs started of the \(Int(expected.rounded())) that \(FigureText.rate(rate)) for \(DurationText.format(duration)) asks for: the load generator could not keep up on this machine, so the figures are for the load it did generate. Lower --rate."
   }
 
   /// Waits until every run has settled (true), `timeout` has passed or a signal arrived (false).

@@ -19,9 +19,9 @@ struct WorkflowsCommand: ParsableCommand {
       let definition = try builtIn.load().workflow
       let blocking = definition.steps.filter { $0.mode == .blocking }.count
       table.add([
-        builtIn.name, "\(definition.steps.count)", "\(blocking)", Formatting.rate(definition.load.rate),
-        Formatting.estimate(definition.longestBlockingChain),
-        Formatting.estimate(definition.longestChainOfAllSteps), definition.description,
+        builtIn.name, "\(definition.steps.count)", "\(blocking)", FigureText.rate(definition.load.rate),
+        definition.longestBlockingChain.estimateText,
+        definition.longestChainOfAllSteps.estimateText, definition.description,
       ])
     }
     Console.out(table.render().joined(separator: "\n"))

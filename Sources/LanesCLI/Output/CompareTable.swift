@@ -12,7 +12,7 @@ enum CompareTable {
       (
         name, RunSummary.ms(sync.critical_path[keyPath: path], sync.critical_path.count),
         RunSummary.ms(hybrid.critical_path[keyPath: path], hybrid.critical_path.count),
-        ratio.map { DurationText.fixed($0, decimals: 2) + "×" } ?? "-"
+        FigureText.ratio(ratio)
       )
     }
     func count(_ name: String, _ path: KeyPath<WorkflowReport, Int>) -> (String, String, String, String) {
@@ -27,10 +27,10 @@ enum CompareTable {
       (
         "settle p99", RunSummary.ms(sync.settle.p99_ms, sync.settle.count),
         RunSummary.ms(hybrid.settle.p99_ms, hybrid.settle.count),
-        settleRatio.map { DurationText.fixed($0, decimals: 2) + "×" } ?? "-"
+        FigureText.ratio(settleRatio)
       ),
       (
-        "throughput", Formatting.rate(sync.throughput_per_s), Formatting.rate(hybrid.throughput_per_s), ""
+        "throughput", FigureText.rate(sync.throughput_per_s), FigureText.rate(hybrid.throughput_per_s), ""
       ),
       count("runs", \.runs_started),
       count("runs failed", \.runs_failed),
@@ -58,14 +58,14 @@ enum CompareTable {
     let blocking = definition.longestBlockingChain
     let all = definition.longestChainOfAllSteps
     var lines = [
-      "lanes compare \(report.workflow): \(load) per mode at \(Formatting.rate(report.rate_per_s)) (\(definition.load.arrivals.rawValue)), seed \(report.seed)",
+      "lanes compare \(report.workflow): \(load) per mode at \(FigureText.rate(report.rate_per_s)) (\(definition.load.arrivals.rawValue)), seed \(report.seed)",
       "",
     ]
     lines += table.render()
     lines += [
       "",
-      "hybrid waits for the longest blocking chain:  \(Formatting.chain(blocking)) \(Formatting.estimate(blocking))",
-      "all-sync waits for the longest chain of all:  \(Formatting.chain(all)) \(Formatting.estimate(all))",
+      "hybrid waits for the longest blocking chain:  \(blocking.pathText) \(blocking.estimateText)",
+      "all-sync waits for the longest chain of all:  \(all.pathText) \(all.estimateText)",
       "(≈ is the sum of the steps' median latencies; ? where exec, http or closure steps have no modelled latency)",
     ]
     return lines.joined(separator: "\n")
@@ -81,9 +81,9 @@ enum CompareTable {
   static func csv(_ report: CompareReport) -> String {
     let sync = report.all_sync
     let hybrid = report.hybrid
-    func number(_ value: Double?) -> String { value.map { DurationText.fixed($0, decimals: 3) } ?? "" }
+    func number(_ value: Double?) -> String { value.map { NumberText.fixed($0, decimals: 3) } ?? "" }
     func ratio(_ a: Double?, _ b: Double?) -> String {
-      CompareTable.ratio(a, b).map { DurationText.fixed($0, decimals: 3) } ?? ""
+      CompareTable.ratio(a, b).map { NumberText.fixed($0, decimals: 3) } ?? ""
     }
     var lines = ["metric,all_sync_ms,hybrid_ms,hybrid_over_all_sync"]
     let latencies: [(String, KeyPath<LatencyReport, Double?>)] = [

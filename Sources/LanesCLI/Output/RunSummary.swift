@@ -4,7 +4,7 @@ import ExecutionCore
 enum RunSummary {
   static func render(_ report: RunReport) -> String {
     var lines = [
-      "lanes run: \(report.mode) mode, load for \(DurationText.fixed(report.elapsed_s, decimals: 1))s, seed \(report.seed)\(report.settled ? "" : " (not settled)")",
+      "lanes run: \(report.mode) mode, load for \(NumberText.fixed(report.elapsed_s, decimals: 1))s, seed \(report.seed)\(report.settled ? "" : " (not settled)")",
       "",
     ]
     var workflows = TextTable(columns: [
@@ -16,7 +16,7 @@ enum RunSummary {
       let critical = workflow.critical_path
       workflows.add([
         workflow.name, "\(workflow.runs_started)", "\(workflow.runs_failed)",
-        "\(workflow.runs_rejected)", DurationText.fixed(workflow.throughput_per_s, decimals: 1),
+        "\(workflow.runs_rejected)", NumberText.fixed(workflow.throughput_per_s, decimals: 1),
         ms(critical.p50_ms, critical.count), ms(critical.p95_ms, critical.count),
         ms(critical.p99_ms, critical.count), ms(critical.max_ms, critical.count),
         ms(workflow.settle.p99_ms, workflow.settle.count),
@@ -45,6 +45,6 @@ enum RunSummary {
   /// Milliseconds as a duration cell, `-` when there were none.
   static func ms(_ value: Double?, _ count: Int) -> String {
     guard let value else { return "-" }
-    return Formatting.duration(.nanoseconds(Int64(value * 1e6)), count: count)
+    return FigureText.duration(.nanoseconds(Int64(value * 1e6)), measured: count > 0)
   }
 }

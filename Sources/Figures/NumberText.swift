@@ -1,7 +1,7 @@
 /// Numbers as a dashboard shows them: short, three significant figures, a unit suffix.
 ///
-/// Durations are not formatted here (TerminalUI does not know `Duration` policies); callers
-/// format them and pass strings.
+/// Durations are `DurationText`'s; percentages, ratios and clocks are `FigureText`'s, beside this
+/// file: one home for every figure Lanes writes for a person.
 public enum NumberText {
   /// `950`, `12.5`, `1.2k`, `12.3k`, `123k`, `3.4M`, `5.6G`; at most one decimal at or above 1,
   /// two below; trailing zeros dropped; negatives keep their sign, NaN is `-`.

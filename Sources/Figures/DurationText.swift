@@ -66,26 +66,12 @@ public enum DurationText {
   /// A value with three significant figures and no trailing zeros: 1.23, 12.3, 123.
   static func threeFigures(_ value: Double) -> String {
     let decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2
-    var text = fixed(value, decimals: decimals)
+    var text = NumberText.fixed(value, decimals: decimals)
     if text.contains(".") {
       while text.hasSuffix("0") { text.removeLast() }
       if text.hasSuffix(".") { text.removeLast() }
     }
     return text
-  }
-
-  /// `value` rounded to `decimals` places, without Foundation.
-  public static func fixed(_ value: Double, decimals: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let rounded = (abs(value) * scale).rounded()
-    let whole = Int(rounded / scale)
-    let fraction = Int(rounded - Double(whole) * scale)
-    let sign = value < 0 && rounded > 0 ? "-" : ""
-    guard decimals > 0 else { return "\(sign)\(whole)" }
-    var digits = String(fraction)
-    while digits.count < decimals { digits = "0" + digits }
-    return "\(sign)\(whole).\(digits)"
   }
 
   private static func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
