@@ -34,18 +34,10 @@ struct CompareCommand: AsyncParsableCommand {
     transform: OptionParsing.rate)
   var rate: Double?
 
-  @Option(
-    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals (default: 1).",
-    transform: OptionParsing.seed)
-  var seed: UInt64 = 1
+  @OptionGroup var runtimeFlags: RuntimeFlags
 
   @Flag(help: "Print the comparison as JSON on stdout.")
   var json = false
-
-  @Option(
-    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
-    transform: OptionParsing.backgroundShare)
-  var backgroundShare: Double = BackgroundShare.defaultShare
 
   @Option(help: "Also write the comparison as CSV to this file.")
   var csv: String?
@@ -83,7 +75,7 @@ struct CompareCommand: AsyncParsableCommand {
       }
     }
     let report = CompareReport(
-      workflow: definition.name, seed: seed, rate_per_s: rate, all_sync: phases[.allSync]!,
+      workflow: definition.name, seed: runtimeFlags.seed, rate_per_s: rate, all_sync: phases[.allSync]!,
       hybrid: phases[.hybrid]!)
     if let csv, let problem = OutputFile.write(CompareTable.csv(report), to: csv) {
       Loading.printError("lanes compare: cannot write --csv \(csv): \(problem).")
@@ -104,8 +96,8 @@ struct CompareCommand: AsyncParsableCommand {
     let runtime = try Loading.runtime(
       topology,
       options: RuntimeOptions(
-        mode: mode, seed: seed, maxRunsInFlight: RunCommand.defaultMaxInFlight, startLoad: false,
-        backgroundShare: backgroundShare))
+        mode: mode, seed: runtimeFlags.seed, maxRunsInFlight: RunCommand.defaultMaxInFlight, startLoad: false,
+        backgroundShare: runtimeFlags.backgroundShare))
     runtime.start()
     let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
     let started = ContinuousClock.now

@@ -26,15 +26,7 @@ struct DashboardCommand: AsyncParsableCommand {
   @Option(help: "hybrid (as declared) or all-sync (every step blocking) at start.")
   var mode: ExecutionMode = .hybrid
 
-  @Option(
-    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals (default: 1).",
-    transform: OptionParsing.seed)
-  var seed: UInt64 = 1
-
-  @Option(
-    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
-    transform: OptionParsing.backgroundShare)
-  var backgroundShare: Double = BackgroundShare.defaultShare
+  @OptionGroup var runtimeFlags: RuntimeFlags
 
   @Flag(help: "Show only: refuse every key that changes the runtime.")
   var readOnly = false
@@ -64,7 +56,7 @@ struct DashboardCommand: AsyncParsableCommand {
     let topology = try Loading.topology(workflows)
     let runtime = try Loading.runtime(
       topology,
-      options: RuntimeOptions(mode: mode, seed: seed, startLoad: true, backgroundShare: backgroundShare))
+      options: RuntimeOptions(mode: mode, seed: runtimeFlags.seed, startLoad: true, backgroundShare: runtimeFlags.backgroundShare))
     runtime.start()
     if workflows.isEmpty, topology.workflows.contains(where: { $0.name == BuiltInWorkflows.overload.name }) {
       // The overload demo floods its queue on purpose: it waits, paused, until someone presses p.

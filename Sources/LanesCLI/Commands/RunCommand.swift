@@ -32,20 +32,12 @@ struct RunCommand: AsyncParsableCommand {
   @Option(help: "hybrid (as declared) or all-sync (every step blocking).")
   var mode: ExecutionMode = .hybrid
 
-  @Option(
-    parsing: .unconditional, help: "Seed for simulated latencies, failures and arrivals (default: 1).",
-    transform: OptionParsing.seed)
-  var seed: UInt64 = 1
+  @OptionGroup var runtimeFlags: RuntimeFlags
 
   @Option(
     help: "How long to wait for background work to settle after the load stops (default: 30s).",
     transform: OptionParsing.positiveDuration)
   var settleTimeout: Duration = .seconds(30)
-
-  @Option(
-    help: "Share of a core a starved background thread gets while other programs keep the CPU busy, 0 to 0.5 (0: none).",
-    transform: OptionParsing.backgroundShare)
-  var backgroundShare: Double = BackgroundShare.defaultShare
 
   @Flag(help: "Print the summary as JSON on stdout.")
   var json = false
@@ -64,8 +56,8 @@ struct RunCommand: AsyncParsableCommand {
   func run() async throws {
     let topology = try Loading.topology(workflows)
     let options = RuntimeOptions(
-      mode: mode, seed: seed, maxRunsInFlight: maxInFlight, startLoad: false,
-      backgroundShare: backgroundShare)
+      mode: mode, seed: runtimeFlags.seed, maxRunsInFlight: maxInFlight, startLoad: false,
+      backgroundShare: runtimeFlags.backgroundShare)
     let runtime = try Loading.runtime(topology, options: options)
     // Watched from before the first run: a signal then ends the step processes before Lanes exits.
     let signals = SignalWatch()
@@ -85,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
     let shutdown = await runtime.shutdown(deadline: .zero)
     let snapshot = shutdown.snapshot
     let report = RunReport(
-      mode: mode.rawValue, seed: seed, elapsed_s: (loadTime.seconds * 100).rounded() / 100,
+      mode: mode.rawValue, seed: runtimeFlags.seed, elapsed_s: (loadTime.seconds * 100).rounded() / 100,
       settled: settled,
       workflows: topology.workflows.map {
         WorkflowReport(definition: $0, snapshot: snapshot, mode: mode, elapsed: loadTime)
