@@ -43,27 +43,42 @@ struct WorkflowMetrics: Sendable {
 
   init(stepCount: Int) { steps = Array(repeating: StepMetrics(), count: stepCount) }
 
-  /// Closes every second before `now` into the series (gaps become empty points).
+  /// Closes every second before `now` into the series (gaps become empty points). Called as runs
+  /// start and respond, so the series does not depend on when snapshots are read.
   mutating func roll(to now: Int, history: Int) {
     guard now > second else { return }
-    let histogram = criticalPathWindows.second(second)
-    let count = Int(histogram?.totalCount ?? 0)
-    series.append(
-      LatencyPoint(
-        second: second, count: count,
-        p50: histogram.map { count > 0 ? .microseconds(Int64($0.valueAtPercentile(50))) : .zero } ?? .zero,
-        p99: histogram.map { count > 0 ? .microseconds(Int64($0.valueAtPercentile(99))) : .zero } ?? .zero,
-        mode: secondAllSync > secondHybrid ? .allSync : .hybrid))
-    let lastMode = series.last?.mode ?? .hybrid
-    let gap = min(now - second - 1, history)
-    if gap > 0 {
-      for s in (now - gap)..<now {
-        series.append(LatencyPoint(second: s, count: 0, p50: .zero, p99: .zero, mode: lastMode))
-      }
-    }
+    series.append(contentsOf: pendingPoints(upTo: now, history: history))
     while series.count > history { series.removeFirst() }
     secondHybrid = 0
     secondAllSync = 0
     second = now
+  }
+
+  /// The series as of `now`, without changing anything: the seconds ended since the last roll are
+  /// added to a copy.
+  func series(at now: Int, history: Int) -> [LatencyPoint] {
+    guard now > second else { return Array(series) }
+    return Array((series + pendingPoints(upTo: now, history: history)).suffix(history))
+  }
+
+  /// The open second's point, then empty points for the seconds after it before `now`.
+  private func pendingPoints(upTo now: Int, history: Int) -> [LatencyPoint] {
+    let histogram = criticalPathWindows.second(second)
+    let count = Int(histogram?.totalCount ?? 0)
+    func percentile(_ p: Double) -> Duration {
+      guard let histogram, count > 0 else { return .zero }
+      return .microseconds(Int64(histogram.valueAtPercentile(p)))
+    }
+    let mode: ExecutionMode = secondAllSync > secondHybrid ? .allSync : .hybrid
+    var points = [
+      LatencyPoint(second: second, count: count, p50: percentile(50), p99: percentile(99), mode: mode)
+    ]
+    let gap = min(now - second - 1, history)
+    if gap > 0 {
+      for s in (now - gap)..<now {
+        points.append(LatencyPoint(second: s, count: 0, p50: .zero, p99: .zero, mode: mode))
+      }
+    }
+    return points
   }
 }

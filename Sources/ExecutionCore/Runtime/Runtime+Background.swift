@@ -43,9 +43,9 @@ extension Runtime {
     }
   }
 
-  /// A worker: takes steps until its queue closes.
-  nonisolated(nonsending) func workerLoop(_ queue: StepQueue) async {
-    var next = await queue.take()
+  /// A worker: runs `first`, then takes steps until its queue closes.
+  nonisolated(nonsending) func workerLoop(_ queue: StepQueue, first: QueueItem) async {
+    var next: QueueItem? = first
     while let item = next {
       // A step that succeeded with others waiting hands over the next one itself.
       next = await runBackground(item, on: queue)

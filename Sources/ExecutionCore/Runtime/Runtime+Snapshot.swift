@@ -128,7 +128,9 @@ extension Runtime {
 
   /// Recomputes summaries if the cache is older than the refresh interval (or `force`).
   /// Histograms that changed are copied under their locks and summarised outside them, so workers
-  /// never wait on percentile arithmetic; unchanged ones keep their summaries.
+  /// never wait on percentile arithmetic; unchanged ones keep their summaries. It only reads the
+  /// metrics (series, depth samples and tallies are closed as runs and steps change them), so
+  /// what a snapshot shows does not depend on when snapshots are taken.
   func refreshIfStale(force: Bool) {
     let wallNow = ContinuousClock.now
     let stale = cache.withLock { cache -> Bool in
@@ -153,7 +155,6 @@ extension Runtime {
     let workflowCaches = workflows.map { workflow -> SnapshotCache.Workflow in
       let old = workflow.index < previous.workflows.count ? previous.workflows[workflow.index] : nil
       let copied = workflow.metrics.withLock { metrics in
-        metrics.roll(to: second, history: history)
         var windowRates: [StatsWindow: RunRates] = [:]
         var criticalPathSlots: [StatsWindow: WindowSlots] = [:]
         var settleSlots: [StatsWindow: WindowSlots] = [:]
@@ -165,7 +166,7 @@ extension Runtime {
         }
         return WorkflowCopy(
           criticalPath: changed(metrics.criticalPath, old?.criticalPath),
-          settle: changed(metrics.settle, old?.settle), series: Array(metrics.series),
+          settle: changed(metrics.settle, old?.settle), series: metrics.series(at: second, history: history),
           stepDurations: metrics.steps.indices.map {
             changed(metrics.steps[$0].duration, old?.stepDuration($0))
           },
@@ -205,7 +206,7 @@ extension Runtime {
     }
     let queueCaches = queues.map { queue -> SnapshotCache.Queue in
       let old = queue.index < previous.queues.count ? previous.queues[queue.index] : nil
-      let copied = queue.sample(second: second, history: history, nowNs: now, windows: windows) { core in
+      let copied = queue.sample(second: second, nowNs: now, windows: windows) { core in
         QueueCopy(wait: changed(core.wait, old?.wait), run: changed(core.run, old?.run))
       }
       var figures: [StatsWindow: QueueWindowFigures] = [:]
