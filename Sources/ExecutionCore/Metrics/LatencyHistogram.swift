@@ -24,6 +24,13 @@ enum LatencyHistogram {
     _ = histogram.record(min(max(micros, 1), highest))
   }
 
+  /// Records a duration given in nanoseconds in a histogram made on first use, so metrics that
+  /// never record (a step that never ran, an idle queue) hold none.
+  static func record(_ histogram: inout Histogram<UInt64>?, nanoseconds: Int64) {
+    if histogram == nil { histogram = make() }
+    record(&histogram!, nanoseconds: nanoseconds)
+  }
+
   /// Percentiles, extremes and mean, from one pass over the recorded values.
   ///
   /// Each percentile is the same value `Histogram.valueAtPercentile` gives (the highest value

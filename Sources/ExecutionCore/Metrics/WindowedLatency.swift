@@ -36,8 +36,7 @@ struct WindowedLatency: Sendable {
       slot.period = period
       slot.histogram?.reset()
     }
-    if slot.histogram == nil { slot.histogram = LatencyHistogram.make() }
-    LatencyHistogram.record(&slot.histogram!, nanoseconds: nanoseconds)
+    LatencyHistogram.record(&slot.histogram, nanoseconds: nanoseconds)
   }
 
   /// The fine slot for `second`, if it holds that second.

@@ -3,7 +3,8 @@ import Histogram
 
 /// Counters and histograms of one step within its workflow.
 struct StepMetrics: Sendable {
-  var duration = LatencyHistogram.make()
+  /// Made with the first success: a workflow of many steps that never run holds no histograms.
+  var duration: Histogram<UInt64>?
   var succeeded = 0
   var failed = 0
   var timedOut = 0
@@ -21,8 +22,9 @@ struct WorkflowMetrics: Sendable {
   var rejected = 0
   var settled = 0
   var inFlight = 0
-  var criticalPath = LatencyHistogram.make()
-  var settle = LatencyHistogram.make()
+  /// Made on first use (as are all the histograms here).
+  var criticalPath: Histogram<UInt64>?
+  var settle: Histogram<UInt64>?
   var steps: [StepMetrics]
   /// The run with the highest id that has responded or failed, for the waterfall.
   var lastRun: RunState?
@@ -42,6 +44,12 @@ struct WorkflowMetrics: Sendable {
   var series = Deque<LatencyPoint>()
 
   init(stepCount: Int) { steps = Array(repeating: StepMetrics(), count: stepCount) }
+
+  /// Records a successful attempt of step `i`.
+  mutating func recordSuccess(step i: Int, nanoseconds: Int64) {
+    steps[i].succeeded += 1
+    LatencyHistogram.record(&steps[i].duration, nanoseconds: nanoseconds)
+  }
 
   /// Closes every second before `now` into the series (gaps become empty points). Called as runs
   /// start and respond, so the series does not depend on when snapshots are read.

@@ -98,8 +98,9 @@ struct QueueCore: Sendable {
   /// Steps never accepted because the queue shut down: producers waiting for room when it did,
   /// and steps offered after it.
   var refusedAtShutdown = 0
-  var wait = LatencyHistogram.make()
-  var run = LatencyHistogram.make()
+  /// Made on first use: an idle queue holds no histograms.
+  var wait: Histogram<UInt64>?
+  var run: Histogram<UInt64>?
   var waitWindows = WindowedLatency()
   var runWindows = WindowedLatency()
   var tallySecond = 0

@@ -199,10 +199,7 @@ extension Runtime {
       let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .blocking)
       switch result {
       case .success(let endNs):
-        run.workflow.metrics.withLock { metrics in
-          metrics.steps[i].succeeded += 1
-          LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
-        }
+        run.workflow.metrics.withLock { $0.recordSuccess(step: i, nanoseconds: endNs - startNs) }
         return BlockingOutcome(step: i, outcome: .succeeded, endNs: endNs)
       case .cancelled:
         return BlockingOutcome(step: i, outcome: .cancelled, endNs: nowNs, error: "cancelled")

@@ -146,8 +146,9 @@ extension Runtime {
     let windows = StatsWindow.allCases.filter { $0 != .sinceStart }
     // These histograms only grow, so an unchanged count means an unchanged histogram: it is neither
     // copied (a copy makes the next record under the lock copy 26 KB) nor summarised again.
-    func changed(_ histogram: Histogram<UInt64>, _ summary: LatencySummary?) -> Histogram<UInt64>? {
-      Int(histogram.totalCount) == (summary?.count ?? 0) ? nil : histogram
+    func changed(_ histogram: Histogram<UInt64>?, _ summary: LatencySummary?) -> Histogram<UInt64>? {
+      guard let histogram, Int(histogram.totalCount) != (summary?.count ?? 0) else { return nil }
+      return histogram
     }
     func summary(_ copy: Histogram<UInt64>?, _ old: LatencySummary?) -> LatencySummary {
       copy.map(LatencyHistogram.summary) ?? old ?? .empty
