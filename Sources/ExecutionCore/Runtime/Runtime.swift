@@ -29,6 +29,10 @@ import Synchronization
 ///   the queue, never refused (they were accepted). A redriven dead letter re-enters without being
 ///   counted as accepted again; its run has settled already, so only its trace and counts change.
 /// - Critical-path histograms record successful responses; failed runs count in `runsFailed`.
+/// - Modes: a run keeps the mode it was admitted in, its workflow's own (`setMode(_:workflow:comparison:)`)
+///   if set, else the runtime's. Runs admitted while their workflow is under a comparison count in
+///   every run counter and rate but not in the latency figures (since start, windows, series).
+/// - Windows: see `StatsWindow` for what each covers and at what resolution.
 /// - `waitUntilSettled` and `shutdown` deadlines are real (wall-clock) time, whatever the clock.
 public final class Runtime: RuntimeControl {
   struct Global: Sendable {
