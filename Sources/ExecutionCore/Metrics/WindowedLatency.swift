@@ -9,67 +9,73 @@ import Histogram
 /// arithmetic under the owner's lock); the merge and the percentiles happen in the snapshot
 /// refresh, outside it (`WindowedLatency.summary`).
 struct WindowedLatency: Sendable {
-  struct Slot: Sendable {
-    /// The second (fine) or 10-second interval (coarse) the histogram holds; -1: none yet.
-    var period = -1
-    var histogram: Histogram<UInt64>?
-  }
-
   static let fineCount = 10
   static let coarseCount = 30
   static let coarseSeconds = 10
 
-  var fine = [Slot](repeating: Slot(), count: fineCount)
-  var coarse = [Slot](repeating: Slot(), count: coarseCount)
+  // Parallel arrays (period, histogram) rather than an array of slot structs: a record then
+  // mutates the histogram in place, with no copy of the slot (a retain and release per record).
+  /// Per fine slot: the second its histogram holds (-1: none yet).
+  var finePeriods = [Int](repeating: -1, count: fineCount)
+  var fine = [Histogram<UInt64>?](repeating: nil, count: fineCount)
+  /// Per coarse slot: the 10-second interval its histogram holds (-1: none yet).
+  var coarsePeriods = [Int](repeating: -1, count: coarseCount)
+  var coarse = [Histogram<UInt64>?](repeating: nil, count: coarseCount)
 
   /// Records a value that came at `second` (whole seconds since start).
+  @inline(__always)
   mutating func record(nanoseconds: Int64, second: Int) {
-    Self.record(&fine[second % Self.fineCount], period: second, nanoseconds)
-    let interval = second / Self.coarseSeconds
-    Self.record(&coarse[interval % Self.coarseCount], period: interval, nanoseconds)
-  }
-
-  private static func record(_ slot: inout Slot, period: Int, _ nanoseconds: Int64) {
+    let f = second % Self.fineCount
     // A value computed just before its period ended but recorded after the slot moved on lands in
     // the newer period rather than wiping it.
-    if period > slot.period {
-      slot.period = period
-      slot.histogram?.reset()
+    if second > finePeriods[f] {
+      finePeriods[f] = second
+      fine[f]?.reset()
     }
-    LatencyHistogram.record(&slot.histogram, nanoseconds: nanoseconds)
+    LatencyHistogram.record(&fine[f], nanoseconds: nanoseconds)
+    let interval = second / Self.coarseSeconds
+    let c = interval % Self.coarseCount
+    if interval > coarsePeriods[c] {
+      coarsePeriods[c] = interval
+      coarse[c]?.reset()
+    }
+    LatencyHistogram.record(&coarse[c], nanoseconds: nanoseconds)
   }
 
   /// The fine slot for `second`, if it holds that second.
   func second(_ second: Int) -> Histogram<UInt64>? {
-    let slot = fine[second % Self.fineCount]
-    return slot.period == second ? slot.histogram : nil
+    let f = second % Self.fineCount
+    return finePeriods[f] == second ? fine[f] : nil
   }
 
   /// The histograms of the slots `window` covers at `second`, and the time they cover (from the
   /// start of the oldest slot to `nowNs`). Nil for `sinceStart`, which is kept elsewhere.
   func slots(_ window: StatsWindow, second: Int, nowNs: Int64) -> WindowSlots? {
-    let slots: [Slot]
-    let periods: Int
-    let periodSeconds: Int
-    let current: Int
+    let interval = second / Self.coarseSeconds
     switch window {
     case .last10s:
-      (slots, periods, periodSeconds, current) = (fine, Self.fineCount, 1, second)
+      return Self.slots(fine, finePeriods, count: Self.fineCount, seconds: 1, current: second, nowNs: nowNs)
     case .last1m:
-      (slots, periods, periodSeconds, current) = (coarse, 6, Self.coarseSeconds, second / Self.coarseSeconds)
+      return Self.slots(
+        coarse, coarsePeriods, count: 6, seconds: Self.coarseSeconds, current: interval, nowNs: nowNs)
     case .last5m:
-      (slots, periods, periodSeconds, current) = (
-        coarse, Self.coarseCount, Self.coarseSeconds, second / Self.coarseSeconds
-      )
+      return Self.slots(
+        coarse, coarsePeriods, count: Self.coarseCount, seconds: Self.coarseSeconds, current: interval,
+        nowNs: nowNs)
     case .sinceStart:
       return nil
     }
-    let oldest = max(0, current - periods + 1)
-    let histograms = slots.compactMap { slot in
-      slot.period >= oldest && slot.period <= current ? slot.histogram : nil
+  }
+
+  private static func slots(
+    _ histograms: [Histogram<UInt64>?], _ periods: [Int], count: Int, seconds: Int, current: Int, nowNs: Int64
+  ) -> WindowSlots {
+    let oldest = max(0, current - count + 1)
+    let covered = periods.indices.compactMap { i in
+      periods[i] >= oldest && periods[i] <= current ? histograms[i] : nil
     }
-    let startNs = Int64(oldest * periodSeconds) * 1_000_000_000
-    return WindowSlots(histograms: histograms, coveredNs: max(0, nowNs - startNs))
+    let startNs = Int64(oldest * seconds) * 1_000_000_000
+    return WindowSlots(histograms: covered, coveredNs: max(0, nowNs - startNs))
   }
 }
 
