@@ -59,7 +59,7 @@ import Testing
     }
     samples.sort()
     print("bench: snapshot p50 \(samples[1000]) p99 \(samples[1980])")
-    #expect(runtime.snapshot().queues[0].balanced)
+    #expect(runtime.snapshot().queues[0].isBalanced)
   }
 
   @Test func enqueueToStartOfAnIdleWorker() async throws {

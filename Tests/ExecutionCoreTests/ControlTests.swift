@@ -71,7 +71,7 @@ extension AllRuntimeTests {
       #expect(report.runsCancelled == 8)
       snap = report.snapshot
       let q = snap.queue("q")
-      #expect(q.balanced)
+      #expect(q.isBalanced)
       #expect(q.cancelled == 6 && q.accepted == 6)
       #expect(report.stepsCancelled == 6)
       #expect(snap.shuttingDown)
@@ -91,7 +91,7 @@ extension AllRuntimeTests {
       #expect(report.settledInTime)
       #expect(report.stepsCancelled == 0)
       #expect(report.snapshot.queue("q").succeeded == 10)
-      #expect(report.snapshot.queue("q").balanced)
+      #expect(report.snapshot.queue("q").isBalanced)
     }
 
     /// `run(workflow:)` runs the blocking part in the caller's task: a shutdown that gives up on the

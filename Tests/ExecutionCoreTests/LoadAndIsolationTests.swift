@@ -35,7 +35,7 @@ extension AllRuntimeTests {
       var checks = 0
       func check() {
         let snap = runtime.snapshot()
-        for q in snap.queues { #expect(q.balanced, "queue \(q.name) unbalanced: \(q)") }
+        for q in snap.queues { #expect(q.isBalanced, "queue \(q.name) unbalanced: \(q)") }
         checks += 1
       }
       for round in 0..<20 {
@@ -53,7 +53,7 @@ extension AllRuntimeTests {
       runtime.triggerBurst(workflow: "w", count: 200)
       let report = await runtime.shutdown(deadline: .zero)
       let snap = report.snapshot
-      for q in snap.queues { #expect(q.balanced, "queue \(q.name) unbalanced after shutdown: \(q)") }
+      for q in snap.queues { #expect(q.isBalanced, "queue \(q.name) unbalanced after shutdown: \(q)") }
       #expect(snap.w.runsSettled == snap.w.runsStarted)
       #expect(snap.queues.allSatisfy { $0.queued == 0 && $0.running == 0 && $0.waitingRetry == 0 })
       let drop = snap.queue("drop")
@@ -100,9 +100,9 @@ extension AllRuntimeTests {
       let snap = runtime.snapshot(fresh: true)
       #expect(snap.workflows[1].runsResponded == 10)
       #expect(snap.queues[0].succeeded > 0)
-      #expect(snap.queues[0].balanced)
+      #expect(snap.queues[0].isBalanced)
       let report = await runtime.shutdown(deadline: .zero)
-      #expect(report.snapshot.queues[0].balanced)
+      #expect(report.snapshot.queues[0].isBalanced)
     }
 
     #if os(Linux)

@@ -17,7 +17,7 @@ extension AllRuntimeTests {
       var snap = runtime.snapshot(fresh: true)
       let q = snap.queue("q")
       #expect(q.running == 1 && q.queued == 1 && q.rejected == 1 && q.accepted == 2)
-      #expect(q.balanced)
+      #expect(q.isBalanced)
       #expect(snap.w.steps[0].rejected == 1)
       #expect(snap.events.contains { $0.kind == .stepRejected })
       await advance(clock, to: .ms(300))
@@ -25,7 +25,7 @@ extension AllRuntimeTests {
       snap = runtime.snapshot(fresh: true)
       #expect(snap.queue("q").succeeded == 2)
       #expect(snap.w.runsSettled == 3)
-      #expect(snap.queue("q").balanced)
+      #expect(snap.queue("q").isBalanced)
     }
 
     @Test func dropOldestDropsVisibly() async throws {
@@ -36,14 +36,14 @@ extension AllRuntimeTests {
       await clock.settle(quiet: .ms(20))
       let q = runtime.snapshot(fresh: true).queue("q")
       #expect(q.dropped == 1 && q.queued == 1 && q.running == 1 && q.accepted == 3)
-      #expect(q.balanced)
+      #expect(q.isBalanced)
       await advance(clock, to: .ms(300))
       #expect(await runtime.waitUntilSettled(timeout: .seconds(10)))
       let snap = runtime.snapshot(fresh: true)
       #expect(snap.w.steps[0].dropped == 1)
       #expect(snap.w.steps[0].succeeded == 2)
       #expect(snap.events.contains { $0.kind == .stepDropped })
-      #expect(snap.queue("q").balanced)
+      #expect(snap.queue("q").isBalanced)
     }
 
     @Test func blockMakesTheProducerWaitBeforeResponding() async throws {
@@ -87,7 +87,7 @@ extension AllRuntimeTests {
       let q = snap.queue("q")
       #expect(q.accepted == 1 && q.dead == 1 && q.deadLettered == 1)
       #expect(q.retried == 2 && q.failedAttempts == 3)
-      #expect(q.balanced)
+      #expect(q.isBalanced)
       #expect(snap.w.steps[0].deadLettered == 1)
       #expect(snap.recentFailures.count == 3)
       #expect(snap.recentFailures.last?.dead == true)
@@ -122,7 +122,7 @@ extension AllRuntimeTests {
       runtime.triggerBurst(workflow: "w", count: 3)
       #expect(await runtime.waitUntilSettled(timeout: .seconds(10)))
       var q = runtime.snapshot(fresh: true).queue("q")
-      #expect(q.dead == 3 && q.accepted == 3 && q.balanced)
+      #expect(q.dead == 3 && q.accepted == 3 && q.isBalanced)
       healthy.store(true, ordering: .relaxed)
       #expect(runtime.redrive(queue: "q") == 3)
       for _ in 0..<1000 where runtime.snapshot(fresh: true).queue("q").succeeded < 3 {
@@ -130,7 +130,7 @@ extension AllRuntimeTests {
       }
       q = runtime.snapshot(fresh: true).queue("q")
       #expect(q.succeeded == 3 && q.dead == 0 && q.accepted == 3 && q.deadLettered == 3)
-      #expect(q.balanced)
+      #expect(q.isBalanced)
       #expect(runtime.snapshot().events.contains { $0.kind == .redriven })
       #expect(runtime.redrive(queue: "q") == 0)
     }
@@ -150,7 +150,7 @@ extension AllRuntimeTests {
       await clock.settle(quiet: .ms(20))
       snap = runtime.snapshot(fresh: true)
       #expect(snap.queue("q").queued == 5)
-      #expect(snap.queue("q").balanced)
+      #expect(snap.queue("q").isBalanced)
       clock.advance(to: .ms(50))
       await clock.settle(quiet: .ms(20))
       snap = runtime.snapshot(fresh: true)
@@ -166,7 +166,7 @@ extension AllRuntimeTests {
       #expect(await runtime.waitUntilSettled(timeout: .seconds(10)))
       snap = runtime.snapshot(fresh: true)
       #expect(snap.queue("q").succeeded == 6)
-      #expect(snap.queue("q").balanced)
+      #expect(snap.queue("q").isBalanced)
       #expect(snap.events.contains { $0.kind == .queueResumed })
     }
 

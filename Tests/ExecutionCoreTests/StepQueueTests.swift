@@ -18,7 +18,9 @@ struct StepQueueTests {
   }
 
   private func counts(_ queue: StepQueue) -> (queued: Int, running: Int, succeeded: Int) {
-    queue.core.withLock { ($0.items.count, $0.running, $0.succeeded) }
+    let snapshot = queue.snapshot(nowNs: 0, cached: SnapshotCache.Queue())
+    #expect(snapshot.isBalanced)
+    return (snapshot.queued, snapshot.running, snapshot.succeeded)
   }
 
   @Test func aSucceededStepHandsOverTheNextWaitingOneInOrder() async throws {

@@ -64,13 +64,6 @@ func advance(_ clock: ManualClock, to target: Duration) async {
   await clock.settle(quiet: .milliseconds(20))
 }
 
-extension QueueSnapshot {
-  /// The accounting invariant: nothing accepted is lost.
-  var balanced: Bool {
-    accepted == succeeded + dead + cancelled + dropped + queued + running + waitingRetry
-  }
-}
-
 extension RuntimeSnapshot {
   func queue(_ name: String) -> QueueSnapshot { queues.first { $0.name == name }! }
   var w: WorkflowSnapshot { workflows[0] }

@@ -19,9 +19,18 @@ enum LatencyHistogram {
   }
 
   /// Records a duration given in nanoseconds.
+  @inline(__always)
   static func record(_ histogram: inout Histogram<UInt64>, nanoseconds: Int64) {
     let micros = UInt64(max(0, nanoseconds) / 1000)
     _ = histogram.record(min(max(micros, 1), highest))
+  }
+
+  /// Records a duration given in nanoseconds in a histogram made on first use, so metrics that
+  /// never record (a step that never ran, an idle queue) hold none.
+  @inline(__always)
+  static func record(_ histogram: inout Histogram<UInt64>?, nanoseconds: Int64) {
+    if case .none = histogram { histogram = make() }
+    record(&histogram!, nanoseconds: nanoseconds)
   }
 
   /// Percentiles, extremes and mean, from one pass over the recorded values.

@@ -3,7 +3,8 @@ import Histogram
 
 /// Counters and histograms of one step within its workflow.
 struct StepMetrics: Sendable {
-  var duration = LatencyHistogram.make()
+  /// Made with the first success: a workflow of many steps that never run holds no histograms.
+  var duration: Histogram<UInt64>?
   var succeeded = 0
   var failed = 0
   var timedOut = 0
@@ -21,13 +22,12 @@ struct WorkflowMetrics: Sendable {
   var rejected = 0
   var settled = 0
   var inFlight = 0
-  var criticalPath = LatencyHistogram.make()
-  var settle = LatencyHistogram.make()
   var steps: [StepMetrics]
   /// The run with the highest id that has responded or failed, for the waterfall.
   var lastRun: RunState?
 
-  /// Critical-path and settle latency over sliding windows (runs under a comparison left out).
+  /// Critical-path and settle latency, over sliding windows and since start (runs under a
+  /// comparison left out). Histograms here are made on first use.
   var criticalPathWindows = WindowedLatency()
   var settleWindows = WindowedLatency()
   /// Runs started, responded, failed and rejected per second.
@@ -43,27 +43,48 @@ struct WorkflowMetrics: Sendable {
 
   init(stepCount: Int) { steps = Array(repeating: StepMetrics(), count: stepCount) }
 
-  /// Closes every second before `now` into the series (gaps become empty points).
+  /// Records a successful attempt of step `i`.
+  mutating func recordSuccess(step i: Int, nanoseconds: Int64) {
+    steps[i].succeeded += 1
+    LatencyHistogram.record(&steps[i].duration, nanoseconds: nanoseconds)
+  }
+
+  /// Closes every second before `now` into the series (gaps become empty points). Called as runs
+  /// start and respond, so the series does not depend on when snapshots are read.
   mutating func roll(to now: Int, history: Int) {
     guard now > second else { return }
-    let histogram = criticalPathWindows.second(second)
-    let count = Int(histogram?.totalCount ?? 0)
-    series.append(
-      LatencyPoint(
-        second: second, count: count,
-        p50: histogram.map { count > 0 ? .microseconds(Int64($0.valueAtPercentile(50))) : .zero } ?? .zero,
-        p99: histogram.map { count > 0 ? .microseconds(Int64($0.valueAtPercentile(99))) : .zero } ?? .zero,
-        mode: secondAllSync > secondHybrid ? .allSync : .hybrid))
-    let lastMode = series.last?.mode ?? .hybrid
-    let gap = min(now - second - 1, history)
-    if gap > 0 {
-      for s in (now - gap)..<now {
-        series.append(LatencyPoint(second: s, count: 0, p50: .zero, p99: .zero, mode: lastMode))
-      }
-    }
+    series.append(contentsOf: pendingPoints(upTo: now, history: history))
     while series.count > history { series.removeFirst() }
     secondHybrid = 0
     secondAllSync = 0
     second = now
+  }
+
+  /// The series as of `now`, without changing anything: the seconds ended since the last roll are
+  /// added to a copy.
+  func series(at now: Int, history: Int) -> [LatencyPoint] {
+    guard now > second else { return Array(series) }
+    return Array((series + pendingPoints(upTo: now, history: history)).suffix(history))
+  }
+
+  /// The open second's point, then empty points for the seconds after it before `now`.
+  private func pendingPoints(upTo now: Int, history: Int) -> [LatencyPoint] {
+    let histogram = criticalPathWindows.second(second)
+    let count = Int(histogram?.totalCount ?? 0)
+    func percentile(_ p: Double) -> Duration {
+      guard let histogram, count > 0 else { return .zero }
+      return .microseconds(Int64(histogram.valueAtPercentile(p)))
+    }
+    let mode: ExecutionMode = secondAllSync > secondHybrid ? .allSync : .hybrid
+    var points = [
+      LatencyPoint(second: second, count: count, p50: percentile(50), p99: percentile(99), mode: mode)
+    ]
+    let gap = min(now - second - 1, history)
+    if gap > 0 {
+      for s in (now - gap)..<now {
+        points.append(LatencyPoint(second: s, count: 0, p50: .zero, p99: .zero, mode: mode))
+      }
+    }
+    return points
   }
 }

@@ -18,40 +18,75 @@ struct DeadLetter: Sendable {
   var timeNs: Int64
 }
 
-/// Outcome counts within one second.
-struct OutcomeTally: Sendable {
-  var succeeded = 0
-  var retried = 0
-  var failed = 0
-  var deadLettered = 0
-  var rejected = 0
+/// An idle worker waiting for a step (nil: the queue closed).
+typealias ParkedWorker = UnsafeContinuation<QueueItem?, Never>
+
+/// A producer waiting for room (policy block); resumed with true once its step is accepted.
+typealias BlockedProducer = UnsafeContinuation<Bool, Never>
+
+/// A step on its way to a worker, decided under the queue's lock and carried out after it.
+enum Handoff {
+  /// Resume this parked worker with the step.
+  case parked(ParkedWorker, QueueItem)
+  /// Start a new worker task whose first step this is.
+  case newWorker(QueueItem)
+}
+
+/// What leaves the lock after a change: steps to hand to workers, producers to let in.
+struct Wakeups {
+  var handoffs: [Handoff] = []
+  var producers: [BlockedProducer] = []
+
+  var isEmpty: Bool { handoffs.isEmpty && producers.isEmpty }
 }
 
 /// What offering a step to a queue did.
 enum OfferResult {
-  /// Accepted; `worker` (if set) is an idle worker to hand it to, outside the lock.
-  case accepted(worker: UnsafeContinuation<QueueItem?, Never>?, item: QueueItem)
-  /// Accepted after dropping `dropped`, the oldest queued step.
+  /// Accepted (handed to an idle worker, or waiting).
+  case accepted
+  /// Accepted after dropping this one, the oldest waiting step.
   case acceptedDropping(QueueItem)
-  /// Refused: the queue is full (policy reject, or block when the caller cannot wait).
+  /// Refused: the queue is full (policy reject).
   case rejected
-  /// Full, and the policy is block: the caller should wait.
+  /// Full, and the policy is block: the caller should wait (`waitForRoom`).
   case full
   /// Shut down.
   case closed
 }
 
-/// The state of one queue, guarded by one lock: items, parked workers, counters.
+/// What a worker's take found.
+private enum Taken {
+  /// A step to run.
+  case item(QueueItem)
+  /// The queue is closed: the worker ends.
+  case closed
+  /// Nothing to take now (empty or paused).
+  case none
+}
+
+/// The state of one queue, guarded by its `StepQueue`'s lock: items, workers, counters.
+///
+/// Every transition between queued, running, waiting to retry, succeeded, dead, dropped and
+/// cancelled happens in one critical section, so `isBalanced` holds whenever the lock is free.
 struct QueueCore: Sendable {
+  let capacity: Int
+  let workers: Int
+
   var items = Deque<QueueItem>()
-  var parked: [UnsafeContinuation<QueueItem?, Never>] = []
-  var producers = Deque<(item: QueueItem, continuation: UnsafeContinuation<Bool, Never>)>()
+  var parked: [ParkedWorker] = []
+  var producers = Deque<(item: QueueItem, continuation: BlockedProducer)>()
+  /// Worker tasks started so far: they start as steps arrive, never more than `workers`.
+  var workerTasks = 0
+  /// False until the runtime can start worker tasks (a bare queue in a test cannot).
+  var startsWorkers = false
   var pauseRequested = false
   var pausedAnnounced = false
   var closed = false
   var running = 0
   var waitingRetry = 0
   var deadLetters: [DeadLetter] = []
+  /// Steps offered by runs (each once, however it ended).
+  var offered = 0
   var accepted = 0
   var succeeded = 0
   var retried = 0
@@ -60,50 +95,129 @@ struct QueueCore: Sendable {
   var rejected = 0
   var dropped = 0
   var cancelled = 0
-  var wait = LatencyHistogram.make()
-  var run = LatencyHistogram.make()
+  /// Steps never accepted because the queue shut down: producers waiting for room when it did,
+  /// and steps offered after it.
+  var refusedAtShutdown = 0
+  /// Wait and run latency, over sliding windows and since start (made on first use).
   var waitWindows = WindowedLatency()
   var runWindows = WindowedLatency()
   var tallySecond = 0
   var tally = OutcomeTally()
   var recentTallies = Deque<OutcomeTally>()
-  var depthSecond = -1
+  /// The second whose depth is sampled next, and one sample per ended second.
+  var depthSecond = 0
   var depthSeries = Deque<Int>()
+  var history: Int
   var retryTimers: [UInt64: Task<Void, Never>] = [:]
   var nextTimer: UInt64 = 0
 
+  init(capacity: Int, workers: Int, history: Int) {
+    self.capacity = capacity
+    self.workers = workers
+    self.history = max(1, history)
+  }
+
   var depth: Int { items.count + running + waitingRetry }
+
+  /// The accounting invariants, written once: every accepted step is in exactly one place, and
+  /// every offered step was accepted, refused for room, is waiting for room, or was shut out.
+  var isBalanced: Bool {
+    accepted == succeeded + deadLetters.count + cancelled + dropped + items.count + running + waitingRetry
+      && offered == accepted + rejected + producers.count + refusedAtShutdown
+  }
+
+  // MARK: Hand-over
+
+  /// Gives `item` to an idle worker, counting it as running: a parked one, or a new one while
+  /// fewer than `workers` exist. Nil when paused or closed, or when every worker is busy.
+  mutating func handOver(_ item: QueueItem) -> Handoff? {
+    guard !closed, !pauseRequested else { return nil }
+    if let worker = parked.popLast() {
+      running += 1
+      return .parked(worker, item)
+    }
+    guard startsWorkers, workerTasks < workers else { return nil }
+    workerTasks += 1
+    running += 1
+    return .newWorker(item)
+  }
+
+  /// Moves waiting steps to idle workers while there are both, and lets a blocked producer into
+  /// each room that leaves (its step may go straight on to another idle worker).
+  mutating func dispatch(into wakeups: inout Wakeups) {
+    while true {
+      admitProducers(into: &wakeups)
+      guard !items.isEmpty, !closed, !pauseRequested,
+        !parked.isEmpty || (startsWorkers && workerTasks < workers)
+      else { return }
+      let item = items.removeFirst()
+      wakeups.handoffs.append(handOver(item)!)
+    }
+  }
+
+  /// Lets blocked producers in while there is room.
+  mutating func admitProducers(into wakeups: inout Wakeups) {
+    while items.count < capacity, let producer = producers.popFirst() {
+      items.append(producer.item)
+      accepted += 1
+      wakeups.producers.append(producer.continuation)
+    }
+  }
+
+  /// A waiting step for a worker, unless the queue is closed or paused; it counts as running, and
+  /// the room it leaves lets a blocked producer in.
+  mutating func takeWaiting(into wakeups: inout Wakeups) -> QueueItem? {
+    guard !closed, !pauseRequested, let item = items.popFirst() else { return nil }
+    running += 1
+    admitProducers(into: &wakeups)
+    return item
+  }
+
+  // MARK: Samples
+
+  /// Closes the depth samples and outcome tallies of the seconds before `second`. Called before
+  /// the changes that know the time (offers, endings, retries, redrives), so an ended second keeps
+  /// the depth it had as it ended (give or take a blocked producer let in as a worker took a step
+  /// since), whoever reads the snapshot and whenever; a snapshot only reads.
+  mutating func advance(to second: Int) {
+    if second > depthSecond {
+      for _ in 0..<min(second - depthSecond, history) { depthSeries.append(depth) }
+      while depthSeries.count > history { depthSeries.removeFirst() }
+      depthSecond = second
+    }
+    rollTally(to: second)
+  }
 
   /// Starts a new second for the outcome tallies when time has moved on.
   mutating func rollTally(to second: Int) {
     guard second > tallySecond else { return }
     recentTallies.append(tally)
-    for _ in 0..<min(second - tallySecond - 1, 5) { recentTallies.append(OutcomeTally()) }
-    while recentTallies.count > 5 { recentTallies.removeFirst() }
+    for _ in 0..<min(second - tallySecond - 1, OutcomeTally.kept) { recentTallies.append(OutcomeTally()) }
+    while recentTallies.count > OutcomeTally.kept { recentTallies.removeFirst() }
     tally = OutcomeTally()
     tallySecond = second
   }
 
-  /// Outcome rates over the last closed seconds.
-  var rates: OutcomeRates {
-    let window = recentTallies.suffix(3)
-    guard !window.isEmpty else { return .zero }
-    let n = Double(window.count)
-    return OutcomeRates(
-      succeeded: Double(window.reduce(0) { $0 + $1.succeeded }) / n,
-      retried: Double(window.reduce(0) { $0 + $1.retried }) / n,
-      failed: Double(window.reduce(0) { $0 + $1.failed }) / n,
-      deadLettered: Double(window.reduce(0) { $0 + $1.deadLettered }) / n,
-      rejected: Double(window.reduce(0) { $0 + $1.rejected }) / n)
+  /// The depth series as of `second`: the ended seconds since the last change had the current depth.
+  func depthSeries(at second: Int) -> [Int] {
+    var series = Array(depthSeries)
+    if second > depthSecond {
+      series.append(contentsOf: repeatElement(depth, count: min(second - depthSecond, history)))
+    }
+    return Array(series.suffix(history))
   }
 
-  /// A waiting step for a worker, unless the queue is closed or paused; it counts as running, and
-  /// the room it leaves lets one blocked producer in (resume that one outside the lock).
-  mutating func takeWaiting(capacity: Int) -> (item: QueueItem, producer: UnsafeContinuation<Bool, Never>?)? {
-    guard !closed, !pauseRequested, let item = items.popFirst() else { return nil }
-    running += 1
-    return (item, admitProducer(capacity: capacity))
+  /// Outcome rates over the last 3 ended seconds as of `second` (seconds without a change had none).
+  func rates(at second: Int) -> OutcomeRates {
+    var ended = Array(recentTallies)
+    if second > tallySecond {
+      ended.append(tally)
+      ended.append(contentsOf: repeatElement(OutcomeTally(), count: min(second - tallySecond - 1, 3)))
+    }
+    return OutcomeTally.rates(ended.suffix(3))
   }
+
+  // MARK: Endings
 
   /// A running step ended for good (succeeded, dead, or cancelled): its counts and histograms.
   /// Returns true if this ended a pause.
@@ -111,15 +225,13 @@ struct QueueCore: Sendable {
     _ item: QueueItem, outcome: StepOutcome, waitNs: Int64, runNs: Int64, nowSecond: Int, error: String?,
     nowNs: Int64
   ) -> Bool {
+    advance(to: nowSecond)
     running -= 1
-    LatencyHistogram.record(&wait, nanoseconds: waitNs)
     waitWindows.record(nanoseconds: waitNs, second: nowSecond)
-    rollTally(to: nowSecond)
     switch outcome {
     case .succeeded:
       succeeded += 1
       tally.succeeded += 1
-      LatencyHistogram.record(&run, nanoseconds: runNs)
       runWindows.record(nanoseconds: runNs, second: nowSecond)
     case .dead:
       failedAttempts += 1
@@ -133,78 +245,148 @@ struct QueueCore: Sendable {
     return checkPaused()
   }
 
-  /// After a step leaves the waiting list: let one blocked producer in.
-  mutating func admitProducer(capacity: Int) -> UnsafeContinuation<Bool, Never>? {
-    guard items.count < capacity, let producer = producers.popFirst() else { return nil }
-    items.append(producer.item)
-    accepted += 1
-    return producer.continuation
+  /// True exactly once when a requested pause becomes complete.
+  mutating func checkPaused() -> Bool {
+    if pauseRequested && !pausedAnnounced && running == 0 {
+      pausedAnnounced = true
+      return true
+    }
+    return false
+  }
+
+  /// The queue's state as shown.
+  var state: QueueState {
+    pauseRequested ? (running == 0 ? .paused : .pausing) : .running
+  }
+}
+
+/// Outcome counts within one second.
+struct OutcomeTally: Sendable {
+  /// Ended seconds kept for rates.
+  static let kept = 5
+
+  var succeeded = 0
+  var retried = 0
+  var failed = 0
+  var deadLettered = 0
+  var rejected = 0
+
+  /// Per-second averages over `window`.
+  static func rates(_ window: ArraySlice<OutcomeTally>) -> OutcomeRates {
+    guard !window.isEmpty else { return .zero }
+    let n = Double(window.count)
+    return OutcomeRates(
+      succeeded: Double(window.reduce(0) { $0 + $1.succeeded }) / n,
+      retried: Double(window.reduce(0) { $0 + $1.retried }) / n,
+      failed: Double(window.reduce(0) { $0 + $1.failed }) / n,
+      deadLettered: Double(window.reduce(0) { $0 + $1.deadLettered }) / n,
+      rejected: Double(window.reduce(0) { $0 + $1.rejected }) / n)
   }
 }
 
 /// A named, bounded queue: a `Mutex` around a `Deque`, with idle workers parked on continuations.
 ///
-/// Every transition between queued, running, waiting to retry, succeeded, dead, dropped and
-/// cancelled happens in one critical section, so a snapshot always sees
-/// `accepted == succeeded + dead + cancelled + dropped + queued + running + waitingRetry`.
+/// The queue owns its lock: every change goes through a method here, which decides under the lock
+/// and wakes workers and producers after it (`Wakeups`). Worker tasks start as steps arrive, up to
+/// the declared count, so a queue's memory follows the work in it rather than its declared size.
 final class StepQueue: Sendable {
+  /// Starts a worker task whose first step is given.
+  typealias Launcher = @Sendable (StepQueue, QueueItem) -> Void
+
   let index: Int
   let definition: QueueDefinition
-  let core = Mutex(QueueCore())
+  private let core: Mutex<QueueCore>
+  private let launcher = Mutex<Launcher?>(nil)
 
-  init(index: Int, definition: QueueDefinition) {
+  init(index: Int, definition: QueueDefinition, history: Int = 300) {
     self.index = index
     self.definition = definition
+    self.core = Mutex(QueueCore(capacity: definition.capacity, workers: definition.workers, history: history))
+  }
+
+  /// Lets the queue start worker tasks (with `launch`) as steps arrive.
+  func startWorkers(with launch: @escaping Launcher) {
+    launcher.withLock { $0 = launch }
+    var wakeups = Wakeups()
+    core.withLock { core in
+      core.startsWorkers = true
+      core.dispatch(into: &wakeups)
+    }
+    wake(wakeups)
+  }
+
+  /// Carries out hand-overs and lets producers go, outside the lock.
+  private func wake(_ wakeups: Wakeups) {
+    for handoff in wakeups.handoffs { deliver(handoff) }
+    for producer in wakeups.producers { producer.resume(returning: true) }
+  }
+
+  private func deliver(_ handoff: Handoff) {
+    switch handoff {
+    case .parked(let worker, let item): worker.resume(returning: item)
+    case .newWorker(let item): launcher.withLock { $0 }?(self, item)
+    }
   }
 
   /// Offers a step without waiting.
   func offer(_ item: QueueItem) -> OfferResult {
-    let result = core.withLock { core -> OfferResult in
-      if core.closed { return .closed }
-      if !core.pauseRequested, !core.parked.isEmpty {
-        let worker = core.parked.removeLast()
+    let second = Int(item.enqueuedNs / 1_000_000_000)
+    let (result, handoff) = core.withLock { core -> (OfferResult, Handoff?) in
+      core.offered += 1
+      if core.closed {
+        core.refusedAtShutdown += 1
+        return (.closed, nil)
+      }
+      // Only past an empty line: a step must not overtake those waiting (first in, first out).
+      if core.items.isEmpty, let handoff = core.handOver(item) {
+        core.advance(to: second)
         core.accepted += 1
-        core.running += 1
-        return .accepted(worker: worker, item: item)
+        return (.accepted, handoff)
       }
       if core.items.count < definition.capacity {
+        core.advance(to: second)
         core.items.append(item)
         core.accepted += 1
-        return .accepted(worker: nil, item: item)
+        return (.accepted, nil)
       }
       switch definition.whenFull {
       case .reject:
+        core.advance(to: second)
         core.rejected += 1
         core.tally.rejected += 1
-        return .rejected
+        return (.rejected, nil)
       case .dropOldest:
+        core.advance(to: second)
         guard let oldest = core.items.popFirst() else {
           core.rejected += 1
           core.tally.rejected += 1
-          return .rejected
+          return (.rejected, nil)
         }
         core.dropped += 1
         core.tally.rejected += 1
         core.items.append(item)
         core.accepted += 1
-        return .acceptedDropping(oldest)
+        return (.acceptedDropping(oldest), nil)
       case .block:
-        return .full
+        return (.full, nil)
       }
     }
-    if case .accepted(let worker?, let item) = result { worker.resume(returning: item) }
+    if let handoff { deliver(handoff) }
     return result
   }
 
-  /// Waits for room (policy block). Returns false if the queue shut down first.
+  /// Waits for room for a step that `offer` found no room for (policy block; it was counted as
+  /// offered then). Returns false if the queue shut down first.
   func waitForRoom(_ item: QueueItem) async -> Bool {
-    await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-      let outcome = core.withLock { core -> (Bool?, UnsafeContinuation<QueueItem?, Never>?) in
-        if core.closed { return (false, nil) }
-        if !core.pauseRequested, !core.parked.isEmpty {
+    await withUnsafeContinuation { (continuation: BlockedProducer) in
+      let (accepted, handoff) = core.withLock { core -> (Bool?, Handoff?) in
+        if core.closed {
+          core.refusedAtShutdown += 1
+          return (false, nil)
+        }
+        if core.items.isEmpty, let handoff = core.handOver(item) {
           core.accepted += 1
-          core.running += 1
-          return (true, core.parked.removeLast())
+          return (true, handoff)
         }
         if core.items.count < definition.capacity {
           core.items.append(item)
@@ -214,8 +396,8 @@ final class StepQueue: Sendable {
         core.producers.append((item, continuation))
         return (nil, nil)
       }
-      if let worker = outcome.1 { worker.resume(returning: item) }
-      if let accepted = outcome.0 { continuation.resume(returning: accepted) }
+      if let handoff { deliver(handoff) }
+      if let accepted { continuation.resume(returning: accepted) }
     }
   }
 
@@ -223,25 +405,31 @@ final class StepQueue: Sendable {
   /// Returns nil once the queue is closed. A waiting step is taken without suspending, so a busy
   /// worker does not go through the executor for every step.
   nonisolated(nonsending) func take() async -> QueueItem? {
-    let fast = core.withLock { core -> (QueueItem??, UnsafeContinuation<Bool, Never>?) in
-      if core.closed { return (.some(nil), nil) }
-      guard let taken = core.takeWaiting(capacity: definition.capacity) else { return (nil, nil) }
-      return (.some(taken.item), taken.producer)
+    switch take(parking: nil) {
+    case .item(let item): return item
+    case .closed: return nil
+    case .none: break
     }
-    fast.1?.resume(returning: true)
-    if let item = fast.0 { return item }
-    return await withUnsafeContinuation { (continuation: UnsafeContinuation<QueueItem?, Never>) in
-      let outcome = core.withLock { core -> (QueueItem??, UnsafeContinuation<Bool, Never>?) in
-        if core.closed { return (.some(nil), nil) }
-        if let taken = core.takeWaiting(capacity: definition.capacity) {
-          return (.some(taken.item), taken.producer)
-        }
-        core.parked.append(continuation)
-        return (nil, nil)
+    return await withUnsafeContinuation { (continuation: ParkedWorker) in
+      switch take(parking: continuation) {
+      case .item(let item): continuation.resume(returning: item)
+      case .closed: continuation.resume(returning: nil)
+      case .none: break  // parked: a hand-over resumes it
       }
-      outcome.1?.resume(returning: true)
-      if let item = outcome.0 { continuation.resume(returning: item) }
     }
+  }
+
+  /// One trip through the lock for `take`: a waiting step, or (with `parking`) park the worker.
+  private func take(parking: ParkedWorker?) -> Taken {
+    var wakeups = Wakeups()
+    let taken = core.withLock { core -> Taken in
+      if core.closed { return .closed }
+      if let item = core.takeWaiting(into: &wakeups) { return .item(item) }
+      if let parking { core.parked.append(parking) }
+      return .none
+    }
+    if !wakeups.isEmpty { wake(wakeups) }
+    return taken
   }
 
   /// `ended(outcome: .succeeded)` and then `take`'s fast path, in one trip through the queue's
@@ -251,13 +439,14 @@ final class StepQueue: Sendable {
   func succeededTakingNext(_ item: QueueItem, waitNs: Int64, runNs: Int64, nowSecond: Int) -> (
     paused: Bool, next: QueueItem?
   ) {
-    let (paused, taken) = core.withLock { core in
+    var wakeups = Wakeups()
+    let (paused, next) = core.withLock { core in
       let paused = core.recordEnd(
         item, outcome: .succeeded, waitNs: waitNs, runNs: runNs, nowSecond: nowSecond, error: nil, nowNs: 0)
-      return (paused, core.takeWaiting(capacity: definition.capacity))
+      return (paused, core.takeWaiting(into: &wakeups))
     }
-    taken?.producer?.resume(returning: true)
-    return (paused, taken?.item)
+    if !wakeups.isEmpty { wake(wakeups) }
+    return (paused, next)
   }
 
   /// A running step ended for good (succeeded, dead, or cancelled). Returns true if this ended a
@@ -280,13 +469,12 @@ final class StepQueue: Sendable {
     _ item: QueueItem, waitNs: Int64, nowSecond: Int, timer: (UInt64) -> Task<Void, Never>
   ) -> Bool {
     core.withLock { core in
+      core.advance(to: nowSecond)
       core.running -= 1
-      LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
       core.waitWindows.record(nanoseconds: waitNs, second: nowSecond)
       core.waitingRetry += 1
       core.retried += 1
       core.failedAttempts += 1
-      core.rollTally(to: nowSecond)
       core.tally.failed += 1
       core.tally.retried += 1
       core.nextTimer += 1
@@ -296,32 +484,31 @@ final class StepQueue: Sendable {
     }
   }
 
-  /// A retry's backoff has passed: back to the front of the line (never refused: it was
-  /// accepted already). Returns false if the queue is closed and the step was cancelled.
+  /// A retry's backoff has passed: to an idle worker, or to the back of the waiting line (never
+  /// refused, even when full: it was accepted already). Returns false if the queue is closed and
+  /// the step was cancelled.
   func requeue(_ item: QueueItem, timer: UInt64) -> Bool {
-    let outcome = core.withLock { core -> (Bool, UnsafeContinuation<QueueItem?, Never>?) in
+    let (requeued, handoff) = core.withLock { core -> (Bool, Handoff?) in
       core.retryTimers.removeValue(forKey: timer)
       core.waitingRetry -= 1
       if core.closed {
         core.cancelled += 1
         return (false, nil)
       }
-      if !core.pauseRequested, !core.parked.isEmpty {
-        core.running += 1
-        return (true, core.parked.removeLast())
-      }
+      if core.items.isEmpty, let handoff = core.handOver(item) { return (true, handoff) }
       core.items.append(item)
       return (true, nil)
     }
-    outcome.1?.resume(returning: item)
-    return outcome.0
+    if let handoff { deliver(handoff) }
+    return requeued
   }
 
   /// Moves every dead letter back to queued; returns them (count them once: they were accepted).
   func redrive(nowNs: Int64) -> [QueueItem] {
-    let (moved, workers) = core.withLock {
-      core -> ([QueueItem], [(UnsafeContinuation<QueueItem?, Never>, QueueItem)]) in
-      guard !core.closed else { return ([], []) }
+    var wakeups = Wakeups()
+    let moved = core.withLock { core -> [QueueItem] in
+      guard !core.closed else { return [] }
+      core.advance(to: Int(nowNs / 1_000_000_000))
       let moved = core.deadLetters.map { letter in
         var item = letter.item
         item.attempts = 0
@@ -330,43 +517,50 @@ final class StepQueue: Sendable {
       }
       core.deadLetters.removeAll()
       core.items.append(contentsOf: moved)
-      var handed: [(UnsafeContinuation<QueueItem?, Never>, QueueItem)] = []
-      while !core.pauseRequested, !core.parked.isEmpty, let item = core.items.popFirst() {
-        core.running += 1
-        handed.append((core.parked.removeLast(), item))
-      }
-      return (moved, handed)
+      core.dispatch(into: &wakeups)
+      return moved
     }
-    for (worker, item) in workers { worker.resume(returning: item) }
+    wake(wakeups)
     return moved
   }
 
-  /// Workers stop taking steps. Returns the state reached (pausing or paused).
-  func pause() -> QueueState {
+  /// The queue's dead letters, oldest first.
+  var deadLetters: [DeadLetter] { core.withLock { $0.deadLetters } }
+
+  /// True when no step is waiting, running or waiting to retry.
+  var isIdle: Bool { core.withLock { $0.items.isEmpty && $0.running == 0 && $0.waitingRetry == 0 } }
+
+  /// Steps cancelled since start.
+  var cancelled: Int { core.withLock { $0.cancelled } }
+
+  /// Workers stop taking steps. Returns the state reached (pausing or paused), or nil if a pause
+  /// was requested already.
+  func pause() -> QueueState? {
     core.withLock { core in
+      guard !core.pauseRequested else { return nil }
       core.pauseRequested = true
       core.pausedAnnounced = core.running == 0
       return core.running == 0 ? .paused : .pausing
     }
   }
 
-  /// Workers take steps again.
-  func resume() {
-    let handed = core.withLock { core -> [(UnsafeContinuation<QueueItem?, Never>, QueueItem)] in
+  /// Workers take steps again; waiting steps go to idle workers. False if it was not paused.
+  func resume() -> Bool {
+    var wakeups = Wakeups()
+    let resumed = core.withLock { core -> Bool in
+      guard core.pauseRequested else { return false }
       core.pauseRequested = false
       core.pausedAnnounced = false
-      var handed: [(UnsafeContinuation<QueueItem?, Never>, QueueItem)] = []
-      while !core.parked.isEmpty, let item = core.items.popFirst() {
-        core.running += 1
-        handed.append((core.parked.removeLast(), item))
-      }
-      return handed
+      core.dispatch(into: &wakeups)
+      return true
     }
-    for (worker, item) in handed { worker.resume(returning: item) }
+    wake(wakeups)
+    return resumed
   }
 
   /// Shuts the queue: waiting steps are cancelled (returned so their runs can be told), parked
-  /// workers and blocked producers are released, retry timers are cancelled.
+  /// workers and blocked producers are released (their steps counted as refused at shutdown),
+  /// retry timers are cancelled.
   func close() -> (cancelled: [QueueItem], refused: [QueueItem]) {
     let (items, parked, producers, timers) = core.withLock { core in
       core.closed = true
@@ -377,6 +571,7 @@ final class StepQueue: Sendable {
       core.parked.removeAll()
       let producers = Array(core.producers)
       core.producers.removeAll()
+      core.refusedAtShutdown += producers.count
       return (items, parked, producers, Array(core.retryTimers.values))
     }
     for worker in parked { worker.resume(returning: nil) }
@@ -386,15 +581,8 @@ final class StepQueue: Sendable {
   }
 }
 
-/// The cumulative histograms a refresh copies out of a queue (nil: unchanged since the last one).
-struct QueueCopy {
-  var wait: Histogram<UInt64>?
-  var run: Histogram<UInt64>?
-}
-
-/// What one refresh took from a queue under its lock.
+/// What one refresh read from a queue under its lock.
 struct QueueSample {
-  var changed: QueueCopy
   var depthSeries: [Int]
   var rates: OutcomeRates
   var waitSlots: [StatsWindow: WindowSlots]
@@ -402,20 +590,10 @@ struct QueueSample {
 }
 
 extension StepQueue {
-  /// The refresh's visit: closes the outcome tallies and depth samples of the seconds that ended,
-  /// and copies what the snapshot summarises outside the lock (`copy` picks the cumulative
-  /// histograms that changed).
-  func sample(
-    second: Int, history: Int, nowNs: Int64, windows: [StatsWindow], copy: (QueueCore) -> QueueCopy
-  ) -> QueueSample {
+  /// The refresh's read: the depth series and outcome rates as of `second`, and the histograms
+  /// of `windows`, summarised outside the lock.
+  func sample(second: Int, nowNs: Int64, windows: [StatsWindow]) -> QueueSample {
     core.withLock { core in
-      core.rollTally(to: second)
-      if core.depthSecond < 0 { core.depthSecond = second - 1 }
-      if second > core.depthSecond {
-        for _ in 0..<min(second - core.depthSecond, history) { core.depthSeries.append(core.depth) }
-        while core.depthSeries.count > history { core.depthSeries.removeFirst() }
-        core.depthSecond = second
-      }
       var waitSlots: [StatsWindow: WindowSlots] = [:]
       var runSlots: [StatsWindow: WindowSlots] = [:]
       for window in windows {
@@ -423,8 +601,8 @@ extension StepQueue {
         runSlots[window] = core.runWindows.slots(window, second: second, nowNs: nowNs)
       }
       return QueueSample(
-        changed: copy(core), depthSeries: Array(core.depthSeries), rates: core.rates, waitSlots: waitSlots,
-        runSlots: runSlots)
+        depthSeries: core.depthSeries(at: second), rates: core.rates(at: second),
+        waitSlots: waitSlots, runSlots: runSlots)
     }
   }
 
@@ -441,23 +619,8 @@ extension StepQueue {
         blockedProducers: core.producers.count,
         oldestQueuedAge: core.items.first.map { .nanoseconds(max(0, now - $0.enqueuedNs)) },
         wait: c.wait, run: c.run, depthSeries: c.depthSeries, recent: c.rates, windows: c.windows,
-        workerTasks: definition.workers)
+        workerTasks: core.workerTasks, idleWorkers: core.parked.count, offered: core.offered,
+        refusedAtShutdown: core.refusedAtShutdown)
     }
-  }
-}
-
-extension QueueCore {
-  /// True exactly once when a requested pause becomes complete.
-  mutating func checkPaused() -> Bool {
-    if pauseRequested && !pausedAnnounced && running == 0 {
-      pausedAnnounced = true
-      return true
-    }
-    return false
-  }
-
-  /// The queue's state as shown.
-  var state: QueueState {
-    pauseRequested ? (running == 0 ? .paused : .pausing) : .running
   }
 }

@@ -43,9 +43,9 @@ extension Runtime {
     }
   }
 
-  /// A worker: takes steps until its queue closes.
-  nonisolated(nonsending) func workerLoop(_ queue: StepQueue) async {
-    var next = await queue.take()
+  /// A worker: runs `first`, then takes steps until its queue closes.
+  nonisolated(nonsending) func workerLoop(_ queue: StepQueue, first: QueueItem) async {
+    var next: QueueItem? = first
     while let item = next {
       // A step that succeeded with others waiting hands over the next one itself.
       next = await runBackground(item, on: queue)
@@ -71,10 +71,7 @@ extension Runtime {
     switch result {
     case .success(let endNs):
       // The step's end is "now": no second clock read on the path every step takes.
-      run.workflow.metrics.withLock { metrics in
-        metrics.steps[i].succeeded += 1
-        LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
-      }
+      run.workflow.metrics.withLock { $0.recordSuccess(step: i, nanoseconds: endNs - startNs) }
       let (paused, next) = queue.succeededTakingNext(
         item, waitNs: waitNs, runNs: endNs - startNs, nowSecond: second(endNs))
       announcePaused(queue, paused)

@@ -114,9 +114,7 @@ extension Runtime {
   /// Workers of `queue` stop taking steps: pausing until no worker holds one, then paused.
   public func pauseQueue(_ name: String) {
     guard let q = queueIndex[name] else { return }
-    let queue = queues[q]
-    if queue.core.withLock({ $0.pauseRequested }) { return }
-    let state = queue.pause()
+    guard let state = queues[q].pause() else { return }
     event(.info, .queuePausing, "\(name): pausing (workers take no new steps)")
     if state == .paused { event(.info, .queuePaused, "\(name): paused (no step running)") }
   }
@@ -124,9 +122,7 @@ extension Runtime {
   /// Workers of `queue` take steps again.
   public func resumeQueue(_ name: String) {
     guard let q = queueIndex[name] else { return }
-    let queue = queues[q]
-    guard queue.core.withLock({ $0.pauseRequested }) else { return }
-    queue.resume()
+    guard queues[q].resume() else { return }
     event(.info, .queueResumed, "\(name): resumed")
   }
 
@@ -187,9 +183,7 @@ extension Runtime {
   /// The dead letters of `queue` (workflow, step, run, last error), oldest first.
   public func deadLetters(queue name: String) -> [FailureRecord] {
     guard let q = queueIndex[name] else { return [] }
-    let queue = queues[q]
-    let letters = queue.core.withLock { $0.deadLetters }
-    return letters.map { letter in
+    return queues[q].deadLetters.map { letter in
       let step = letter.item.run.workflow.steps[Int(letter.item.step)]
       return FailureRecord(
         time: .nanoseconds(letter.timeNs), workflow: letter.item.run.workflow.name, step: step.definition.id,

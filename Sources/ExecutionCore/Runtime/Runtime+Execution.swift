@@ -199,10 +199,7 @@ extension Runtime {
       let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .blocking)
       switch result {
       case .success(let endNs):
-        run.workflow.metrics.withLock { metrics in
-          metrics.steps[i].succeeded += 1
-          LatencyHistogram.record(&metrics.steps[i].duration, nanoseconds: endNs - startNs)
-        }
+        run.workflow.metrics.withLock { $0.recordSuccess(step: i, nanoseconds: endNs - startNs) }
         return BlockingOutcome(step: i, outcome: .succeeded, endNs: endNs)
       case .cancelled:
         return BlockingOutcome(step: i, outcome: .cancelled, endNs: nowNs, error: "cancelled")
@@ -367,7 +364,6 @@ extension Runtime {
         metrics.counts.responded(second)
         // A comparison's runs are kept out of the normal figures (they go to its recordings).
         if !run.comparison {
-          LatencyHistogram.record(&metrics.criticalPath, nanoseconds: latency)
           metrics.criticalPathWindows.record(nanoseconds: latency, second: second)
           if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
         }
@@ -426,7 +422,6 @@ extension Runtime {
     metrics.settled += 1
     metrics.inFlight -= 1
     guard !run.comparison else { return }
-    LatencyHistogram.record(&metrics.settle, nanoseconds: latency)
     metrics.settleWindows.record(nanoseconds: latency, second: second)
   }
 

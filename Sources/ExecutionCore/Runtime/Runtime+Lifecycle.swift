@@ -28,12 +28,12 @@ extension Runtime {
       }
       generator?.cancel()
     }
-    let cancelledBefore = queues.reduce(0) { $0 + $1.core.withLock { $0.cancelled } }
+    let cancelledBefore = queues.reduce(0) { $0 + $1.cancelled }
     let settledInTime = await waitUntilSettled(timeout: deadline)
     let runsCancelled = global.withLock { $0.unsettled.count }
     // Order matters: runs first (their producers may be waiting), then queues (releases parked
     // workers, cancels waiting steps and retry timers), then workers (cancels running attempts).
-    let (runs, workers) = global.withLock { (Array($0.unsettled.values), $0.workers) }
+    let runs = global.withLock { Array($0.unsettled.values) }
     for run in runs {
       run.progress.withLock { progress in
         progress.task?.cancel()
@@ -48,9 +48,20 @@ extension Runtime {
         settleIfDone(item.run, item.run.finish(Int(item.step), outcome: .cancelled, endNs: nowNs))
       }
     }
+    // A worker started from now on (by a step handed over as the queues closed) is cancelled as
+    // it registers.
+    let workers = global.withLock { global -> [Task<Void, Never>] in
+      global.workersCancelled = true
+      return global.workers
+    }
     for worker in workers { worker.cancel() }
+    let limit = ContinuousClock.now + .seconds(5)
     _ = await waitUntilSettled(timeout: .seconds(5))
-    let cancelledAfter = queues.reduce(0) { $0 + $1.core.withLock { $0.cancelled } }
+    // Redriven steps belong to runs that settled already: wait for the queues too.
+    while !queues.allSatisfy(\.isIdle), ContinuousClock.now < limit {
+      try? await Task.sleep(for: .milliseconds(1))
+    }
+    let cancelledAfter = queues.reduce(0) { $0 + $1.cancelled }
     return ShutdownReport(
       settledInTime: settledInTime, runsCancelled: runsCancelled,
       stepsCancelled: cancelledAfter - cancelledBefore, snapshot: snapshot(fresh: true))

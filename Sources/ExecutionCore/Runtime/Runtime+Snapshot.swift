@@ -25,6 +25,8 @@ struct SnapshotCache: Sendable {
   }
 
   var refreshedAt: ContinuousClock.Instant?
+  /// The runtime second the sliding windows' percentiles were computed in (-1: never).
+  var windowsSecond = -1
   var workflows: [Workflow] = []
   var queues: [Queue] = []
 }
@@ -32,8 +34,6 @@ struct SnapshotCache: Sendable {
 /// What the refresh copies out of a workflow's metrics under its lock, to summarise outside it.
 /// A histogram is nil when it has not changed since the last refresh (its summary is kept).
 private struct WorkflowCopy {
-  var criticalPath: Histogram<UInt64>?
-  var settle: Histogram<UInt64>?
   var series: [LatencyPoint]
   var stepDurations: [Histogram<UInt64>?]
   var lastRun: RunState?
@@ -75,7 +75,7 @@ extension Runtime {
 
   /// A snapshot; `fresh` recomputes the cached summaries first.
   public func snapshot(fresh: Bool) -> RuntimeSnapshot {
-    refreshIfStale(force: fresh)
+    refreshIfStale(force: fresh, exact: fresh)
     let cached = cache.withLock { $0 }
     let now = nowNs
     let (mode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
@@ -128,8 +128,14 @@ extension Runtime {
 
   /// Recomputes summaries if the cache is older than the refresh interval (or `force`).
   /// Histograms that changed are copied under their locks and summarised outside them, so workers
-  /// never wait on percentile arithmetic; unchanged ones keep their summaries.
-  func refreshIfStale(force: Bool) {
+  /// never wait on percentile arithmetic; unchanged ones keep their summaries. It only reads the
+  /// metrics (series, depth samples and tallies are closed as runs and steps change them), so
+  /// what a snapshot shows does not depend on when snapshots are taken.
+  ///
+  /// The sliding windows' percentiles (merging up to 31 histograms each) are recomputed once per
+  /// runtime second, or on every `exact` refresh (`snapshot(fresh: true)`); their rates and the
+  /// since-start figures on every refresh.
+  func refreshIfStale(force: Bool, exact: Bool = false) {
     let wallNow = ContinuousClock.now
     let stale = cache.withLock { cache -> Bool in
       if !force, let at = cache.refreshedAt, wallNow - at < options.snapshotRefreshInterval { return false }
@@ -142,30 +148,44 @@ extension Runtime {
     let history = options.historySeconds
     let previous = cache.withLock { $0 }
     let windows = StatsWindow.allCases.filter { $0 != .sinceStart }
+    let recompute = exact || second != previous.windowsSecond
+    /// The windows whose histograms are copied this time.
+    let copiedWindows = recompute ? StatsWindow.allCases : [.sinceStart]
+    // Since-start figures only grow, so an unchanged count means an unchanged distribution: it is
+    // not summarised again. A step's duration histogram that did not change is not even copied
+    // (a copy makes the next record under the lock copy 26 KB).
+    func summary(_ slots: WindowSlots, _ old: LatencySummary?) -> LatencySummary {
+      if let old, old.count == slots.count { return old }
+      return slots.summary
+    }
+    // A window holding as many values as there are since start holds them all: the same
+    // percentiles, without merging its slots and scanning them again (every window, at first).
+    func summary(_ slots: WindowSlots?, sinceStart: LatencySummary) -> LatencySummary {
+      guard let slots else { return .empty }
+      return slots.count == sinceStart.count ? sinceStart : slots.summary
+    }
     // These histograms only grow, so an unchanged count means an unchanged histogram: it is neither
     // copied (a copy makes the next record under the lock copy 26 KB) nor summarised again.
-    func changed(_ histogram: Histogram<UInt64>, _ summary: LatencySummary?) -> Histogram<UInt64>? {
-      Int(histogram.totalCount) == (summary?.count ?? 0) ? nil : histogram
-    }
-    func summary(_ copy: Histogram<UInt64>?, _ old: LatencySummary?) -> LatencySummary {
-      copy.map(LatencyHistogram.summary) ?? old ?? .empty
+    func changed(_ histogram: Histogram<UInt64>?, _ summary: LatencySummary?) -> Histogram<UInt64>? {
+      guard let histogram, Int(histogram.totalCount) != (summary?.count ?? 0) else { return nil }
+      return histogram
     }
     let workflowCaches = workflows.map { workflow -> SnapshotCache.Workflow in
       let old = workflow.index < previous.workflows.count ? previous.workflows[workflow.index] : nil
       let copied = workflow.metrics.withLock { metrics in
-        metrics.roll(to: second, history: history)
         var windowRates: [StatsWindow: RunRates] = [:]
         var criticalPathSlots: [StatsWindow: WindowSlots] = [:]
         var settleSlots: [StatsWindow: WindowSlots] = [:]
         for window in windows {
           let seconds = Int(window.length!.components.seconds)
           windowRates[window] = metrics.counts.rates(endedBefore: second, seconds: seconds)
+        }
+        for window in copiedWindows {
           criticalPathSlots[window] = metrics.criticalPathWindows.slots(window, second: second, nowNs: now)
           settleSlots[window] = metrics.settleWindows.slots(window, second: second, nowNs: now)
         }
         return WorkflowCopy(
-          criticalPath: changed(metrics.criticalPath, old?.criticalPath),
-          settle: changed(metrics.settle, old?.settle), series: Array(metrics.series),
+          series: metrics.series(at: second, history: history),
           stepDurations: metrics.steps.indices.map {
             changed(metrics.steps[$0].duration, old?.stepDuration($0))
           },
@@ -177,17 +197,23 @@ extension Runtime {
             rejected: metrics.rejected))
       }
       let totals = copied.totals
-      let criticalPath = summary(copied.criticalPath, old?.criticalPath)
-      let settle = summary(copied.settle, old?.settle)
+      let none = WindowSlots(histograms: [], coveredNs: 0)
+      let criticalPath = summary(copied.criticalPathSlots[.sinceStart] ?? none, old?.criticalPath)
+      let settle = summary(copied.settleSlots[.sinceStart] ?? none, old?.settle)
       var figures: [StatsWindow: WindowFigures] = [:]
       for window in windows {
         let rates = copied.windowRates[window] ?? RunRates()
-        let cp = copied.criticalPathSlots[window]
-        figures[window] = WindowFigures(
-          window: window, covered: cp?.covered ?? .zero, criticalPath: cp?.summary ?? .empty,
-          settle: copied.settleSlots[window]?.summary ?? .empty, startedPerSecond: rates.started,
-          respondedPerSecond: rates.responded, failedPerSecond: rates.failed,
-          rejectedPerSecond: rates.rejected)
+        var figure = old?.windows[window] ?? .empty(window)
+        if let cp = copied.criticalPathSlots[window] {
+          figure.covered = cp.covered
+          figure.criticalPath = summary(cp, sinceStart: criticalPath)
+          figure.settle = summary(copied.settleSlots[window], sinceStart: settle)
+        }
+        figure.startedPerSecond = rates.started
+        figure.respondedPerSecond = rates.responded
+        figure.failedPerSecond = rates.failed
+        figure.rejectedPerSecond = rates.rejected
+        figures[window] = figure
       }
       let uptime = Double(now) / 1e9
       func perSecond(_ count: Int) -> Double { uptime > 0 ? Double(count) / uptime : 0 }
@@ -198,31 +224,34 @@ extension Runtime {
       return SnapshotCache.Workflow(
         criticalPath: criticalPath, settle: settle, series: copied.series,
         stepDurations: copied.stepDurations.indices.map {
-          summary(copied.stepDurations[$0], old?.stepDuration($0))
+          copied.stepDurations[$0].map(LatencyHistogram.summary) ?? old?.stepDuration($0) ?? .empty
         },
         lastRun: copied.lastRun?.trace(name: workflow.name), startedPerSecond: copied.recent.started,
         respondedPerSecond: copied.recent.responded, windows: figures)
     }
     let queueCaches = queues.map { queue -> SnapshotCache.Queue in
       let old = queue.index < previous.queues.count ? previous.queues[queue.index] : nil
-      let copied = queue.sample(second: second, history: history, nowNs: now, windows: windows) { core in
-        QueueCopy(wait: changed(core.wait, old?.wait), run: changed(core.run, old?.run))
-      }
+      let copied = queue.sample(second: second, nowNs: now, windows: copiedWindows)
       var figures: [StatsWindow: QueueWindowFigures] = [:]
+      let none = WindowSlots(histograms: [], coveredNs: 0)
+      let wait = summary(copied.waitSlots[.sinceStart] ?? none, old?.wait)
+      let run = summary(copied.runSlots[.sinceStart] ?? none, old?.run)
       for window in windows {
-        let wait = copied.waitSlots[window]
-        figures[window] = QueueWindowFigures(
-          window: window, covered: wait?.covered ?? .zero, wait: wait?.summary ?? .empty,
-          run: copied.runSlots[window]?.summary ?? .empty)
+        if let slots = copied.waitSlots[window] {
+          figures[window] = QueueWindowFigures(
+            window: window, covered: slots.covered, wait: summary(slots, sinceStart: wait),
+            run: summary(copied.runSlots[window], sinceStart: run))
+        } else {
+          figures[window] = old?.windows[window] ?? .empty(window)
+        }
       }
-      let wait = summary(copied.changed.wait, old?.wait)
-      let run = summary(copied.changed.run, old?.run)
       figures[.sinceStart] = QueueWindowFigures(
         window: .sinceStart, covered: .nanoseconds(now), wait: wait, run: run)
       return SnapshotCache.Queue(
         wait: wait, run: run, depthSeries: copied.depthSeries, rates: copied.rates, windows: figures)
     }
     cache.withLock { cache in
+      if recompute { cache.windowsSecond = second }
       cache.workflows = workflowCaches
       cache.queues = queueCaches
     }

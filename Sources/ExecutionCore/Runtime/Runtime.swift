@@ -10,7 +10,7 @@ import Synchronization
 
 /// Runs a topology: blocking steps on the critical path, background steps on bounded queues.
 ///
-/// Workers start with the runtime; `start()` adds the load generators. Every control call
+/// Queue workers start as steps arrive (up to each queue's count); `start()` adds the load generators. Every control call
 /// returns at once; `run`, `drive`, `waitUntilSettled` and `shutdown` are the awaitable API.
 ///
 /// Semantics chosen where the design left a choice:
@@ -29,6 +29,10 @@ import Synchronization
 ///   the queue, never refused (they were accepted). A redriven dead letter re-enters without being
 ///   counted as accepted again; its run has settled already, so only its trace and counts change.
 /// - Critical-path histograms record successful responses; failed runs count in `runsFailed`.
+/// - Modes: a run keeps the mode it was admitted in, its workflow's own (`setMode(_:workflow:comparison:)`)
+///   if set, else the runtime's. Runs admitted while their workflow is under a comparison count in
+///   every run counter and rate but not in the latency figures (since start, windows, series).
+/// - Windows: see `StatsWindow` for what each covers and at what resolution.
 /// - `waitUntilSettled` and `shutdown` deadlines are real (wall-clock) time, whatever the clock.
 public final class Runtime: RuntimeControl {
   struct Global: Sendable {
@@ -38,7 +42,10 @@ public final class Runtime: RuntimeControl {
     /// Runs not yet settled, by id (for `waitUntilSettled` and shutdown); a settled run leaves at
     /// once, so a run stuck on a paused queue holds only itself.
     var unsettled: [UInt64: RunState] = [:]
+    /// Worker tasks started so far (they start as steps arrive; see `StepQueue`).
     var workers: [Task<Void, Never>] = []
+    /// Set once shutdown has cancelled the workers: a worker registering later is cancelled at once.
+    var workersCancelled = false
     var ticker: Task<Void, Never>?
   }
 
@@ -71,7 +78,8 @@ public final class Runtime: RuntimeControl {
   /// The wall-clock time (since the Unix epoch) at which `clock` read zero.
   let startedAt: Duration
 
-  /// Checks `topology` and starts the queues' workers; throws `RuntimeError.invalidTopology`.
+  /// Checks `topology` and readies the queues (their workers start as steps arrive); throws
+  /// `RuntimeError.invalidTopology`.
   public init(
     topology: Topology, options: RuntimeOptions = RuntimeOptions(), clock: any LanesClock = SystemClock()
   ) throws(RuntimeError) {
@@ -85,7 +93,9 @@ public final class Runtime: RuntimeControl {
     var workflowIndex: [String: Int] = [:]
     for w in workflows { workflowIndex[w.name] = w.index }
     self.workflowIndex = workflowIndex
-    self.queues = topology.queues.enumerated().map { StepQueue(index: $0, definition: $1) }
+    self.queues = topology.queues.enumerated().map {
+      StepQueue(index: $0, definition: $1, history: options.historySeconds)
+    }
     self.queueIndex = compiled.queueIndex
     self.global = Mutex(Global(mode: options.mode))
     self.events = EventLog(capacity: options.eventCapacity)
@@ -96,7 +106,7 @@ public final class Runtime: RuntimeControl {
   }
 
   /// Starts the load generators (at each workflow's default rate if `options.startLoad`) and the
-  /// once-a-second sampler. Calling it again does nothing.
+  /// once-a-second refresh of the snapshot's summaries. Calling it again does nothing.
   public func start() {
     let first = global.withLock { global -> Bool in
       defer { global.started = true }
@@ -141,16 +151,23 @@ public final class Runtime: RuntimeControl {
     return workflows[i]
   }
 
+  /// Lets each queue start its worker tasks as steps arrive, up to its declared count: memory
+  /// follows the work in flight, not the declared sizes.
   private func startWorkers() {
-    var tasks: [Task<Void, Never>] = []
     for queue in queues {
-      for _ in 0..<queue.definition.workers {
-        tasks.append(
-          Task(executorPreference: executor) { [self] in
-            await self.workerLoop(queue)
-          })
-      }
+      queue.startWorkers { [weak self] queue, first in self?.startWorker(queue, first: first) }
     }
-    global.withLock { $0.workers = tasks }
+  }
+
+  /// Starts one worker task of `queue`, which runs `first` and then takes steps until the queue closes.
+  private func startWorker(_ queue: StepQueue, first: QueueItem) {
+    let task = Task(executorPreference: executor) { [self] in
+      await self.workerLoop(queue, first: first)
+    }
+    let cancel = global.withLock { global -> Bool in
+      global.workers.append(task)
+      return global.workersCancelled
+    }
+    if cancel { task.cancel() }
   }
 }

@@ -31,8 +31,7 @@ public struct QueueSnapshot: Sendable, Codable {
   /// Steps in the dead-letter list.
   public var dead: Int
   /// Steps accepted since start. A redrive moves dead letters back to queued without counting
-  /// them again, so at any moment
-  /// `accepted == succeeded + dead + cancelled + dropped + queued + running + waitingRetry`.
+  /// them again, so the counts always add up (`isBalanced`).
   public var accepted: Int
   /// Steps that succeeded.
   public var succeeded: Int
@@ -64,6 +63,14 @@ public struct QueueSnapshot: Sendable, Codable {
   public var windows: [StatsWindow: QueueWindowFigures]
   /// Worker tasks that exist now (started as steps arrive, up to `workers`).
   public var workerTasks: Int
+  /// Worker tasks waiting for a step.
+  public var idleWorkers: Int
+  /// Steps runs offered to the queue, each counted once however it ended:
+  /// `offered == accepted + rejected + blockedProducers + refusedAtShutdown`.
+  public var offered: Int
+  /// Steps never accepted because the queue shut down: producers still waiting for room when it
+  /// did (when-full: block), and steps offered after it.
+  public var refusedAtShutdown: Int
 
   /// Creates a queue snapshot.
   public init(
@@ -72,7 +79,8 @@ public struct QueueSnapshot: Sendable, Codable {
     accepted: Int, succeeded: Int, retried: Int, failedAttempts: Int, deadLettered: Int,
     rejected: Int, dropped: Int, cancelled: Int, blockedProducers: Int,
     oldestQueuedAge: Duration?, wait: LatencySummary, run: LatencySummary, depthSeries: [Int],
-    recent: OutcomeRates, windows: [StatsWindow: QueueWindowFigures] = [:], workerTasks: Int = 0
+    recent: OutcomeRates, windows: [StatsWindow: QueueWindowFigures] = [:], workerTasks: Int = 0,
+    idleWorkers: Int = 0, offered: Int? = nil, refusedAtShutdown: Int = 0
   ) {
     self.name = name
     self.state = state
@@ -100,10 +108,20 @@ public struct QueueSnapshot: Sendable, Codable {
     self.recent = recent
     self.windows = windows
     self.workerTasks = workerTasks
+    self.idleWorkers = idleWorkers
+    self.offered = offered ?? (accepted + rejected + blockedProducers + refusedAtShutdown)
+    self.refusedAtShutdown = refusedAtShutdown
   }
 
   /// The figures over `window` (empty ones if the snapshot has none for it).
   public func figures(_ window: StatsWindow) -> QueueWindowFigures { windows[window] ?? .empty(window) }
+
+  /// The accounting invariants: every accepted step is in exactly one place, and every offered
+  /// step was accepted, refused for room, is waiting for room, or was refused at shutdown.
+  public var isBalanced: Bool {
+    accepted == succeeded + dead + cancelled + dropped + queued + running + waitingRetry
+      && offered == accepted + rejected + blockedProducers + refusedAtShutdown
+  }
 
   /// Steps the queue holds: queued, running and waiting to retry (what `depthSeries` samples).
   public var depth: Int { queued + running + waitingRetry }
