@@ -34,4 +34,3 @@ public struct DashboardThemes: Sendable {
   /// The options a dashboard needs to show these warnings when it starts.
   public var warningTexts: [String] { warnings.map { "\($0)" } }
 }
-

@@ -63,7 +63,8 @@ struct QueuesPanel {
         TableCell("\(queue.busyWorkers)/\(queue.workers)"),
         TableCell(queue.oldestQueuedAge.map(DurationText.format) ?? "-", style: palette.dim),
         TableCell(
-          FigureText.duration(figures.wait.p99, measured: figures.wait.count > 0), style: palette.text(.hi_fg)),
+          FigureText.duration(figures.wait.p99, measured: figures.wait.count > 0), style: palette.text(.hi_fg)
+        ),
         TableCell(FigureText.duration(figures.run.p99, measured: figures.run.count > 0)),
         TableCell(
           "\(NumberText.compact(queue.rejected))/\(NumberText.compact(queue.dropped))",

@@ -56,7 +56,8 @@ struct DashboardCommand: AsyncParsableCommand {
     let topology = try Loading.topology(workflows)
     let runtime = try Loading.runtime(
       topology,
-      options: RuntimeOptions(mode: mode, seed: runtimeFlags.seed, startLoad: true, backgroundShare: runtimeFlags.backgroundShare))
+      options: RuntimeOptions(
+        mode: mode, seed: runtimeFlags.seed, startLoad: true, backgroundShare: runtimeFlags.backgroundShare))
     runtime.start()
     if workflows.isEmpty, topology.workflows.contains(where: { $0.name == BuiltInWorkflows.overload.name }) {
       // The overload demo floods its queue on purpose: it waits, paused, until someone presses p.
