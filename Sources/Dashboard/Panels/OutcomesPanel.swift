@@ -8,7 +8,7 @@ struct OutcomesPanel {
     let marks = context.marks
     let queues = context.snapshot?.queues ?? []
     let inner = context.box(
-      "Background outcomes", hint: "/s: last \(DurationText.format(StatsWindow.queueRateWindow))",
+      "Background outcomes", hint: "/s: last \(DurationText.format(StatsWindow.rateWindow))",
       into: &screen, area: area)
     guard !inner.isEmpty else { return }
     func sum(_ value: (QueueSnapshot) -> Int) -> Int { queues.reduce(0) { $0 + value($1) } }

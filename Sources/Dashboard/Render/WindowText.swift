@@ -4,6 +4,6 @@ import ExecutionCore
 enum WindowText {
   /// `p: last 1m, /s: last 5s`, for a panel title's right side.
   static func hint(_ context: PanelContext) -> String {
-    "p: \(context.state.window.phrase), /s: last \(DurationText.format(StatsWindow.workflowRateWindow))"
+    "p: \(context.state.window.phrase), /s: last \(DurationText.format(StatsWindow.rateWindow))"
   }
 }

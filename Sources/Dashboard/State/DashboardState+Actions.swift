@@ -65,7 +65,7 @@ extension DashboardState {
       window = window.next
       say(
         "percentiles over the \(window.phrase); runs/s over the last "
-          + DurationText.format(StatsWindow.workflowRateWindow), .info, context)
+          + DurationText.format(StatsWindow.rateWindow), .info, context)
     case .openDetail:
       openDetail(context: context)
     case .scrollWaterfall(let delta):

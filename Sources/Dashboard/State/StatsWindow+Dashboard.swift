@@ -10,9 +10,7 @@ extension StatsWindow {
   /// How titles say it: `last 1m`, `since start`.
   public var phrase: String { self == .sinceStart ? "since start" : "last \(label)" }
 
-  /// The window of every workflow rate (`startedPerSecond`, `respondedPerSecond`): the last 5
-  /// ended seconds, short enough to follow a change, long enough that a steady 3/s reads 3.
-  public static let workflowRateWindow: Duration = .seconds(5)
-  /// The window of the queues' outcome rates (`QueueSnapshot.recent`): the last 3 ended seconds.
-  public static let queueRateWindow: Duration = .seconds(3)
+  /// The window of every rate the dashboard shows (workflows' arrivals and responses, queues'
+  /// outcomes): the core's `rateSeconds`.
+  public static let rateWindow: Duration = .seconds(rateSeconds)
 }

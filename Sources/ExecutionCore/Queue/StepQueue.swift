@@ -207,14 +207,14 @@ struct QueueCore: Sendable {
     return Array(series.suffix(history))
   }
 
-  /// Outcome rates over the last 3 ended seconds as of `second` (seconds without a change had none).
+  /// Outcome rates over the last `StatsWindow.rateSeconds` ended seconds as of `second` (seconds without a change had none).
   func rates(at second: Int) -> OutcomeRates {
     var ended = Array(recentTallies)
     if second > tallySecond {
       ended.append(tally)
-      ended.append(contentsOf: repeatElement(OutcomeTally(), count: min(second - tallySecond - 1, 3)))
+      ended.append(contentsOf: repeatElement(OutcomeTally(), count: min(second - tallySecond - 1, StatsWindow.rateSeconds)))
     }
-    return OutcomeTally.rates(ended.suffix(3))
+    return OutcomeTally.rates(ended.suffix(StatsWindow.rateSeconds))
   }
 
   // MARK: Endings
@@ -263,7 +263,7 @@ struct QueueCore: Sendable {
 /// Outcome counts within one second.
 struct OutcomeTally: Sendable {
   /// Ended seconds kept for rates.
-  static let kept = 5
+  static let kept = StatsWindow.rateSeconds
 
   var succeeded = 0
   var retried = 0

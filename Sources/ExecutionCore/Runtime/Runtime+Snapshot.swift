@@ -66,8 +66,6 @@ private struct WorkflowControlState {
 }
 
 extension Runtime {
-  /// The rate window of `startedPerSecond` and `respondedPerSecond`: the last 5 ended seconds.
-  static let recentRateSeconds = 5
 
   /// The current state and metrics. Counters are live; percentiles, series and the last run's
   /// waterfall are at most `options.snapshotRefreshInterval` old.
@@ -190,7 +188,7 @@ extension Runtime {
             changed(metrics.steps[$0].duration, old?.stepDuration($0))
           },
           lastRun: metrics.lastRun,
-          recent: metrics.counts.rates(endedBefore: second, seconds: Self.recentRateSeconds),
+          recent: metrics.counts.rates(endedBefore: second, seconds: StatsWindow.rateSeconds),
           windowRates: windowRates, criticalPathSlots: criticalPathSlots, settleSlots: settleSlots,
           totals: RunCounts(
             started: metrics.started, responded: metrics.responded, failed: metrics.failed,

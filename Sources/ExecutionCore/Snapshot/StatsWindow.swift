@@ -7,6 +7,11 @@
 /// interval and the 29 before it (290 to 300 s); `WindowFigures.covered` says exactly how much.
 /// Rates count whole seconds that have ended (the current second is not over yet).
 public enum StatsWindow: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
+  /// The window of every "now" rate in a snapshot (a workflow's `startedPerSecond` and
+  /// `respondedPerSecond`, a queue's `recent` outcomes): the last 5 ended seconds, short enough to
+  /// follow a change, long enough that a steady 3/s reads 3.
+  public static let rateSeconds = 5
+
   /// The last 10 seconds.
   case last10s = "10s"
   /// The last minute: what a dashboard shows by default.
