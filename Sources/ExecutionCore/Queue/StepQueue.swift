@@ -212,7 +212,9 @@ struct QueueCore: Sendable {
     var ended = Array(recentTallies)
     if second > tallySecond {
       ended.append(tally)
-      ended.append(contentsOf: repeatElement(OutcomeTally(), count: min(second - tallySecond - 1, StatsWindow.rateSeconds)))
+      ended.append(
+        contentsOf: repeatElement(
+          OutcomeTally(), count: min(second - tallySecond - 1, StatsWindow.rateSeconds)))
     }
     return OutcomeTally.rates(ended.suffix(StatsWindow.rateSeconds))
   }
