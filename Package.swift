@@ -97,7 +97,9 @@ let package = Package(
     // What the test targets share: `eventually`, a child-process runner (posix_spawn, output to
     // files, waitpid), `closeFrom`, `residentBytes`. Used only by test targets.
     .target(name: "LanesTestSupport", path: "Tests/LanesTestSupport"),
-    .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore"]),
+    .testTarget(
+      name: "ExecutionCoreTests", dependencies: ["ExecutionCore", "LanesTestSupport", "Benchmarks"]
+    ),
     .testTarget(
       name: "WorkflowFilesTests", dependencies: ["WorkflowFiles", "ExecutionCore", "StepKinds"],
       exclude: ["Fixtures"]

@@ -1,4 +1,5 @@
 import ExecutionCore
+import LanesTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,23 +9,6 @@ import Testing
 /// Opt-in measurements (`LANES_BENCH=1 swift test -c release --filter Benchmark`): they print
 /// numbers for people and assert only that the work completed.
 @Suite(.enabled(if: getenv("LANES_BENCH") != nil)) struct BenchmarkTests {
-  func residentBytes() -> Int {
-    #if canImport(Glibc)
-      guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-      defer { fclose(file) }
-      var size = 0
-      var resident = 0
-      _ = withUnsafeMutablePointer(to: &size) { s in
-        withUnsafeMutablePointer(to: &resident) { r in
-          withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
-        }
-      }
-      return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
-    #else
-      return 0
-    #endif
-  }
-
   @Test func pausedQueueDrainThroughputAndMemory() async throws {
     let count = 1_000_000
     let step = StepDefinition(id: "noop", mode: .background, queue: "q", action: .closure { _ in })

@@ -1,4 +1,5 @@
 import ExecutionCore
+import LanesTestSupport
 import Testing
 
 extension AllRuntimeTests {
@@ -60,7 +61,7 @@ extension AllRuntimeTests {
       #expect(await clock.waitForSleepers(count: 8))
       await advance(clock, to: .ms(1))
       // One running, five queued, two producers blocked: reached by the runs' tasks in their own time.
-      let full = await eventually {
+      let full = await eventually(every: .milliseconds(1)) {
         let q = runtime.snapshot(fresh: true).queue("q")
         return q.running == 1 && q.queued == 5 && q.blockedProducers == 2
       }

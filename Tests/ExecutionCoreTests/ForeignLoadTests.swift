@@ -1,3 +1,4 @@
+import Benchmarks
 import Synchronization
 import Testing
 
@@ -32,7 +33,7 @@ extension AllRuntimeTests {
 
     @Test("CPU-bound background steps all finish and the runtime settles while two hogs run")
     func backgroundSettlesUnderTwoHogs() async throws {
-      let hogs = try TestHogs(count: 2)
+      let hogs = try CPUHogs(count: 2)
       defer { hogs.stop() }
       let runs = 100
       let (workflow, queue) = Self.workflow(runs: runs)
@@ -60,7 +61,7 @@ extension AllRuntimeTests {
 
     @Test("Without permission to raise threads, the reserve thread keeps background work moving")
     func reserveThreadFinishesUnderTwoHogs() async throws {
-      let hogs = try TestHogs(count: 2)
+      let hogs = try CPUHogs(count: 2)
       defer { hogs.stop() }
       let executor = BackgroundExecutor(threads: 2, share: 0.25, promotion: false)
       #expect(executor.mode == .reserveThread)
@@ -103,45 +104,4 @@ extension AllRuntimeTests {
 /// A counter tasks on other threads add to.
 final class Counter: Sendable {
   let value = Atomic<Int>(0)
-}
-
-/// Two spinning `/bin/sh` children at ordinary priority. Each also exits by itself once this test
-/// process is gone (it checks with `kill -0` every ~50,000 iterations), so even a crash of the test
-/// runner leaves no hog behind.
-final class TestHogs: Sendable {
-  let pids: [pid_t]
-  private let stopped = Atomic<Bool>(false)
-
-  struct SpawnFailed: Error { var errno: Int32 }
-
-  init(count: Int) throws {
-    let script =
-      "p=$1; i=0; while :; do i=$((i+1)); if [ $i -ge 50000 ]; then kill -0 $p 2>/dev/null || exit 0; i=0; fi; done"
-    var started: [pid_t] = []
-    for _ in 0..<count {
-      var pid: pid_t = 0
-      let arguments: [String] = ["/bin/sh", "-c", script, "hog", String(getpid())]
-      var pointers: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-      pointers.append(nil)
-      defer { for pointer in pointers { free(pointer) } }
-      let status = posix_spawn(&pid, "/bin/sh", nil, nil, pointers, environ)
-      guard status == 0 else {
-        for pid in started { kill(pid, SIGKILL) }
-        throw SpawnFailed(errno: status)
-      }
-      started.append(pid)
-    }
-    pids = started
-  }
-
-  func stop() {
-    guard !stopped.exchange(true, ordering: .relaxed) else { return }
-    for pid in pids {
-      var status: Int32 = 0
-      kill(pid, SIGKILL)
-      _ = waitpid(pid, &status, 0)
-    }
-  }
-
-  deinit { stop() }
 }

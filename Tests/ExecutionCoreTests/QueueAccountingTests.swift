@@ -1,4 +1,5 @@
 import ExecutionCore
+import LanesTestSupport
 import Testing
 
 extension AllRuntimeTests {
@@ -13,7 +14,8 @@ extension AllRuntimeTests {
       #expect(await clock.waitForSleepers(count: 100))
       await advance(clock, to: .ms(1))
       // One step runs, ten wait, and the other 89 runs wait for room before responding.
-      #expect(await eventually { runtime.snapshot().queue("q").blockedProducers == 89 })
+      #expect(
+        await eventually(every: .milliseconds(1)) { runtime.snapshot().queue("q").blockedProducers == 89 })
       var q = runtime.snapshot(fresh: true).queue("q")
       #expect(q.offered == 100)
       #expect(q.isBalanced)
@@ -38,7 +40,8 @@ extension AllRuntimeTests {
         queues: [QueueDefinition(name: "q", workers: 1, capacity: 1, whenFull: .block)], clock: clock)
       runtime.pauseQueue("q")
       runtime.triggerBurst(workflow: "w", count: 3)
-      #expect(await eventually { runtime.snapshot().queue("q").blockedProducers == 2 })
+      #expect(
+        await eventually(every: .milliseconds(1)) { runtime.snapshot().queue("q").blockedProducers == 2 })
       var q = runtime.snapshot().queue("q")
       #expect(q.queued == 1)
       #expect(q.workerTasks == 0, "a paused queue starts no worker")
@@ -72,7 +75,7 @@ extension AllRuntimeTests {
       await advance(clock, to: .ms(50))
       #expect(await runtime.waitUntilSettled(timeout: .seconds(10)))
       // Idle workers are reused: ten more steps start no new task.
-      #expect(await eventually { runtime.snapshot().queue("q").idleWorkers == 10 })
+      #expect(await eventually(every: .milliseconds(1)) { runtime.snapshot().queue("q").idleWorkers == 10 })
       runtime.triggerBurst(workflow: "w", count: 10)
       #expect(await clock.waitForSleepers(count: 10))
       q = runtime.snapshot().queue("q")

@@ -42,17 +42,6 @@ func makeRuntime(
     topology: Topology(workflows: [workflow], queues: queues), options: options, clock: clock)
 }
 
-/// Polls `condition` every millisecond until it holds or `limit` passes; returns whether it held.
-/// For states that tasks reach on their own time (a busy machine can delay them by seconds).
-func eventually(within limit: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + limit
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(1))
-  }
-  return condition()
-}
-
 /// Moves a manual clock to `target` one sleeper deadline at a time, letting woken tasks park again.
 func advance(_ clock: ManualClock, to target: Duration) async {
   while true {
