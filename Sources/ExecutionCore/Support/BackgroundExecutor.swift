@@ -13,7 +13,9 @@ import Synchronization
 ///
 /// Background workers run here, so CPU-bound background steps compete with each other and not
 /// with the critical path: the blocking steps stay on Swift's cooperative pool, whose threads
-/// keep normal priority and win the CPU as soon as they wake (performance.md, trap 2).
+/// keep normal priority and win the CPU as soon as they wake. (CPU-bound background jobs on the
+/// shared pool made a 10 x 1 ms critical path 77 to 130 times slower at p50 on two cores: the
+/// README's "How background work is scheduled" has the measurements.)
 ///
 /// Two needs pull apart, and one fixed priority serves only one of them:
 /// - Isolation: threads run `SCHED_IDLE` (policy 5). Nice 19 alone was not enough: under EEVDF

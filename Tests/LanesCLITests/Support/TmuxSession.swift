@@ -9,7 +9,7 @@ struct TmuxError: Error, CustomStringConvertible {
 
 /// A private tmux server running one program, for end-to-end tests of the dashboard.
 ///
-/// Follows shared/guides/terminal.md: a private socket, no config, UTF-8 locale, no interactive
+/// A private socket (never the user's tmux server), no config file, a UTF-8 locale, no interactive
 /// backtraces, and polling with a deadline instead of fixed sleeps.
 final class TmuxSession {
   let socket: String
