@@ -31,8 +31,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
-    // How Lanes writes figures for a person (durations, numbers, percentages, ratios, clocks): one
-    // home, below both the core and the widgets, which re-export it.
+    // How Lanes writes for a person (durations, numbers, percentages, ratios, clocks, the edit
+    // distance behind every "did you mean"): one home, below the core and the widgets, which
+    // re-export it.
     .target(name: "Figures"),
     // The runtime: workflows, critical path, background queues, metrics, snapshot. No UI, no YAML.
     .target(

@@ -20,7 +20,7 @@ enum Suggestion {
 
   /// Edit distance where swapping two neighbouring letters counts as one edit (`laod` → `load`).
   static func editDistance(_ a: String, _ b: String) -> Int {
-    ExecutionCore.editDistance(Array(a), Array(b))
+    Figures.editDistance(Array(a), Array(b))
   }
 
   /// `"a", "b" and "c"` for messages.
