@@ -1,4 +1,5 @@
 import CStandardStreams
+import ExecutionCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -122,28 +123,7 @@ public enum Console {
   /// tabs, so that untrusted text (an id from a file, a path, a process's output) cannot move the
   /// cursor, clear the screen, retitle the window or reorder what follows it.
   public static func escape(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-    var result = ""
-    result.reserveCapacity(text.utf8.count + 8)
-    for scalar in text.unicodeScalars {
-      if needsEscape(scalar) {
-        result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-      } else {
-        result.unicodeScalars.append(scalar)
-      }
-    }
-    return result
-  }
-
-  /// C0 and C1 controls and DEL (but not newline and tab), and the bidirectional overrides and
-  /// isolates, which reorder the text after them on screen.
-  private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x0A, 0x09: return false
-    case 0x00...0x1F, 0x7F...0x9F: return true
-    case 0x202A...0x202E, 0x2066...0x2069: return true
-    default: return false
-    }
+    TerminalText.escaped(text, keepingLines: true)
   }
 }
 

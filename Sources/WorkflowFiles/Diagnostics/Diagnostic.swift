@@ -1,3 +1,5 @@
+import ExecutionCore
+
 /// One problem in a workflow file: where it is, what is wrong, and how to fix it.
 ///
 /// Messages quote what the file says, and a file may say anything: every control character in
@@ -62,26 +64,6 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
   /// `text` with every character a terminal would act on written as a Swift-style escape: C0 and
   /// C1 controls, DEL, and the bidirectional overrides that reorder what follows them.
   public static func escaped(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-    var result = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\n": result += "\\n"
-      case "\t": result += "\\t"
-      case "\r": result += "\\r"
-      case _ where needsEscape(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result
-  }
-
-  /// Whether a terminal would do something with `scalar` rather than show it.
-  static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x00..<0x20, 0x7F..<0xA0: return true
-    case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
-    default: return false
-    }
+    TerminalText.escaped(text, keepingLines: false)
   }
 }

@@ -34,7 +34,7 @@ extension NodeReader {
       // on the terminal instead of being shown.
       // (A block scalar's final line break is not part of the line.)
       let line = text.trimmingCharacters(in: .newlines)
-      if let control = line.unicodeScalars.first(where: Diagnostic.needsEscape) {
+      if let control = line.unicodeScalars.first(where: TerminalText.acts) {
         report(
           at: node,
           "description contains the control character U+\(String(format: "%04X", control.value))",
