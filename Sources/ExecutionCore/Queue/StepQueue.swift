@@ -2,13 +2,15 @@ import DequeModule
 import Histogram
 import Synchronization
 
-/// One background step waiting on a queue: three words.
+/// One background step waiting on a queue: five words.
 struct QueueItem: Sendable {
   let run: RunState
   let step: Int32
   /// Attempts already made.
   var attempts: Int32
   var enqueuedNs: Int64
+  /// The data the step may see, copied when it was queued (every attempt sees this copy).
+  var data: StepInput = StepInput()
 }
 
 /// A step that exhausted its attempts, with its last error.

@@ -21,13 +21,16 @@ public struct RuntimeOptions: Sendable {
   public var overshootAllowance: Duration
   /// Run background workers on the dedicated low-priority executor (false: shared pool, for comparison).
   public var isolateBackground: Bool
+  /// The largest run input, in bytes of JSON text, `run(workflow:input:)` accepts (default 1 MiB).
+  public var inputLimit: Int
 
   /// Creates options.
   public init(
     mode: ExecutionMode = .hybrid, seed: UInt64 = 1, maxRunsInFlight: Int? = nil,
     startLoad: Bool = true, historySeconds: Int = 300, eventCapacity: Int = 200,
     failureCapacity: Int = 50, snapshotRefreshInterval: Duration = .milliseconds(200),
-    overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true
+    overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true,
+    inputLimit: Int = 1 << 20
   ) {
     self.mode = mode
     self.seed = seed
@@ -39,5 +42,6 @@ public struct RuntimeOptions: Sendable {
     self.snapshotRefreshInterval = snapshotRefreshInterval
     self.overshootAllowance = overshootAllowance
     self.isolateBackground = isolateBackground
+    self.inputLimit = inputLimit
   }
 }
