@@ -19,6 +19,7 @@ enum LatencyHistogram {
   }
 
   /// Records a duration given in nanoseconds.
+  @inline(__always)
   static func record(_ histogram: inout Histogram<UInt64>, nanoseconds: Int64) {
     let micros = UInt64(max(0, nanoseconds) / 1000)
     _ = histogram.record(min(max(micros, 1), highest))
@@ -26,8 +27,9 @@ enum LatencyHistogram {
 
   /// Records a duration given in nanoseconds in a histogram made on first use, so metrics that
   /// never record (a step that never ran, an idle queue) hold none.
+  @inline(__always)
   static func record(_ histogram: inout Histogram<UInt64>?, nanoseconds: Int64) {
-    if histogram == nil { histogram = make() }
+    if case .none = histogram { histogram = make() }
     record(&histogram!, nanoseconds: nanoseconds)
   }
 

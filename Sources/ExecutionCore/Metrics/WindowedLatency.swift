@@ -1,75 +1,107 @@
 import Histogram
 
-/// Latencies over sliding windows, bounded in memory: one histogram per second for the last 10
-/// seconds, and one per 10 seconds for the last 5 minutes.
+/// Latencies over sliding windows and since start, bounded in memory: one histogram per second
+/// for the last 10 seconds, one per 10 seconds for the last 5 minutes, and one for everything.
 ///
-/// Recording costs two histogram records. A slot's histogram is made when its first value comes
-/// (an idle workflow or queue holds none) and reset in place when its slot comes round again, so
-/// at most 40 histograms of 26 KB each exist per metric. Reading a window copies its slots (no
-/// arithmetic under the owner's lock); the merge and the percentiles happen in the snapshot
-/// refresh, outside it (`WindowedLatency.summary`).
+/// A value is recorded once, in the current second's histogram (the same cost as one cumulative
+/// histogram); when a later second begins, the ended one is folded (added, a vectorised sum) into
+/// its 10-second slot and into the total. So at most 41 histograms of 26 KB each exist per metric,
+/// each made when its first value comes (an idle workflow or queue holds none). Reading a window
+/// copies its slots (no arithmetic under the owner's lock); the merge and the percentiles happen in
+/// the snapshot refresh, outside it (`WindowSlots.summary`).
 struct WindowedLatency: Sendable {
-  struct Slot: Sendable {
-    /// The second (fine) or 10-second interval (coarse) the histogram holds; -1: none yet.
-    var period = -1
-    var histogram: Histogram<UInt64>?
-  }
-
   static let fineCount = 10
   static let coarseCount = 30
   static let coarseSeconds = 10
 
-  var fine = [Slot](repeating: Slot(), count: fineCount)
-  var coarse = [Slot](repeating: Slot(), count: coarseCount)
+  // Parallel arrays (period, histogram) rather than an array of slot structs: a record then
+  // mutates the histogram in place, with no copy of the slot (a retain and release per record,
+  // inside the owner's lock).
+  /// Per fine slot: the second its histogram holds (-1: none yet).
+  var finePeriods = [Int](repeating: -1, count: fineCount)
+  var fine = [Histogram<UInt64>?](repeating: nil, count: fineCount)
+  /// Per coarse slot: the 10-second interval its histogram holds (-1: none yet).
+  var coarsePeriods = [Int](repeating: -1, count: coarseCount)
+  var coarse = [Histogram<UInt64>?](repeating: nil, count: coarseCount)
+  /// Every second folded so far (all but the open one).
+  var folded: Histogram<UInt64>?
+  /// The second values are recorded in now, not yet folded (-1: none yet).
+  var openSecond = -1
 
-  /// Records a value that came at `second` (whole seconds since start).
+  /// Records a value that came at `second` (whole seconds since start). A value computed just
+  /// before its second ended but recorded after a later one began joins the later one.
+  @inline(__always)
   mutating func record(nanoseconds: Int64, second: Int) {
-    Self.record(&fine[second % Self.fineCount], period: second, nanoseconds)
-    let interval = second / Self.coarseSeconds
-    Self.record(&coarse[interval % Self.coarseCount], period: interval, nanoseconds)
+    if second > openSecond { open(second) }
+    LatencyHistogram.record(&fine[openSecond % Self.fineCount], nanoseconds: nanoseconds)
   }
 
-  private static func record(_ slot: inout Slot, period: Int, _ nanoseconds: Int64) {
-    // A value computed just before its period ended but recorded after the slot moved on lands in
-    // the newer period rather than wiping it.
-    if period > slot.period {
-      slot.period = period
-      slot.histogram?.reset()
+  /// Folds the open second into its 10-second slot and the total, and opens `second`.
+  @inline(never)
+  private mutating func open(_ second: Int) {
+    if openSecond >= 0, let ended = fine[openSecond % Self.fineCount] {
+      let interval = openSecond / Self.coarseSeconds
+      let c = interval % Self.coarseCount
+      if interval > coarsePeriods[c] || coarse[c] == nil {
+        // Shares the ended second's storage until either changes (no copy now).
+        coarsePeriods[c] = interval
+        coarse[c] = ended
+      } else {
+        coarse[c]!.add(ended)
+      }
+      if folded == nil { folded = ended } else { folded!.add(ended) }
     }
-    LatencyHistogram.record(&slot.histogram, nanoseconds: nanoseconds)
+    let f = second % Self.fineCount
+    finePeriods[f] = second
+    // Dropped rather than reset (a reset walks every bucket); the next record makes a new one.
+    fine[f] = nil
+    openSecond = second
   }
 
   /// The fine slot for `second`, if it holds that second.
   func second(_ second: Int) -> Histogram<UInt64>? {
-    let slot = fine[second % Self.fineCount]
-    return slot.period == second ? slot.histogram : nil
+    let f = second % Self.fineCount
+    return finePeriods[f] == second ? fine[f] : nil
   }
 
-  /// The histograms of the slots `window` covers at `second`, and the time they cover (from the
-  /// start of the oldest slot to `nowNs`). Nil for `sinceStart`, which is kept elsewhere.
-  func slots(_ window: StatsWindow, second: Int, nowNs: Int64) -> WindowSlots? {
-    let slots: [Slot]
-    let periods: Int
-    let periodSeconds: Int
-    let current: Int
+  /// The histograms `window` covers at `second`, and the time they cover (from the start of the
+  /// oldest slot, or the start, to `nowNs`).
+  func slots(_ window: StatsWindow, second: Int, nowNs: Int64) -> WindowSlots {
+    let interval = second / Self.coarseSeconds
     switch window {
     case .last10s:
-      (slots, periods, periodSeconds, current) = (fine, Self.fineCount, 1, second)
+      return slots(fine, finePeriods, count: Self.fineCount, seconds: 1, current: second, nowNs: nowNs)
     case .last1m:
-      (slots, periods, periodSeconds, current) = (coarse, 6, Self.coarseSeconds, second / Self.coarseSeconds)
+      return slots(
+        coarse, coarsePeriods, count: 6, seconds: Self.coarseSeconds, current: interval, nowNs: nowNs)
     case .last5m:
-      (slots, periods, periodSeconds, current) = (
-        coarse, Self.coarseCount, Self.coarseSeconds, second / Self.coarseSeconds
-      )
+      return slots(
+        coarse, coarsePeriods, count: Self.coarseCount, seconds: Self.coarseSeconds, current: interval,
+        nowNs: nowNs)
     case .sinceStart:
-      return nil
+      return WindowSlots(histograms: [folded, open].compactMap { $0 }, coveredNs: max(0, nowNs))
     }
-    let oldest = max(0, current - periods + 1)
-    let histograms = slots.compactMap { slot in
-      slot.period >= oldest && slot.period <= current ? slot.histogram : nil
+  }
+
+  /// The open second's histogram (not yet in `coarse` or `folded`).
+  private var open: Histogram<UInt64>? {
+    openSecond >= 0 ? fine[openSecond % Self.fineCount] : nil
+  }
+
+  private func slots(
+    _ histograms: [Histogram<UInt64>?], _ periods: [Int], count: Int, seconds: Int, current: Int, nowNs: Int64
+  ) -> WindowSlots {
+    let oldest = max(0, current - count + 1)
+    var covered = periods.indices.compactMap { i in
+      periods[i] >= oldest && periods[i] <= current ? histograms[i] : nil
     }
-    let startNs = Int64(oldest * periodSeconds) * 1_000_000_000
-    return WindowSlots(histograms: histograms, coveredNs: max(0, nowNs - startNs))
+    // The coarse slots lack the open second: add it when it falls in the window.
+    let openPeriod = openSecond / seconds
+    if seconds > 1, openSecond >= 0, openPeriod >= oldest, openPeriod <= current, let open {
+      covered.append(open)
+    }
+    let startNs = Int64(oldest * seconds) * 1_000_000_000
+    return WindowSlots(histograms: covered, coveredNs: max(0, nowNs - startNs))
   }
 }
 
@@ -77,6 +109,9 @@ struct WindowedLatency: Sendable {
 struct WindowSlots: Sendable {
   var histograms: [Histogram<UInt64>]
   var coveredNs: Int64
+
+  /// Values recorded in the window.
+  var count: Int { histograms.reduce(0) { $0 + Int($1.totalCount) } }
 
   /// The merged percentiles.
   var summary: LatencySummary {

@@ -22,14 +22,12 @@ struct WorkflowMetrics: Sendable {
   var rejected = 0
   var settled = 0
   var inFlight = 0
-  /// Made on first use (as are all the histograms here).
-  var criticalPath: Histogram<UInt64>?
-  var settle: Histogram<UInt64>?
   var steps: [StepMetrics]
   /// The run with the highest id that has responded or failed, for the waterfall.
   var lastRun: RunState?
 
-  /// Critical-path and settle latency over sliding windows (runs under a comparison left out).
+  /// Critical-path and settle latency, over sliding windows and since start (runs under a
+  /// comparison left out). Histograms here are made on first use.
   var criticalPathWindows = WindowedLatency()
   var settleWindows = WindowedLatency()
   /// Runs started, responded, failed and rejected per second.

@@ -100,9 +100,7 @@ struct QueueCore: Sendable {
   /// Steps never accepted because the queue shut down: producers waiting for room when it did,
   /// and steps offered after it.
   var refusedAtShutdown = 0
-  /// Made on first use: an idle queue holds no histograms.
-  var wait: Histogram<UInt64>?
-  var run: Histogram<UInt64>?
+  /// Wait and run latency, over sliding windows and since start (made on first use).
   var waitWindows = WindowedLatency()
   var runWindows = WindowedLatency()
   var tallySecond = 0
@@ -231,13 +229,11 @@ struct QueueCore: Sendable {
   ) -> Bool {
     advance(to: nowSecond)
     running -= 1
-    LatencyHistogram.record(&wait, nanoseconds: waitNs)
     waitWindows.record(nanoseconds: waitNs, second: nowSecond)
     switch outcome {
     case .succeeded:
       succeeded += 1
       tally.succeeded += 1
-      LatencyHistogram.record(&run, nanoseconds: runNs)
       runWindows.record(nanoseconds: runNs, second: nowSecond)
     case .dead:
       failedAttempts += 1
@@ -477,7 +473,6 @@ final class StepQueue: Sendable {
     core.withLock { core in
       core.advance(to: nowSecond)
       core.running -= 1
-      LatencyHistogram.record(&core.wait, nanoseconds: waitNs)
       core.waitWindows.record(nanoseconds: waitNs, second: nowSecond)
       core.waitingRetry += 1
       core.retried += 1
@@ -588,15 +583,8 @@ final class StepQueue: Sendable {
   }
 }
 
-/// The cumulative histograms a refresh copies out of a queue (nil: unchanged since the last one).
-struct QueueCopy {
-  var wait: Histogram<UInt64>?
-  var run: Histogram<UInt64>?
-}
-
 /// What one refresh read from a queue under its lock.
 struct QueueSample {
-  var changed: QueueCopy
   var depthSeries: [Int]
   var rates: OutcomeRates
   var waitSlots: [StatsWindow: WindowSlots]
@@ -604,20 +592,18 @@ struct QueueSample {
 }
 
 extension StepQueue {
-  /// The refresh's read: the depth series and outcome rates as of `second`, the window slots,
-  /// and (through `copy`) the cumulative histograms that changed, summarised outside the lock.
-  func sample(
-    second: Int, nowNs: Int64, windows: [StatsWindow], copy: (QueueCore) -> QueueCopy
-  ) -> QueueSample {
+  /// The refresh's read: the depth series and outcome rates as of `second`, and the histograms
+  /// of every window, summarised outside the lock.
+  func sample(second: Int, nowNs: Int64) -> QueueSample {
     core.withLock { core in
       var waitSlots: [StatsWindow: WindowSlots] = [:]
       var runSlots: [StatsWindow: WindowSlots] = [:]
-      for window in windows {
+      for window in StatsWindow.allCases {
         waitSlots[window] = core.waitWindows.slots(window, second: second, nowNs: nowNs)
         runSlots[window] = core.runWindows.slots(window, second: second, nowNs: nowNs)
       }
       return QueueSample(
-        changed: copy(core), depthSeries: core.depthSeries(at: second), rates: core.rates(at: second),
+        depthSeries: core.depthSeries(at: second), rates: core.rates(at: second),
         waitSlots: waitSlots, runSlots: runSlots)
     }
   }

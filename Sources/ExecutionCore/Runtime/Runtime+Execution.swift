@@ -408,7 +408,6 @@ extension Runtime {
         metrics.counts.responded(second)
         // A comparison's runs are kept out of the normal figures (they go to its recordings).
         if !run.comparison {
-          LatencyHistogram.record(&metrics.criticalPath, nanoseconds: latency)
           metrics.criticalPathWindows.record(nanoseconds: latency, second: second)
           if run.mode == .allSync { metrics.secondAllSync += 1 } else { metrics.secondHybrid += 1 }
         }
@@ -467,7 +466,6 @@ extension Runtime {
     metrics.settled += 1
     metrics.inFlight -= 1
     guard !run.comparison else { return }
-    LatencyHistogram.record(&metrics.settle, nanoseconds: latency)
     metrics.settleWindows.record(nanoseconds: latency, second: second)
   }
 

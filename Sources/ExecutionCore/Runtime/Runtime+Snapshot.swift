@@ -32,8 +32,6 @@ struct SnapshotCache: Sendable {
 /// What the refresh copies out of a workflow's metrics under its lock, to summarise outside it.
 /// A histogram is nil when it has not changed since the last refresh (its summary is kept).
 private struct WorkflowCopy {
-  var criticalPath: Histogram<UInt64>?
-  var settle: Histogram<UInt64>?
   var series: [LatencyPoint]
   var stepDurations: [Histogram<UInt64>?]
   var lastRun: RunState?
@@ -144,14 +142,18 @@ extension Runtime {
     let history = options.historySeconds
     let previous = cache.withLock { $0 }
     let windows = StatsWindow.allCases.filter { $0 != .sinceStart }
+    // Since-start figures only grow, so an unchanged count means an unchanged distribution: it is
+    // not summarised again. A step's duration histogram that did not change is not even copied
+    // (a copy makes the next record under the lock copy 26 KB).
+    func summary(_ slots: WindowSlots, _ old: LatencySummary?) -> LatencySummary {
+      if let old, old.count == slots.count { return old }
+      return slots.summary
+    }
     // These histograms only grow, so an unchanged count means an unchanged histogram: it is neither
     // copied (a copy makes the next record under the lock copy 26 KB) nor summarised again.
     func changed(_ histogram: Histogram<UInt64>?, _ summary: LatencySummary?) -> Histogram<UInt64>? {
       guard let histogram, Int(histogram.totalCount) != (summary?.count ?? 0) else { return nil }
       return histogram
-    }
-    func summary(_ copy: Histogram<UInt64>?, _ old: LatencySummary?) -> LatencySummary {
-      copy.map(LatencyHistogram.summary) ?? old ?? .empty
     }
     let workflowCaches = workflows.map { workflow -> SnapshotCache.Workflow in
       let old = workflow.index < previous.workflows.count ? previous.workflows[workflow.index] : nil
@@ -159,15 +161,16 @@ extension Runtime {
         var windowRates: [StatsWindow: RunRates] = [:]
         var criticalPathSlots: [StatsWindow: WindowSlots] = [:]
         var settleSlots: [StatsWindow: WindowSlots] = [:]
-        for window in windows {
-          let seconds = Int(window.length!.components.seconds)
-          windowRates[window] = metrics.counts.rates(endedBefore: second, seconds: seconds)
+        for window in StatsWindow.allCases {
+          if let length = window.length {
+            let seconds = Int(length.components.seconds)
+            windowRates[window] = metrics.counts.rates(endedBefore: second, seconds: seconds)
+          }
           criticalPathSlots[window] = metrics.criticalPathWindows.slots(window, second: second, nowNs: now)
           settleSlots[window] = metrics.settleWindows.slots(window, second: second, nowNs: now)
         }
         return WorkflowCopy(
-          criticalPath: changed(metrics.criticalPath, old?.criticalPath),
-          settle: changed(metrics.settle, old?.settle), series: metrics.series(at: second, history: history),
+          series: metrics.series(at: second, history: history),
           stepDurations: metrics.steps.indices.map {
             changed(metrics.steps[$0].duration, old?.stepDuration($0))
           },
@@ -179,8 +182,9 @@ extension Runtime {
             rejected: metrics.rejected))
       }
       let totals = copied.totals
-      let criticalPath = summary(copied.criticalPath, old?.criticalPath)
-      let settle = summary(copied.settle, old?.settle)
+      let none = WindowSlots(histograms: [], coveredNs: 0)
+      let criticalPath = summary(copied.criticalPathSlots[.sinceStart] ?? none, old?.criticalPath)
+      let settle = summary(copied.settleSlots[.sinceStart] ?? none, old?.settle)
       var figures: [StatsWindow: WindowFigures] = [:]
       for window in windows {
         let rates = copied.windowRates[window] ?? RunRates()
@@ -200,16 +204,14 @@ extension Runtime {
       return SnapshotCache.Workflow(
         criticalPath: criticalPath, settle: settle, series: copied.series,
         stepDurations: copied.stepDurations.indices.map {
-          summary(copied.stepDurations[$0], old?.stepDuration($0))
+          copied.stepDurations[$0].map(LatencyHistogram.summary) ?? old?.stepDuration($0) ?? .empty
         },
         lastRun: copied.lastRun?.trace(name: workflow.name), startedPerSecond: copied.recent.started,
         respondedPerSecond: copied.recent.responded, windows: figures)
     }
     let queueCaches = queues.map { queue -> SnapshotCache.Queue in
       let old = queue.index < previous.queues.count ? previous.queues[queue.index] : nil
-      let copied = queue.sample(second: second, nowNs: now, windows: windows) { core in
-        QueueCopy(wait: changed(core.wait, old?.wait), run: changed(core.run, old?.run))
-      }
+      let copied = queue.sample(second: second, nowNs: now)
       var figures: [StatsWindow: QueueWindowFigures] = [:]
       for window in windows {
         let wait = copied.waitSlots[window]
@@ -217,8 +219,9 @@ extension Runtime {
           window: window, covered: wait?.covered ?? .zero, wait: wait?.summary ?? .empty,
           run: copied.runSlots[window]?.summary ?? .empty)
       }
-      let wait = summary(copied.changed.wait, old?.wait)
-      let run = summary(copied.changed.run, old?.run)
+      let none = WindowSlots(histograms: [], coveredNs: 0)
+      let wait = summary(copied.waitSlots[.sinceStart] ?? none, old?.wait)
+      let run = summary(copied.runSlots[.sinceStart] ?? none, old?.run)
       figures[.sinceStart] = QueueWindowFigures(
         window: .sinceStart, covered: .nanoseconds(now), wait: wait, run: run)
       return SnapshotCache.Queue(
