@@ -41,7 +41,7 @@ extension StepAction {
   ///   return Receipt(order: order.id, amount: charge.amount)
   /// }
   /// ```
-  public static func codable<In: Decodable, Out: Encodable>(
+  public static func codable<In: Decodable & SendableMetatype, Out: Encodable & SendableMetatype>(
     _ body: @escaping CodableStepBody<In, Out>
   ) -> StepAction {
     .transform { context in
