@@ -223,7 +223,8 @@ final class RunState: Sendable {
   /// The response (from the outputs, under the run's lock), by the workflow's plan.
   static func response(_ plan: ResponsePlan, _ progress: RunProgress, _ workflow: WorkflowRuntime) -> Payload
   {
-    func output(_ j: Int) -> Payload { progress.outputs.isEmpty ? .null : progress.outputs[j] ?? .null }
+    if progress.outputs.isEmpty { return workflow.nullResponse }
+    func output(_ j: Int) -> Payload { progress.outputs[j] ?? .null }
     switch plan {
     case .none: return .null
     case .step(let j): return output(j)

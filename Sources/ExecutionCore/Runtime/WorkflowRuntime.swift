@@ -47,6 +47,9 @@ final class WorkflowRuntime: Sendable {
   /// A background step depends on another background step: in hybrid mode it is queued after the
   /// response, so the run keeps its outputs until it settles instead of freeing them on responding.
   let outputsOutliveResponse: Bool
+  /// The response of a run in which no step produced an output, made once (a run without data
+  /// builds nothing on its critical path).
+  let nullResponse: Payload
 
   init(index: Int, definition: WorkflowDefinition, steps: [CompiledStep]) {
     self.index = index
@@ -71,6 +74,11 @@ final class WorkflowRuntime: Sendable {
       case 1: self.responsePlan = .step(sinks[0])
       default: self.responsePlan = .sinks(sinks)
       }
+    }
+    if case .sinks(let sinks) = responsePlan {
+      self.nullResponse = .object(sinks.map { (steps[$0].definition.id, Payload.null) })
+    } else {
+      self.nullResponse = .null
     }
     self.outputsOutliveResponse = steps.contains { step in
       step.definition.mode == .background
