@@ -4,19 +4,28 @@
 /// stdout), and then only passed on: copies share one buffer, and nothing on the hot path parses it
 /// again. A step that needs a tree decodes it (`decode(_:)`); exec steps and stores need the bytes.
 public struct Payload: Sendable, Hashable, CustomStringConvertible {
-  /// The compact JSON text, UTF-8.
-  public let bytes: [UInt8]
+  /// The compact JSON text; empty for `null`, so the value every run without data holds shares
+  /// Swift's immortal empty array: copying it touches no reference count (several threads copying
+  /// one shared buffer would contend on its count).
+  private let storage: [UInt8]
+
+  private static let nullText: [UInt8] = Array("null".utf8)
 
   /// Bytes known to be compact, valid JSON (made by the runtime itself or by `JSONEncoder`).
-  init(trusted bytes: [UInt8]) { self.bytes = bytes }
+  init(trusted bytes: [UInt8]) { self.storage = bytes == Payload.nullText ? [] : bytes }
 
   /// JSON `null`: the input of a run started without one, the output of a step that returns nothing.
-  public static let null = Payload(trusted: Array("null".utf8))
+  public static var null: Payload { Payload(storage: []) }
+
+  private init(storage: [UInt8]) { self.storage = storage }
+
+  /// The compact JSON text, UTF-8.
+  public var bytes: [UInt8] { storage.isEmpty ? Payload.nullText : storage }
 
   /// Validates `bytes` as one JSON value (RFC 8259) and keeps it without insignificant whitespace.
   /// Throws naming the byte offset and what is wrong there.
   public init(validating bytes: some Collection<UInt8>) throws(PayloadError) {
-    self.bytes = try JSONCompactor.compact(Array(bytes))
+    self.init(trusted: try JSONCompactor.compact(Array(bytes)))
   }
 
   /// Validates `text` as one JSON value; see `init(validating:)`.
@@ -58,10 +67,10 @@ public struct Payload: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Size of the JSON text in bytes (what the limits count).
-  public var count: Int { bytes.count }
+  public var count: Int { storage.isEmpty ? 4 : storage.count }
 
   /// True for JSON `null`.
-  public var isNull: Bool { bytes == Payload.null.bytes }
+  public var isNull: Bool { storage.isEmpty }
 
   /// The JSON text.
   public var text: String { String(decoding: bytes, as: UTF8.self) }

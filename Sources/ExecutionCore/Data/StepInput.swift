@@ -57,8 +57,10 @@ public enum StepDataError: Error, Hashable, CustomStringConvertible {
 enum StepDataSource: Sendable {
   /// A copy handed over with the step (background steps, tests).
   case copied([DependencyOutput])
-  /// The run itself, read when asked (blocking steps: nothing is copied for a step that never reads).
-  case live(RunState, CompiledStep)
+  /// The run itself, read when asked: blocking steps (nothing is copied for a step that never
+  /// reads), and background steps of runs without data (every output they may see is `null`).
+  /// The step by index: holding the shared step would touch its reference count on every attempt.
+  case live(RunState, Int)
 }
 
 extension StepContext {
@@ -66,7 +68,7 @@ extension StepContext {
   public var outputs: [DependencyOutput] {
     switch source {
     case .copied(let outputs): return outputs
-    case .live(let run, let step): return run.dependencyOutputs(of: step)
+    case .live(let run, let i): return run.dependencyOutputs(of: run.workflow.steps[i])
     }
   }
 
@@ -80,8 +82,9 @@ extension StepContext {
     case .copied(let outputs):
       if let found = outputs.first(where: { $0.id == id }) { return found.output }
       throw .notADependency(step: stepID, requested: id, dependencies: outputs.map(\.id))
-    case .live(let run, let step):
+    case .live(let run, let i):
       let steps = run.workflow.steps
+      let step = steps[i]
       guard let j = step.visible.first(where: { steps[$0].definition.id == id }) else {
         throw .notADependency(
           step: stepID, requested: id, dependencies: step.visible.map { steps[$0].definition.id })

@@ -209,13 +209,15 @@ final class RunState: Sendable {
   }
 
   /// Marks background step `i` queued and returns the copy of the data it may see, in one trip
-  /// through the run's lock.
-  func queueing(_ i: Int, readyNs: Int64) -> StepInput {
+  /// through the run's lock; nil for a run without data (a null input, no output so far: all the
+  /// step may see is `null`, and its queue item carries no references to copy).
+  func queueing(_ i: Int, readyNs: Int64) -> StepInput? {
     progress.withLock { progress in
       if !progress.steps[i].isEnded {
         progress.steps[i].outcome = .queued
         if progress.steps[i].readyNs < 0 { progress.steps[i].readyNs = readyNs }
       }
+      if input.isNull && progress.outputs.isEmpty { return nil }
       return StepInput(input: input, dependencyOutputs: Self.outputs(of: workflow.steps[i], in: progress))
     }
   }

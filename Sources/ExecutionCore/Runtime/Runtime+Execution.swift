@@ -249,7 +249,8 @@ extension Runtime {
   // MARK: Attempts
 
   /// Runs one attempt; a timeout cancels it (the step's task is cancelled, a sleep wakes, a burn stops).
-  /// `data` is the copy a background step was handed when queued; nil: read from the run.
+  /// `data` is the copy a background step was handed when queued; nil: read from the run (a
+  /// blocking step, or a background step of a run without data).
   @inline(__always)
   nonisolated(nonsending) func attemptStep(
     _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode,
@@ -291,7 +292,8 @@ extension Runtime {
   ) -> StepContext {
     StepContext(
       runID: run.id, stepID: step.definition.id, attempt: attempt, executedAs: executedAs,
-      input: data?.input ?? run.input, source: data.map { .copied($0.dependencyOutputs) } ?? .live(run, step))
+      input: data?.input ?? run.input,
+      source: data.map { .copied($0.dependencyOutputs) } ?? .live(run, step.index))
   }
 
   /// Fails the attempt if `output` is over the step's limit.
