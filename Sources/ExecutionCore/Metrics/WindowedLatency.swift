@@ -115,8 +115,9 @@ struct WindowSlots: Sendable {
 
   /// The merged percentiles.
   var summary: LatencySummary {
-    guard var merged = histograms.first else { return .empty }
-    for other in histograms.dropFirst() { merged.add(other) }
+    let recorded = histograms.filter { $0.totalCount > 0 }
+    guard var merged = recorded.first else { return .empty }
+    for other in recorded.dropFirst() { merged.add(other) }
     return LatencyHistogram.summary(merged)
   }
 

@@ -594,12 +594,12 @@ struct QueueSample {
 
 extension StepQueue {
   /// The refresh's read: the depth series and outcome rates as of `second`, and the histograms
-  /// of every window, summarised outside the lock.
-  func sample(second: Int, nowNs: Int64) -> QueueSample {
+  /// of `windows`, summarised outside the lock.
+  func sample(second: Int, nowNs: Int64, windows: [StatsWindow]) -> QueueSample {
     core.withLock { core in
       var waitSlots: [StatsWindow: WindowSlots] = [:]
       var runSlots: [StatsWindow: WindowSlots] = [:]
-      for window in StatsWindow.allCases {
+      for window in windows {
         waitSlots[window] = core.waitWindows.slots(window, second: second, nowNs: nowNs)
         runSlots[window] = core.runWindows.slots(window, second: second, nowNs: nowNs)
       }

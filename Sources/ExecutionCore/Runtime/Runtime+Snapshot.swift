@@ -25,6 +25,8 @@ struct SnapshotCache: Sendable {
   }
 
   var refreshedAt: ContinuousClock.Instant?
+  /// The runtime second the sliding windows' percentiles were computed in (-1: never).
+  var windowsSecond = -1
   var workflows: [Workflow] = []
   var queues: [Queue] = []
 }
@@ -73,7 +75,7 @@ extension Runtime {
 
   /// A snapshot; `fresh` recomputes the cached summaries first.
   public func snapshot(fresh: Bool) -> RuntimeSnapshot {
-    refreshIfStale(force: fresh)
+    refreshIfStale(force: fresh, exact: fresh)
     let cached = cache.withLock { $0 }
     let now = nowNs
     let (mode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
@@ -129,7 +131,11 @@ extension Runtime {
   /// never wait on percentile arithmetic; unchanged ones keep their summaries. It only reads the
   /// metrics (series, depth samples and tallies are closed as runs and steps change them), so
   /// what a snapshot shows does not depend on when snapshots are taken.
-  func refreshIfStale(force: Bool) {
+  ///
+  /// The sliding windows' percentiles (merging up to 31 histograms each) are recomputed once per
+  /// runtime second, or on every `exact` refresh (`snapshot(fresh: true)`); their rates and the
+  /// since-start figures on every refresh.
+  func refreshIfStale(force: Bool, exact: Bool = false) {
     let wallNow = ContinuousClock.now
     let stale = cache.withLock { cache -> Bool in
       if !force, let at = cache.refreshedAt, wallNow - at < options.snapshotRefreshInterval { return false }
@@ -142,12 +148,21 @@ extension Runtime {
     let history = options.historySeconds
     let previous = cache.withLock { $0 }
     let windows = StatsWindow.allCases.filter { $0 != .sinceStart }
+    let recompute = exact || second != previous.windowsSecond
+    /// The windows whose histograms are copied this time.
+    let copiedWindows = recompute ? StatsWindow.allCases : [.sinceStart]
     // Since-start figures only grow, so an unchanged count means an unchanged distribution: it is
     // not summarised again. A step's duration histogram that did not change is not even copied
     // (a copy makes the next record under the lock copy 26 KB).
     func summary(_ slots: WindowSlots, _ old: LatencySummary?) -> LatencySummary {
       if let old, old.count == slots.count { return old }
       return slots.summary
+    }
+    // A window holding as many values as there are since start holds them all: the same
+    // percentiles, without merging its slots and scanning them again (every window, at first).
+    func summary(_ slots: WindowSlots?, sinceStart: LatencySummary) -> LatencySummary {
+      guard let slots else { return .empty }
+      return slots.count == sinceStart.count ? sinceStart : slots.summary
     }
     // These histograms only grow, so an unchanged count means an unchanged histogram: it is neither
     // copied (a copy makes the next record under the lock copy 26 KB) nor summarised again.
@@ -161,11 +176,11 @@ extension Runtime {
         var windowRates: [StatsWindow: RunRates] = [:]
         var criticalPathSlots: [StatsWindow: WindowSlots] = [:]
         var settleSlots: [StatsWindow: WindowSlots] = [:]
-        for window in StatsWindow.allCases {
-          if let length = window.length {
-            let seconds = Int(length.components.seconds)
-            windowRates[window] = metrics.counts.rates(endedBefore: second, seconds: seconds)
-          }
+        for window in windows {
+          let seconds = Int(window.length!.components.seconds)
+          windowRates[window] = metrics.counts.rates(endedBefore: second, seconds: seconds)
+        }
+        for window in copiedWindows {
           criticalPathSlots[window] = metrics.criticalPathWindows.slots(window, second: second, nowNs: now)
           settleSlots[window] = metrics.settleWindows.slots(window, second: second, nowNs: now)
         }
@@ -188,12 +203,17 @@ extension Runtime {
       var figures: [StatsWindow: WindowFigures] = [:]
       for window in windows {
         let rates = copied.windowRates[window] ?? RunRates()
-        let cp = copied.criticalPathSlots[window]
-        figures[window] = WindowFigures(
-          window: window, covered: cp?.covered ?? .zero, criticalPath: cp?.summary ?? .empty,
-          settle: copied.settleSlots[window]?.summary ?? .empty, startedPerSecond: rates.started,
-          respondedPerSecond: rates.responded, failedPerSecond: rates.failed,
-          rejectedPerSecond: rates.rejected)
+        var figure = old?.windows[window] ?? .empty(window)
+        if let cp = copied.criticalPathSlots[window] {
+          figure.covered = cp.covered
+          figure.criticalPath = summary(cp, sinceStart: criticalPath)
+          figure.settle = summary(copied.settleSlots[window], sinceStart: settle)
+        }
+        figure.startedPerSecond = rates.started
+        figure.respondedPerSecond = rates.responded
+        figure.failedPerSecond = rates.failed
+        figure.rejectedPerSecond = rates.rejected
+        figures[window] = figure
       }
       let uptime = Double(now) / 1e9
       func perSecond(_ count: Int) -> Double { uptime > 0 ? Double(count) / uptime : 0 }
@@ -211,23 +231,27 @@ extension Runtime {
     }
     let queueCaches = queues.map { queue -> SnapshotCache.Queue in
       let old = queue.index < previous.queues.count ? previous.queues[queue.index] : nil
-      let copied = queue.sample(second: second, nowNs: now)
+      let copied = queue.sample(second: second, nowNs: now, windows: copiedWindows)
       var figures: [StatsWindow: QueueWindowFigures] = [:]
-      for window in windows {
-        let wait = copied.waitSlots[window]
-        figures[window] = QueueWindowFigures(
-          window: window, covered: wait?.covered ?? .zero, wait: wait?.summary ?? .empty,
-          run: copied.runSlots[window]?.summary ?? .empty)
-      }
       let none = WindowSlots(histograms: [], coveredNs: 0)
       let wait = summary(copied.waitSlots[.sinceStart] ?? none, old?.wait)
       let run = summary(copied.runSlots[.sinceStart] ?? none, old?.run)
+      for window in windows {
+        if let slots = copied.waitSlots[window] {
+          figures[window] = QueueWindowFigures(
+            window: window, covered: slots.covered, wait: summary(slots, sinceStart: wait),
+            run: summary(copied.runSlots[window], sinceStart: run))
+        } else {
+          figures[window] = old?.windows[window] ?? .empty(window)
+        }
+      }
       figures[.sinceStart] = QueueWindowFigures(
         window: .sinceStart, covered: .nanoseconds(now), wait: wait, run: run)
       return SnapshotCache.Queue(
         wait: wait, run: run, depthSeries: copied.depthSeries, rates: copied.rates, windows: figures)
     }
     cache.withLock { cache in
+      if recompute { cache.windowsSecond = second }
       cache.workflows = workflowCaches
       cache.queues = queueCaches
     }
