@@ -24,7 +24,7 @@ public enum LatencyModel: Sendable, Hashable {
   case logNormal(p50: Duration, p99: Duration)
 }
 
-/// A simulated step: a latency, a failure rate, and whether it burns CPU or sleeps.
+/// A simulated step: a latency, a failure rate, whether it burns CPU or sleeps, and its output.
 public struct SimulateSpec: Sendable, Hashable {
   /// The latency distribution.
   public var latency: LatencyModel
@@ -32,16 +32,28 @@ public struct SimulateSpec: Sendable, Hashable {
   public var failureRate: Double
   /// Burn CPU for the latency instead of sleeping (real CPU-bound work).
   public var cpu: Bool
+  /// Size in bytes of the output, a JSON string of deterministic filler (0: the output is `null`;
+  /// otherwise at least 2, the quotes). Lets demos and benchmarks carry realistic payloads.
+  public var outputBytes: Int
+  /// The output is the run's input (takes precedence over `outputBytes`).
+  public var echoInput: Bool
 
   /// Creates a simulated step.
-  public init(latency: LatencyModel, failureRate: Double = 0, cpu: Bool = false) {
+  public init(
+    latency: LatencyModel, failureRate: Double = 0, cpu: Bool = false, outputBytes: Int = 0,
+    echoInput: Bool = false
+  ) {
     self.latency = latency
     self.failureRate = failureRate
     self.cpu = cpu
+    self.outputBytes = outputBytes
+    self.echoInput = echoInput
   }
 }
 
-/// Context handed to a step body written in Swift.
+/// Context handed to a step body written in Swift: who it is, and the data it may see (the run's
+/// input and the outputs of the steps it depends on, directly or through others; see
+/// `output(of:)`, `outputs`, `decodeInput(_:)`).
 public struct StepContext: Sendable {
   /// The run this attempt belongs to.
   public var runID: UInt64
@@ -51,13 +63,32 @@ public struct StepContext: Sendable {
   public var attempt: Int
   /// How the step is executing (as declared, or blocking in all-sync mode).
   public var executedAs: StepMode
+  /// The run's input (JSON `null` when the run was started without one).
+  public var input: Payload
+  /// Where the dependencies' outputs are read from.
+  var source: StepDataSource
 
-  /// Creates a context.
-  public init(runID: UInt64, stepID: String, attempt: Int, executedAs: StepMode) {
+  /// Creates a context that sees `input` and `dependencyOutputs` (for running a step body outside a
+  /// runtime, in tests or another executor).
+  public init(
+    runID: UInt64, stepID: String, attempt: Int, executedAs: StepMode, input: Payload = .null,
+    dependencyOutputs: [DependencyOutput] = []
+  ) {
+    self.init(
+      runID: runID, stepID: stepID, attempt: attempt, executedAs: executedAs, input: input,
+      source: .copied(dependencyOutputs))
+  }
+
+  init(
+    runID: UInt64, stepID: String, attempt: Int, executedAs: StepMode, input: Payload,
+    source: StepDataSource
+  ) {
     self.runID = runID
     self.stepID = stepID
     self.attempt = attempt
     self.executedAs = executedAs
+    self.input = input
+    self.source = source
   }
 }
 
@@ -66,11 +97,17 @@ public struct StepContext: Sendable {
 /// a blocking step, a background thread for a background one) without a hop of its own.
 public typealias StepClosure = nonisolated(nonsending) @Sendable (StepContext) async throws -> Void
 
+/// A step written in Swift that produces an output (run like `StepClosure`).
+public typealias StepTransform = nonisolated(nonsending) @Sendable (StepContext) async throws -> Payload
+
 public enum StepAction: Sendable {
-  /// Simulated work (latency, failures, optional CPU burn).
+  /// Simulated work (latency, failures, optional CPU burn, an optional output).
   case simulate(SimulateSpec)
-  /// A Swift closure, for programs that embed Lanes. Throwing fails the attempt.
+  /// A Swift closure, for programs that embed Lanes. Throwing fails the attempt; its output is `null`.
   case closure(StepClosure)
+  /// A Swift closure that returns the step's output. Throwing fails the attempt. See also
+  /// `codable(_:)`, which works in the program's own `Codable` types.
+  case transform(StepTransform)
 }
 
 /// Retries for a failed attempt: exponential backoff with full jitter.
@@ -110,11 +147,17 @@ public struct StepDefinition: Sendable {
   public var retry: RetryPolicy
   /// What the step does.
   public var action: StepAction
+  /// The largest output, in bytes of JSON text, an attempt may produce; a larger one fails the
+  /// attempt. Nil: `StepDefinition.defaultOutputLimit`.
+  public var outputLimit: Int?
+
+  /// The output limit of a step that sets none: 1 MiB.
+  public static let defaultOutputLimit = 1 << 20
 
   /// Creates a step.
   public init(
     id: String, mode: StepMode, after: [String] = [], queue: String? = nil,
-    timeout: Duration? = nil, retry: RetryPolicy = .none, action: StepAction
+    timeout: Duration? = nil, retry: RetryPolicy = .none, outputLimit: Int? = nil, action: StepAction
   ) {
     self.id = id
     self.mode = mode
@@ -122,6 +165,7 @@ public struct StepDefinition: Sendable {
     self.queue = queue
     self.timeout = timeout
     self.retry = retry
+    self.outputLimit = outputLimit
     self.action = action
   }
 }
@@ -188,13 +232,21 @@ public struct WorkflowDefinition: Sendable {
   public var steps: [StepDefinition]
   /// The default load.
   public var load: LoadDefinition
+  /// The blocking step whose output is the run's response. Nil: the output of the one blocking step
+  /// no other blocking step depends on, or, when there are several, an object keyed by their ids
+  /// (`null` when the workflow has no blocking step).
+  public var response: String?
 
   /// Creates a workflow.
-  public init(name: String, description: String = "", steps: [StepDefinition], load: LoadDefinition) {
+  public init(
+    name: String, description: String = "", steps: [StepDefinition], load: LoadDefinition,
+    response: String? = nil
+  ) {
     self.name = name
     self.description = description
     self.steps = steps
     self.load = load
+    self.response = response
   }
 }
 

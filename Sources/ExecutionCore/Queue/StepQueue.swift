@@ -2,13 +2,16 @@ import DequeModule
 import Histogram
 import Synchronization
 
-/// One background step waiting on a queue: three words.
+/// One background step waiting on a queue: three words, five when its run carries data.
 struct QueueItem: Sendable {
   let run: RunState
   let step: Int32
   /// Attempts already made.
   var attempts: Int32
   var enqueuedNs: Int64
+  /// The data the step may see, copied when it was queued (every attempt sees this copy); nil for
+  /// a run without data (everything the step may see is `null`).
+  var data: StepInput? = nil
 }
 
 /// A step that exhausted its attempts, with its last error.

@@ -10,14 +10,27 @@ public struct RunResult: Sendable, Hashable {
   public var error: String?
   /// The mode the run ran in.
   public var mode: ExecutionMode
+  /// The response: the output of the workflow's response step (see `WorkflowDefinition.response`);
+  /// `null` when the run failed or has no blocking step.
+  public var response: Payload
+  /// The id of the blocking step whose failure failed the run.
+  public var failedStep: String?
+  /// That step's own error (`error` is the sentence naming the step too).
+  public var stepError: String?
 
   /// Creates a result.
-  public init(runID: UInt64, latency: Duration, failed: Bool, error: String?, mode: ExecutionMode) {
+  public init(
+    runID: UInt64, latency: Duration, failed: Bool, error: String?, mode: ExecutionMode,
+    response: Payload = .null, failedStep: String? = nil, stepError: String? = nil
+  ) {
     self.runID = runID
     self.latency = latency
     self.failed = failed
     self.error = error
     self.mode = mode
+    self.response = response
+    self.failedStep = failedStep
+    self.stepError = stepError
   }
 }
 

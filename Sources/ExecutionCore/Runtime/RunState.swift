@@ -60,6 +60,16 @@ struct RunProgress: Sendable {
   var taskDone = false
   /// The task of a `run(workflow:)` caller while it runs the blocking part itself (shutdown cancels it).
   var caller: CallerTask?
+  /// Step outputs by step index; empty until a step produces one (a run without data allocates
+  /// nothing), and emptied when the run responds if no step will need them later.
+  var outputs: [Payload?] = []
+  /// The outputs were freed at the response: later ones are not kept.
+  var outputsReleased = false
+  /// The response, once recorded.
+  var response: Payload?
+  /// The blocking step whose failure failed the run, and its error.
+  var failedStep: Int?
+  var stepError: String?
 }
 
 /// The task of a `run(workflow:)` caller, which runs its run's blocking part in its own task.
@@ -83,13 +93,16 @@ final class RunState: Sendable {
   let intendedNs: Int64
   /// Started under a comparison: its latencies stay out of the workflow's normal figures.
   let comparison: Bool
+  /// The run's input (validated JSON).
+  let input: Payload
   let progress: Mutex<RunProgress>
 
   init(
     id: UInt64, index: UInt64, workflow: WorkflowRuntime, mode: ExecutionMode, intendedNs: Int64,
-    comparison: Bool = false
+    comparison: Bool = false, input: Payload = .null
   ) {
     self.id = id
+    self.input = input
     self.comparison = comparison
     self.index = index
     self.workflow = workflow
@@ -134,10 +147,15 @@ final class RunState: Sendable {
     }
   }
 
-  /// Ends step `i`; on success its dependents may become ready, otherwise they are skipped.
-  func finish(_ i: Int, outcome: StepOutcome, endNs: Int64?) -> FinishEffect {
+  /// Ends step `i`; on success its dependents may become ready, otherwise they are skipped. A
+  /// succeeded step's `output` is kept for the steps that depend on it and for the response.
+  func finish(_ i: Int, outcome: StepOutcome, endNs: Int64?, output: Payload? = nil) -> FinishEffect {
     progress.withLock { progress in
       var effect = FinishEffect()
+      if let output, outcome == .succeeded, !progress.outputsReleased {
+        if progress.outputs.isEmpty { progress.outputs = Array(repeating: nil, count: progress.steps.count) }
+        progress.outputs[i] = output
+      }
       if progress.steps[i].isEnded {
         // A redriven dead letter ending again: update the trace, but the run settled already.
         progress.steps[i].outcome = outcome
@@ -169,6 +187,50 @@ final class RunState: Sendable {
         effect.settled = true
       }
       return effect
+    }
+  }
+
+  /// The outputs step `step` may see (its dependencies', direct and transitive), in workflow order.
+  func dependencyOutputs(of step: CompiledStep) -> [DependencyOutput] {
+    progress.withLock { Self.outputs(of: step, in: $0) }
+  }
+
+  private static func outputs(of step: CompiledStep, in progress: RunProgress) -> [DependencyOutput] {
+    // Nothing produced yet (a run without data): the shared list of nulls, no allocation.
+    if progress.outputs.isEmpty { return step.nullOutputs }
+    return zip(step.visible, step.nullOutputs).map { j, entry in
+      DependencyOutput(id: entry.id, output: progress.outputs[j] ?? .null)
+    }
+  }
+
+  /// The output of step `j` (`null` if it produced none).
+  func output(of j: Int) -> Payload {
+    progress.withLock { $0.outputs.isEmpty ? .null : $0.outputs[j] ?? .null }
+  }
+
+  /// Marks background step `i` queued and returns the copy of the data it may see, in one trip
+  /// through the run's lock; nil for a run without data (a null input, no output so far: all the
+  /// step may see is `null`, and its queue item carries no references to copy).
+  func queueing(_ i: Int, readyNs: Int64) -> StepInput? {
+    progress.withLock { progress in
+      if !progress.steps[i].isEnded {
+        progress.steps[i].outcome = .queued
+        if progress.steps[i].readyNs < 0 { progress.steps[i].readyNs = readyNs }
+      }
+      if input.isNull && progress.outputs.isEmpty { return nil }
+      return StepInput(input: input, dependencyOutputs: Self.outputs(of: workflow.steps[i], in: progress))
+    }
+  }
+
+  /// The response (from the outputs, under the run's lock), by the workflow's plan.
+  static func response(_ plan: ResponsePlan, _ progress: RunProgress, _ workflow: WorkflowRuntime) -> Payload
+  {
+    if progress.outputs.isEmpty { return workflow.nullResponse }
+    func output(_ j: Int) -> Payload { progress.outputs[j] ?? .null }
+    switch plan {
+    case .none: return .null
+    case .step(let j): return output(j)
+    case .sinks(let sinks): return .object(sinks.map { (workflow.steps[$0].definition.id, output($0)) })
     }
   }
 

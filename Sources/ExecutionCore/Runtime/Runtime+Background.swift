@@ -5,8 +5,8 @@ extension Runtime {
     let step = run.workflow.steps[i]
     guard let q = step.queue else { return }
     let queue = queues[q]
-    let item = QueueItem(run: run, step: Int32(i), attempts: 0, enqueuedNs: nowNs)
-    run.update(i, outcome: .queued, readyNs: readyNs)
+    let data = run.queueing(i, readyNs: readyNs)
+    let item = QueueItem(run: run, step: Int32(i), attempts: 0, enqueuedNs: nowNs, data: data)
     switch queue.offer(item) {
     case .accepted:
       return
@@ -67,15 +67,16 @@ extension Runtime {
     let startNs = nowNs
     let waitNs = startNs - item.enqueuedNs
     run.update(i, outcome: .running, attemptStartNs: startNs)
-    let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .background)
+    let result = await attemptStep(
+      run, step, attempt: attempt, startNs: startNs, executedAs: .background, data: item.data)
     switch result {
-    case .success(let endNs):
+    case .success(let endNs, let output):
       // The step's end is "now": no second clock read on the path every step takes.
       run.workflow.metrics.withLock { $0.recordSuccess(step: i, nanoseconds: endNs - startNs) }
       let (paused, next) = queue.succeededTakingNext(
         item, waitNs: waitNs, runNs: endNs - startNs, nowSecond: second(endNs))
       announcePaused(queue, paused)
-      let effect = run.finish(i, outcome: .succeeded, endNs: endNs)
+      let effect = run.finish(i, outcome: .succeeded, endNs: endNs, output: output)
       for d in effect.ready {
         await enqueue(run, d, readyNs: max(run.readyNs(d), endNs), mayBlock: false)
       }

@@ -17,10 +17,27 @@ extension Runtime {
   /// sees its lateness in the latency, and the run's simulated steps keep their deadlines from it
   /// (the same `overshootAllowance` as the load generator's runs).
   public func run(workflow name: String, intendedStart: Duration) async throws -> RunResult {
+    try await run(workflow: name, input: .null, intendedStart: intendedStart)
+  }
+
+  /// `run(workflow:)` with `input`, the JSON value its steps see (`StepContext.input`). Throws
+  /// `RuntimeError.invalidInput` before the run starts if the input is over `options.inputLimit`.
+  /// The result's `response` is the workflow's response (see `WorkflowDefinition.response`).
+  public func run(workflow name: String, input: Payload, intendedStart: Duration? = nil) async throws
+    -> RunResult
+  {
     let workflow = try workflow(named: name)
+    guard input.count <= options.inputLimit else {
+      throw RuntimeError.invalidInput(
+        workflow: name,
+        reason:
+          "the input is \(input.count) bytes, over the limit of \(options.inputLimit) bytes (RuntimeOptions.inputLimit)"
+      )
+    }
     let current = nowNs
+    let intendedNs = intendedStart.map { min(current, Int64($0.nanoseconds)) } ?? current
     let run: RunState
-    switch admit(workflow, intendedNs: min(current, Int64(intendedStart.nanoseconds))) {
+    switch admit(workflow, intendedNs: intendedNs, input: input) {
     case .success(let admitted): run = admitted
     case .failure(let rejection): throw rejection.error
     }
@@ -37,8 +54,31 @@ extension Runtime {
       let latency = progress.responseNs - run.intendedNs
       return RunResult(
         runID: run.id, latency: .nanoseconds(latency), failed: progress.failed, error: progress.error,
-        mode: run.mode)
+        mode: run.mode, response: progress.response ?? .null,
+        failedStep: progress.failedStep.map { run.workflow.steps[$0].definition.id },
+        stepError: progress.stepError)
     }
+  }
+
+  /// `run(workflow:input:)` with the input as JSON text: refused with `RuntimeError.invalidInput`
+  /// before the run starts when it is over `options.inputLimit` or is not one JSON value (the
+  /// message names the byte and what is wrong there).
+  public func run(workflow name: String, inputJSON: some Collection<UInt8>, intendedStart: Duration? = nil)
+    async throws -> RunResult
+  {
+    _ = try workflow(named: name)
+    guard inputJSON.count <= options.inputLimit else {
+      throw RuntimeError.invalidInput(
+        workflow: name,
+        reason:
+          "the input is \(inputJSON.count) bytes, over the limit of \(options.inputLimit) bytes (RuntimeOptions.inputLimit)"
+      )
+    }
+    let input: Payload
+    do { input = try Payload(validating: inputJSON) } catch {
+      throw RuntimeError.invalidInput(workflow: name, reason: error.description)
+    }
+    return try await run(workflow: name, input: input, intendedStart: intendedStart)
   }
 
   /// The time on this runtime's clock (what `intendedStart` and run times are measured in).

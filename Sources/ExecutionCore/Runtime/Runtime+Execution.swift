@@ -7,7 +7,7 @@ struct StepFailure: Error, CustomStringConvertible {
 
 /// How one attempt ended.
 enum AttemptResult {
-  case success(endNs: Int64)
+  case success(endNs: Int64, output: Payload?)
   case failure(String, timedOut: Bool)
   case cancelled
 }
@@ -24,6 +24,8 @@ struct BlockingOutcome: Sendable {
   var outcome: StepOutcome
   var endNs: Int64
   var error: String?
+  /// A succeeded step's output (nil: `null`).
+  var output: Payload?
 }
 
 extension Runtime {
@@ -31,7 +33,7 @@ extension Runtime {
 
   /// Admits a run (checks shutdown, pause, the in-flight limit) without starting it.
   func admit(
-    _ workflow: WorkflowRuntime, intendedNs: Int64, countPaused: Bool = true
+    _ workflow: WorkflowRuntime, intendedNs: Int64, countPaused: Bool = true, input: Payload = .null
   ) -> Result<RunState, Rejection> {
     let (globalMode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
     if shuttingDown { return .failure(reject(workflow, .shuttingDown, "the runtime is shutting down")) }
@@ -74,7 +76,7 @@ extension Runtime {
     }
     let run = RunState(
       id: id, index: index, workflow: workflow, mode: admitted.mode, intendedNs: intendedNs,
-      comparison: admitted.comparison)
+      comparison: admitted.comparison, input: input)
     global.withLock { $0.unsettled[id] = run }
     return .success(run)
   }
@@ -126,7 +128,7 @@ extension Runtime {
     // even an empty group costs its set-up and tear-down on the critical path of every run.
     while ready.count == 1, !run.isBackground(ready[0]) {
       let done = await runBlocking(run, ready[0])
-      let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs)
+      let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs, output: done.output)
       if done.outcome != .succeeded || effect.settled {
         // A failure (its dependents were skipped by `finish`; nothing else of this run had
         // started) or the run's last step: the response, and the settling at the same moment.
@@ -175,7 +177,7 @@ extension Runtime {
           running -= 1
           done = next
         }
-        let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs)
+        let effect = run.finish(done.step, outcome: done.outcome, endNs: done.endNs, output: done.output)
         settleIfDone(run, effect)
         if done.outcome == .succeeded {
           ready = effect.ready
@@ -196,11 +198,12 @@ extension Runtime {
     var startNs = run.beginBlocking(i, nowNs: nowNs, allowance: allowance)
     var attempt = 1
     while true {
-      let result = await attemptStep(run, step, attempt: attempt, startNs: startNs, executedAs: .blocking)
+      let result = await attemptStep(
+        run, step, attempt: attempt, startNs: startNs, executedAs: .blocking, data: nil)
       switch result {
-      case .success(let endNs):
+      case .success(let endNs, let output):
         run.workflow.metrics.withLock { $0.recordSuccess(step: i, nanoseconds: endNs - startNs) }
-        return BlockingOutcome(step: i, outcome: .succeeded, endNs: endNs)
+        return BlockingOutcome(step: i, outcome: .succeeded, endNs: endNs, output: output)
       case .cancelled:
         return BlockingOutcome(step: i, outcome: .cancelled, endNs: nowNs, error: "cancelled")
       case .failure(let message, let timedOut):
@@ -246,22 +249,26 @@ extension Runtime {
   // MARK: Attempts
 
   /// Runs one attempt; a timeout cancels it (the step's task is cancelled, a sleep wakes, a burn stops).
+  /// `data` is the copy a background step was handed when queued; nil: read from the run (a
+  /// blocking step, or a background step of a run without data).
   @inline(__always)
   nonisolated(nonsending) func attemptStep(
-    _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
+    _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode,
+    data: StepInput?
   ) async -> AttemptResult {
     do {
       guard let timeout = step.definition.timeout else {
         // No timeout: the step runs here, without a closure to allocate or a task group.
-        return .success(
-          endNs: try await body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs))
+        let (end, output) = try await body(
+          run, step, attempt: attempt, startNs: startNs, executedAs: executedAs, data: data)
+        return .success(endNs: end, output: output)
       }
-      let body: @Sendable () async throws -> Int64 = { [self] in
-        try await self.body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs)
+      let body: @Sendable () async throws -> (Int64, Payload?) = { [self] in
+        try await self.body(run, step, attempt: attempt, startNs: startNs, executedAs: executedAs, data: data)
       }
       let deadline = Duration.nanoseconds(startNs) + timeout
       let clock = self.clock
-      let end = try await withThrowingTaskGroup(of: Int64?.self) { group in
+      let end = try await withThrowingTaskGroup(of: (Int64, Payload?)?.self) { group in
         group.addTask { try await body() }
         group.addTask {
           try await clock.sleep(until: deadline)
@@ -270,7 +277,7 @@ extension Runtime {
         defer { group.cancelAll() }
         return try await group.next() ?? nil
       }
-      if let end { return .success(endNs: end) }
+      if let end { return .success(endNs: end.0, output: end.1) }
       if Task.isCancelled { return .cancelled }
       return .failure("timed out after \(DurationText.format(timeout))", timedOut: true)
     } catch {
@@ -279,16 +286,40 @@ extension Runtime {
     }
   }
 
-  /// What a step does for one attempt; returns its end time.
+  /// The context a Swift step body gets: the copy handed over with a background step, or the run.
+  private func context(
+    _ run: RunState, _ step: CompiledStep, attempt: Int, executedAs: StepMode, data: StepInput?
+  ) -> StepContext {
+    StepContext(
+      runID: run.id, stepID: step.definition.id, attempt: attempt, executedAs: executedAs,
+      input: data?.input ?? run.input,
+      source: data.map { .copied($0.dependencyOutputs) } ?? .live(run, step.index))
+  }
+
+  /// Fails the attempt if `output` is over the step's limit.
+  private func checkLimit(_ output: Payload, _ step: CompiledStep) throws {
+    guard output.count > step.outputLimit else { return }
+    throw StepFailure(
+      description:
+        "output of step '\(step.definition.id)' is \(output.count) bytes, over its limit of \(step.outputLimit) bytes (outputLimit)"
+    )
+  }
+
+  /// What a step does for one attempt; returns its end time and its output (nil: `null`).
   @inline(__always)
   nonisolated(nonsending) private func body(
-    _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode
-  ) async throws -> Int64 {
+    _ run: RunState, _ step: CompiledStep, attempt: Int, startNs: Int64, executedAs: StepMode,
+    data: StepInput?
+  ) async throws -> (Int64, Payload?) {
     switch step.definition.action {
     case .closure(let closure):
-      try await closure(
-        StepContext(runID: run.id, stepID: step.definition.id, attempt: attempt, executedAs: executedAs))
-      return nowNs
+      try await closure(context(run, step, attempt: attempt, executedAs: executedAs, data: data))
+      return (nowNs, nil)
+    case .transform(let transform):
+      let output = try await transform(
+        context(run, step, attempt: attempt, executedAs: executedAs, data: data))
+      try checkLimit(output, step)
+      return (nowNs, output)
     case .simulate(let spec):
       let workflow = run.workflow.index
       let latency = Int64(
@@ -325,7 +356,9 @@ extension Runtime {
       if fails {
         throw StepFailure(description: "simulated failure (failure-rate \(spec.failureRate))")
       }
-      return endNs
+      let output = spec.echoInput ? (data?.input ?? run.input) : step.simulatedOutput
+      if let output { try checkLimit(output, step) }
+      return (endNs, output)
     }
   }
 
@@ -338,12 +371,25 @@ extension Runtime {
   func respond(_ run: RunState, failure: BlockingOutcome?, lastStepEnded: Bool = false) {
     let now = nowNs
     let error = failure.map { "step '\(run.workflow.steps[$0.step].definition.id)' \($0.error ?? "failed")" }
+    let releases = run.mode == .allSync || !run.workflow.outputsOutliveResponse
     let (settles, first) = run.progress.withLock { progress in
       if progress.responded { return (false, false) }
       progress.responded = true
       progress.failed = failure != nil
       progress.responseNs = now
       progress.error = error
+      if let failure {
+        progress.failedStep = failure.step
+        progress.stepError = failure.error ?? "failed"
+        progress.response = .null
+      } else {
+        progress.response = RunState.response(run.workflow.responsePlan, progress, run.workflow)
+      }
+      if releases {
+        // Every background step that will run was handed its copy already: free the rest.
+        progress.outputs = []
+        progress.outputsReleased = true
+      }
       let settles = progress.settlePending || lastStepEnded
       if settles { progress.settledNs = now }
       return (settles, true)

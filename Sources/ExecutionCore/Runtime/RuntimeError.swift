@@ -8,6 +8,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
   case unknownQueue(String)
   /// A run was refused (paused workflow, in-flight limit, shutdown).
   case runRejected(workflow: String, reason: String)
+  /// A run's input was refused before the run started (malformed JSON, over the input limit).
+  case invalidInput(workflow: String, reason: String)
 
   /// A sentence for people.
   public var description: String {
@@ -16,6 +18,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case .unknownWorkflow(let name): return "unknown workflow '\(name)'"
     case .unknownQueue(let name): return "unknown queue '\(name)'"
     case .runRejected(let workflow, let reason): return "run of '\(workflow)' rejected: \(reason)"
+    case .invalidInput(let workflow, let reason): return "input of '\(workflow)' refused: \(reason)"
     }
   }
 }

@@ -29,6 +29,8 @@ public struct RuntimeOptions: Sendable {
   /// anything else on the machine is busy. Higher values finish background work sooner under
   /// foreign load and cost the critical path more while it runs raised.
   public var backgroundShare: Double
+  /// The largest run input, in bytes of JSON text, `run(workflow:input:)` accepts (default 1 MiB).
+  public var inputLimit: Int
 
   /// Creates options.
   public init(
@@ -36,7 +38,8 @@ public struct RuntimeOptions: Sendable {
     startLoad: Bool = true, historySeconds: Int = 300, eventCapacity: Int = 200,
     failureCapacity: Int = 50, snapshotRefreshInterval: Duration = .milliseconds(200),
     overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true,
-    backgroundShare: Double = BackgroundShare.defaultShare
+    backgroundShare: Double = BackgroundShare.defaultShare,
+    inputLimit: Int = 1 << 20
   ) {
     self.mode = mode
     self.seed = seed
@@ -49,5 +52,6 @@ public struct RuntimeOptions: Sendable {
     self.overshootAllowance = overshootAllowance
     self.isolateBackground = isolateBackground
     self.backgroundShare = backgroundShare
+    self.inputLimit = inputLimit
   }
 }

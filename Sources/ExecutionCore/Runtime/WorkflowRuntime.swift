@@ -14,6 +14,16 @@ struct WorkflowControl: Sendable {
   var epoch: UInt64 = 0
 }
 
+/// Which outputs make a run's response.
+enum ResponsePlan: Sendable {
+  /// No blocking step: `null`.
+  case none
+  /// This step's output.
+  case step(Int)
+  /// An object keyed by these steps' ids.
+  case sinks([Int])
+}
+
 /// One workflow as the runtime runs it: resolved steps, control, metrics.
 final class WorkflowRuntime: Sendable {
   let index: Int
@@ -32,6 +42,14 @@ final class WorkflowRuntime: Sendable {
   let runCounter = Atomic<UInt64>(0)
   /// Mirrors `control.state == .pausing`, so settling runs skip the control lock when not pausing.
   let pausing = Atomic<Bool>(false)
+  /// What the response is made of (by the declared modes, so all-sync responds the same).
+  let responsePlan: ResponsePlan
+  /// A background step depends on another background step: in hybrid mode it is queued after the
+  /// response, so the run keeps its outputs until it settles instead of freeing them on responding.
+  let outputsOutliveResponse: Bool
+  /// The response of a run in which no step produced an output, made once (a run without data
+  /// builds nothing on its critical path).
+  let nullResponse: Payload
 
   init(index: Int, definition: WorkflowDefinition, steps: [CompiledStep]) {
     self.index = index
@@ -44,5 +62,27 @@ final class WorkflowRuntime: Sendable {
     self.initialRecords = steps.map { StepRecord(pendingDependencies: UInt16($0.dependencies.count)) }
     self.control = Mutex(WorkflowControl(rate: 0, arrivals: definition.load.arrivals))
     self.metrics = Mutex(WorkflowMetrics(stepCount: steps.count))
+    let blocking = steps.filter { $0.definition.mode == .blocking }
+    if let response = definition.response, let step = steps.first(where: { $0.definition.id == response }) {
+      self.responsePlan = .step(step.index)
+    } else {
+      let sinks = blocking.filter { step in
+        !step.dependents.contains { steps[$0].definition.mode == .blocking }
+      }.map(\.index)
+      switch sinks.count {
+      case 0: self.responsePlan = .none
+      case 1: self.responsePlan = .step(sinks[0])
+      default: self.responsePlan = .sinks(sinks)
+      }
+    }
+    if case .sinks(let sinks) = responsePlan {
+      self.nullResponse = .object(sinks.map { (steps[$0].definition.id, Payload.null) })
+    } else {
+      self.nullResponse = .null
+    }
+    self.outputsOutliveResponse = steps.contains { step in
+      step.definition.mode == .background
+        && step.dependencies.contains { steps[$0].definition.mode == .background }
+    }
   }
 }
