@@ -32,17 +32,20 @@ public enum LanesDashboard {
   /// SIGQUIT) or `duration`, and returns how it ended; status lines are in `statusFormat`, the
   /// last one marked final (with the signal that stopped it). The terminal is restored before this
   /// returns. Throws `.terminal` if the terminal could not be taken over, `.output` if standard
-  /// output failed while status lines were printed.
+  /// output failed while status lines were printed. The terminating signals get their earlier
+  /// dispositions back when it returns, unless `keepSignalsIgnored` (for a command that exits next
+  /// and must not be cut short by a second signal while it cleans up).
   @discardableResult
   public static func show(
     _ runtime: Runtime, display: Display, themes: DashboardThemes,
     options: DashboardOptions = DashboardOptions(), duration: Duration? = nil,
-    statusFormat: StatusFormat = .text
+    statusFormat: StatusFormat = .text, keepSignalsIgnored: Bool = false
   ) async throws(LanesDashboardError) -> DashboardExit {
     switch display {
     case .statusLines(let reason):
       let exit = await StatusLines.run(
-        runtime: runtime, reason: reason, duration: duration, format: statusFormat)
+        runtime: runtime, reason: reason, duration: duration, format: statusFormat,
+        keepSignalsIgnored: keepSignalsIgnored)
       if let failure = Console.failuresSoFar.first(where: { $0.stream == .output }) {
         throw LanesDashboardError(.output, failure.description)
       }

@@ -4,8 +4,10 @@ import Foundation
 ///
 /// While it watches, the signals are ignored by their default action and reported here instead,
 /// so the caller can end its work in order (restore the terminal, end step processes) and then
-/// exit with 128 + the signal's number. `cancel()` stops watching; the signals stay ignored until
-/// the process exits, so a second one during the clean-up cannot cut it short.
+/// exit with 128 + the signal's number. `cancel()` stops watching and, by default, gives each
+/// signal back the disposition it had before, so a service that embedded a dashboard can still be
+/// stopped by SIGTERM afterwards. A command about to exit passes `keepIgnored: true` instead, so
+/// a second signal during its clean-up cannot cut it short.
 public final class SignalWatch: @unchecked Sendable {
   // Safe: `first` is only touched under `lock`; the sources are created and cancelled on the
   // caller's thread and their handlers only call `record`.
@@ -13,15 +15,23 @@ public final class SignalWatch: @unchecked Sendable {
   private var first: Int32?
   private var sources: [DispatchSourceSignal] = []
   private var handlers: [@Sendable (Int32) -> Void] = []
+  private var previous: [(number: Int32, action: sigaction)] = []
+  private let keepIgnored: Bool
 
   /// The signals that end Lanes in order: interrupt, terminate, hang-up and quit (SIGQUIT ends
   /// Lanes like the others instead of printing a crash report over the screen).
   public static let terminating: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
-  /// Starts watching `numbers`.
-  public init(_ numbers: [Int32] = SignalWatch.terminating) {
+  /// Starts watching `numbers`; with `keepIgnored`, `cancel()` leaves them ignored.
+  public init(_ numbers: [Int32] = SignalWatch.terminating, keepIgnored: Bool = false) {
+    self.keepIgnored = keepIgnored
     for number in numbers {
-      signal(number, SIG_IGN)
+      var old = sigaction()
+      var ignore = sigaction()
+      ignore.__sigaction_handler.sa_handler = SIG_IGN
+      sigemptyset(&ignore.sa_mask)
+      sigaction(number, &ignore, &old)
+      previous.append((number, old))
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [weak self] in self?.record(number) }
       source.resume()
@@ -51,8 +61,17 @@ public final class SignalWatch: @unchecked Sendable {
     for handler in toCall { handler(number) }
   }
 
-  /// Stops watching (the signals stay ignored, see the type's comment).
-  public func cancel() { sources.forEach { $0.cancel() } }
+  /// Stops watching and gives the signals back their earlier dispositions, unless made with
+  /// `keepIgnored` (see the type's comment). Calling it again does nothing more.
+  public func cancel() {
+    sources.forEach { $0.cancel() }
+    guard !keepIgnored else { return }
+    for (number, action) in previous {
+      var restored = action
+      sigaction(number, &restored, nil)
+    }
+    previous = []
+  }
 
   /// `SIGTERM` for 15, `signal 40` for one without a name here.
   public static func name(of number: Int32) -> String {

@@ -3,6 +3,10 @@ import DashboardHost
 import ExecutionCore
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The embedding API returns errors instead of exiting, and shows status lines for a runtime the
 /// caller owns (the test process's stdout is not a terminal).
 @Suite struct DashboardHostTests {
@@ -38,5 +42,29 @@ import Testing
     let result = try await runtime.run(workflow: "service")
     #expect(!result.failed)
     _ = await runtime.shutdown(deadline: .seconds(1))
+  }
+
+  @Test func aSignalWatchGivesTheSignalsBackWhenCancelled() {
+    // An embedded dashboard must not leave the service unable to be stopped by a signal.
+    let ignore = unsafeBitCast(SIG_IGN, to: Int.self)
+    func disposition() -> Int {
+      var action = sigaction()
+      sigaction(SIGHUP, nil, &action)
+      return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self)
+    }
+    var before = sigaction()
+    sigaction(SIGHUP, nil, &before)
+    defer { sigaction(SIGHUP, &before, nil) }
+    let original = disposition()
+    #expect(original != ignore)
+
+    let watch = SignalWatch([SIGHUP])
+    #expect(disposition() == ignore)
+    watch.cancel()
+    #expect(disposition() == original)
+
+    let kept = SignalWatch([SIGHUP], keepIgnored: true)
+    kept.cancel()
+    #expect(disposition() == ignore)
   }
 }

@@ -34,7 +34,7 @@ struct TerminalSignalTests {
     #expect(session.exitStatus() == 74)
   }
 
-  @Test func stopEndsAServerWhosePaneIgnoresSIGTERM() throws {
+  @Test func stopEndsAServerWhosePaneIgnoresSIGTERM() async throws {
     let session = try TmuxSession()
     try session.start("trap '' TERM HUP; sleep 300")
     let server = try #require(session.serverPID)
@@ -42,8 +42,9 @@ struct TerminalSignalTests {
     let socket = try #require(session.socketPath)
     #expect(kill(server, 0) == 0)
     session.stop()
+    // SIGKILL is not instant on a busy machine: gone within seconds is what counts.
     for pid in [server, pane] {
-      #expect(!isRunning(pid), "process \(pid) survived stop()")
+      #expect(await eventually(within: .seconds(10)) { !isRunning(pid) }, "process \(pid) survived stop()")
     }
     #expect(!FileManager.default.fileExists(atPath: socket))
   }

@@ -62,7 +62,7 @@ struct CompareCommand: AsyncParsableCommand {
     }
     let rate = self.rate ?? definition.load.rate
     let duration = self.duration ?? (runs == nil ? .seconds(10) : nil)
-    let signals = SignalWatch()
+    let signals = SignalWatch(keepIgnored: true)
     defer { signals.cancel() }
     var phases: [ExecutionMode: WorkflowReport] = [:]
     for mode in [ExecutionMode.allSync, .hybrid] {

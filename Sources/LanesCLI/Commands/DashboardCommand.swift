@@ -68,7 +68,7 @@ struct DashboardCommand: AsyncParsableCommand {
       exit = try await LanesDashboard.show(
         runtime, display: display, themes: themes,
         options: DashboardOptions(readOnly: readOnly, ascii: ascii, themeWarnings: themes.warningTexts),
-        duration: duration, statusFormat: statusFormat)
+        duration: duration, statusFormat: statusFormat, keepSignalsIgnored: true)
     } catch {
       // Step processes end before Lanes does, whatever stopped the dashboard.
       _ = await runtime.shutdown(deadline: .seconds(1))

@@ -60,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
       backgroundShare: runtimeFlags.backgroundShare)
     let runtime = try Loading.runtime(topology, options: options)
     // Watched from before the first run: a signal then ends the step processes before Lanes exits.
-    let signals = SignalWatch()
+    let signals = SignalWatch(keepIgnored: true)
     defer { signals.cancel() }
     runtime.start()
     let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
