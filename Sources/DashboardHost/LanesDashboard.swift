@@ -32,20 +32,22 @@ public enum LanesDashboard {
   /// SIGQUIT) or `duration`, and returns how it ended; status lines are in `statusFormat`, the
   /// last one marked final (with the signal that stopped it). The terminal is restored before this
   /// returns. Throws `.terminal` if the terminal could not be taken over, `.output` if standard
-  /// output failed while status lines were printed. The terminating signals get their earlier
-  /// dispositions back when it returns, unless `keepSignalsIgnored` (for a command that exits next
-  /// and must not be cut short by a second signal while it cleans up).
+  /// output failed while status lines were printed. In status-line mode the terminating signals
+  /// end it (with a final line) unless `watchSignals` is false, for a service that handles its
+  /// own; they get their earlier dispositions back when it returns, unless `keepSignalsIgnored`
+  /// (for a command that exits next and must not be cut short by a second signal while it cleans
+  /// up). Full screen always restores the terminal on a terminating signal.
   @discardableResult
   public static func show(
     _ runtime: Runtime, display: Display, themes: DashboardThemes,
     options: DashboardOptions = DashboardOptions(), duration: Duration? = nil,
-    statusFormat: StatusFormat = .text, keepSignalsIgnored: Bool = false
+    statusFormat: StatusFormat = .text, watchSignals: Bool = true, keepSignalsIgnored: Bool = false
   ) async throws(LanesDashboardError) -> DashboardExit {
     switch display {
     case .statusLines(let reason):
       let exit = await StatusLines.run(
         runtime: runtime, reason: reason, duration: duration, format: statusFormat,
-        keepSignalsIgnored: keepSignalsIgnored)
+        watchSignals: watchSignals, keepSignalsIgnored: keepSignalsIgnored)
       if let failure = Console.failuresSoFar.first(where: { $0.stream == .output }) {
         throw LanesDashboardError(.output, failure.description)
       }

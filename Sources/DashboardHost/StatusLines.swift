@@ -17,7 +17,8 @@ enum StatusLines {
   /// fails; the final line is printed in every case but the last.
   static func run(
     runtime: any RuntimeControl, reason: String, duration: Duration?, format: StatusFormat = .text,
-    every interval: Duration = .seconds(2), keepSignalsIgnored: Bool = false
+    every interval: Duration = .seconds(2), watchSignals: Bool = true,
+    keepSignalsIgnored: Bool = false
   ) async -> DashboardExit {
     let notice =
       "lanes: \(reason); printing a status line every \(DurationText.format(interval)) (Ctrl-C stops)."
@@ -27,7 +28,7 @@ enum StatusLines {
     // Not among the JSON lines: every line of standard output stays one JSON object.
     case .json: Console.error(notice)
     }
-    let signals = SignalWatch(keepIgnored: keepSignalsIgnored)
+    let signals = SignalWatch(watchSignals ? SignalWatch.terminating : [], keepIgnored: keepSignalsIgnored)
     defer { signals.cancel() }
     let start = ContinuousClock.now
     var next = start + interval

@@ -36,7 +36,7 @@ import Testing
       options: RuntimeOptions(startLoad: false))
     let exit = try await LanesDashboard.show(
       runtime, display: .statusLines(reason: "a test"), themes: try DashboardThemes.resolve(nil),
-      duration: .milliseconds(300))
+      duration: .milliseconds(300), watchSignals: false)
     #expect(exit == .quit)
     // Still the caller's: the dashboard neither shut it down nor stopped it taking runs.
     let result = try await runtime.run(workflow: "service")
@@ -49,21 +49,21 @@ import Testing
     let ignore = unsafeBitCast(SIG_IGN, to: Int.self)
     func disposition() -> Int {
       var action = sigaction()
-      sigaction(SIGHUP, nil, &action)
+      sigaction(SIGUSR2, nil, &action)
       return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self)
     }
     var before = sigaction()
-    sigaction(SIGHUP, nil, &before)
-    defer { sigaction(SIGHUP, &before, nil) }
+    sigaction(SIGUSR2, nil, &before)
+    defer { sigaction(SIGUSR2, &before, nil) }
     let original = disposition()
     #expect(original != ignore)
 
-    let watch = SignalWatch([SIGHUP])
+    let watch = SignalWatch([SIGUSR2])
     #expect(disposition() == ignore)
     watch.cancel()
     #expect(disposition() == original)
 
-    let kept = SignalWatch([SIGHUP], keepIgnored: true)
+    let kept = SignalWatch([SIGUSR2], keepIgnored: true)
     kept.cancel()
     #expect(disposition() == ignore)
   }
