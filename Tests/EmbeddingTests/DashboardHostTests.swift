@@ -45,8 +45,9 @@ import Testing
   }
 
   @Test func aSignalWatchGivesTheSignalsBackWhenCancelled() {
-    // An embedded dashboard must not leave the service unable to be stopped by a signal.
-    let ignore = unsafeBitCast(SIG_IGN, to: Int.self)
+    // An embedded dashboard must not leave the service unable to be stopped by a signal. While
+    // it watches, the signal is ignored or (once libdispatch has registered its source, which it
+    // does asynchronously) routed to libdispatch's handler: either way not the default action.
     func disposition() -> Int {
       var action = sigaction()
       sigaction(SIGUSR2, nil, &action)
@@ -56,15 +57,14 @@ import Testing
     sigaction(SIGUSR2, nil, &before)
     defer { sigaction(SIGUSR2, &before, nil) }
     let original = disposition()
-    #expect(original != ignore)
 
     let watch = SignalWatch([SIGUSR2])
-    #expect(disposition() == ignore)
+    #expect(disposition() != original)
     watch.cancel()
     #expect(disposition() == original)
 
     let kept = SignalWatch([SIGUSR2], keepIgnored: true)
     kept.cancel()
-    #expect(disposition() == ignore)
+    #expect(disposition() != original)
   }
 }
