@@ -34,10 +34,14 @@ import Synchronization
 /// against one ordinary-priority competitor. With n competitors on its core that nice gets only
 /// weight/(weight + n·1024), so while a raised thread still waits and gets less than 4/5 of the
 /// share, its nice drops a level per tick (never below 0); above 5/4 it climbs back. The share is
-/// a bound as well as a floor: a raised thread is not pushed past it. It goes back to `SCHED_IDLE` as soon as its backlog is gone (no job
-/// for 200 ms) or nobody competes with it any more (almost no run-queue delay for two ticks), so
-/// on a quiet machine the critical path keeps its isolation. Lowered for lack of work and starved
-/// again within 2 s, it is raised after one tick instead of two, at the level it had reached.
+/// a bound as well as a floor: a raised thread is not pushed past it. It goes back to `SCHED_IDLE`
+/// only once its backlog is gone (no job for 200 ms), so on a quiet machine the critical path
+/// keeps its isolation. It is not lowered while it still has work, even if the competition seems
+/// gone: a thread lowered mid-backlog starved again under the hogs while holding a runtime lock
+/// (a queue's, a run's), and the critical path waited behind it: `lanes bench --case
+/// foreign-load` measured critical-path p99 of 1.18 s and 1.41 s in two of three runs with that
+/// rule, 3.6 to 7.4 ms in four without it. Lowered for lack of work and starved again within 2 s,
+/// it is raised after one tick instead of two, at the level it had reached.
 ///
 /// Leaving `SCHED_IDLE` needs `CAP_SYS_NICE` or an `RLIMIT_NICE` of at least 20 − nice (`ulimit
 /// -e`). Without either (the kernel refuses a probe at start), one extra thread runs permanently
@@ -195,9 +199,6 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
   static let tick: Duration = .milliseconds(50)
   /// A tick in which a thread waited on a run queue for more than this share of it is a starved tick.
   static let starvedFraction = 0.75
-  /// A raised thread that waited less than this share of the time it wanted the CPU has nobody to
-  /// compete with.
-  static let uncontendedFraction = 0.05
   /// Consecutive starved ticks before a promotion (a short burst of foreign work is not starvation).
   static let starvedTicks = 2
   /// A raised thread kept waiting for more than this share of a tick wants more CPU than it gets.
@@ -237,16 +238,13 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
       let waited = Double(max(0, delay - slot.lastDelay))
       let ran = Double(max(0, run - slot.lastRun))
       (slot.lastRun, slot.lastDelay) = (run, delay)
-      // Starved: runnable but off the CPU for most of the tick. Contended: of the time it wanted
-      // the CPU, how much it waited (nil when it hardly wanted any, e.g. idle all tick).
+      // Starved: runnable but off the CPU for most of the tick.
       let fraction = waited / elapsed
-      let contention: Double? = ran + waited > 1_000_000 ? waited / (ran + waited) : nil
       let started = slot.jobsStarted.load(ordering: .relaxed)
       let ranJob = started != slot.lastJobs || !slot.waiting.load(ordering: .relaxed)
       slot.lastJobs = started
       if !slot.raised.load(ordering: .relaxed) {
         slot.starved = fraction > Self.starvedFraction ? slot.starved + 1 : 0
-        slot.uncontended = 0
         // Lowered for lack of work moments ago, with the competition still there: starving again
         // is no surprise, so one tick is evidence enough and the level found last time is kept
         // (every restart from the share's nice would cost the climb down again).
@@ -268,9 +266,6 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         }
         slot.starved = 0
       } else {
-        if let contention {
-          slot.uncontended = contention < Self.uncontendedFraction ? slot.uncontended + 1 : 0
-        }
         slot.idle = ranJob ? 0 : slot.idle + 1
         // Aim at the share itself: with n competitors on its core the share's nice gets only
         // weight/(weight + n·1024). While the thread keeps waiting for the CPU and gets less than
@@ -290,10 +285,10 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
           }
         }
         // Idle for `idleTicks`: the backlog is gone (one tick would lower a thread between two steps
-        // of a steady load and make the next one starve again). No competitor for two ticks:
-        // SCHED_IDLE loses nothing and gives the critical path its isolation back.
-        guard slot.idle >= Self.idleTicks || slot.uncontended >= 2 else { return }
-        slot.resumeLevel = slot.uncontended >= 2 ? nil : slot.nice
+        // of a steady load and make the next one starve again). Never while it still has work:
+        // see the type's comment (a lowered thread starves holding runtime locks).
+        guard slot.idle >= Self.idleTicks else { return }
+        slot.resumeLevel = slot.nice
         slot.loweredAtTick = tick
         // Back to the share's nice first (raising nice is always allowed), for the next promotion.
         if slot.nice != nice, setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), nice) == 0 {
@@ -303,7 +298,6 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         if sched_setscheduler(tid, Self.idlePolicy, &parameters) == 0 {
           slot.raised.store(false, ordering: .relaxed)
         }
-        slot.uncontended = 0
         slot.idle = 0
       }
     #endif
@@ -402,7 +396,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
   /// What the watchdog knows of one thread.
   private final class Slot: @unchecked Sendable {
     // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastRun`, `lastJobs`, `starved`,
-    // `uncontended`, `idle`, `nice`, `resumeLevel`, `loweredAtTick` and
+    // `idle`, `nice`, `resumeLevel`, `loweredAtTick` and
     // `refused` are read and written by the watchdog thread only; `reserve` is
     // immutable.
     let tid = Atomic<Int32>(0)
@@ -416,7 +410,6 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     var lastRun: Int64 = 0
     var lastJobs = 0
     var starved = 0
-    var uncontended = 0
     var idle = 0
     var nice: Int32 = 19
     var resumeLevel: Int32?
