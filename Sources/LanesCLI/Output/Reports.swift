@@ -6,12 +6,12 @@ import ExecutionCore
 /// percentiles, and 0 ms would read as "instant".
 struct LatencyReport: Codable, Equatable {
   var count: Int
-  var p50_ms: Double?
-  var p95_ms: Double?
-  var p99_ms: Double?
-  var p999_ms: Double?
-  var max_ms: Double?
-  var mean_ms: Double?
+  @NullIfAbsent var p50_ms: Double?
+  @NullIfAbsent var p95_ms: Double?
+  @NullIfAbsent var p99_ms: Double?
+  @NullIfAbsent var p999_ms: Double?
+  @NullIfAbsent var max_ms: Double?
+  @NullIfAbsent var mean_ms: Double?
 
   init(_ summary: LatencySummary) {
     count = summary.count
@@ -22,18 +22,6 @@ struct LatencyReport: Codable, Equatable {
     p999_ms = Self.ms(summary.p999)
     max_ms = Self.ms(summary.max)
     mean_ms = Self.ms(summary.mean)
-  }
-
-  /// Every key always present, nil as null (the synthesized encoder leaves nil keys out).
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(count, forKey: .count)
-    try container.encode(p50_ms, forKey: .p50_ms)
-    try container.encode(p95_ms, forKey: .p95_ms)
-    try container.encode(p99_ms, forKey: .p99_ms)
-    try container.encode(p999_ms, forKey: .p999_ms)
-    try container.encode(max_ms, forKey: .max_ms)
-    try container.encode(mean_ms, forKey: .mean_ms)
   }
 
   static func ms(_ duration: Duration) -> Double { (duration.milliseconds * 1000).rounded() / 1000 }
@@ -52,35 +40,14 @@ struct WorkflowReport: Codable, Equatable {
   var critical_path: LatencyReport
   var settle: LatencyReport
   /// nil (JSON null) when a step on the chain has no modelled latency.
-  var expected_blocking_chain_ms: Double?
-  var expected_all_steps_chain_ms: Double?
+  @NullIfAbsent var expected_blocking_chain_ms: Double?
+  @NullIfAbsent var expected_all_steps_chain_ms: Double?
   var background_retries: Int
   var background_dead_letters: Int
   var background_rejected: Int
   var background_dropped: Int
   var background_failed_attempts: Int
 
-  /// Every key always present, nil as null (the synthesized encoder leaves nil keys out).
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(name, forKey: .name)
-    try container.encode(mode, forKey: .mode)
-    try container.encode(runs_started, forKey: .runs_started)
-    try container.encode(runs_responded, forKey: .runs_responded)
-    try container.encode(runs_failed, forKey: .runs_failed)
-    try container.encode(runs_rejected, forKey: .runs_rejected)
-    try container.encode(runs_settled, forKey: .runs_settled)
-    try container.encode(throughput_per_s, forKey: .throughput_per_s)
-    try container.encode(critical_path, forKey: .critical_path)
-    try container.encode(settle, forKey: .settle)
-    try container.encode(expected_blocking_chain_ms, forKey: .expected_blocking_chain_ms)
-    try container.encode(expected_all_steps_chain_ms, forKey: .expected_all_steps_chain_ms)
-    try container.encode(background_retries, forKey: .background_retries)
-    try container.encode(background_dead_letters, forKey: .background_dead_letters)
-    try container.encode(background_rejected, forKey: .background_rejected)
-    try container.encode(background_dropped, forKey: .background_dropped)
-    try container.encode(background_failed_attempts, forKey: .background_failed_attempts)
-  }
 }
 
 /// One queue's results in a headless run.
@@ -118,24 +85,11 @@ struct CompareReport: Codable, Equatable {
   var all_sync: WorkflowReport
   var hybrid: WorkflowReport
   /// hybrid ÷ all-sync for p50, p95, p99, max of the critical path (null without samples).
-  var ratio_p50: Double?
-  var ratio_p95: Double?
-  var ratio_p99: Double?
-  var ratio_max: Double?
+  @NullIfAbsent var ratio_p50: Double?
+  @NullIfAbsent var ratio_p95: Double?
+  @NullIfAbsent var ratio_p99: Double?
+  @NullIfAbsent var ratio_max: Double?
 
-  /// Every key always present, nil as null.
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(workflow, forKey: .workflow)
-    try container.encode(seed, forKey: .seed)
-    try container.encode(rate_per_s, forKey: .rate_per_s)
-    try container.encode(all_sync, forKey: .all_sync)
-    try container.encode(hybrid, forKey: .hybrid)
-    try container.encode(ratio_p50, forKey: .ratio_p50)
-    try container.encode(ratio_p95, forKey: .ratio_p95)
-    try container.encode(ratio_p99, forKey: .ratio_p99)
-    try container.encode(ratio_max, forKey: .ratio_max)
-  }
 }
 
 extension WorkflowReport {
@@ -184,5 +138,25 @@ extension QueueReport {
       - (queue.succeeded + queue.dead + queue.cancelled + queue.dropped + still_queued)
     wait = LatencyReport(queue.wait)
     run = LatencyReport(queue.run)
+  }
+}
+
+/// An optional report field that is written as JSON `null` when absent instead of being left out
+/// (what a synthesized encoder does with an optional), so every key of `--json` output is always
+/// there for the scripts that read it.
+@propertyWrapper
+struct NullIfAbsent<Value: Codable & Equatable>: Codable, Equatable {
+  var wrappedValue: Value?
+
+  init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
   }
 }
