@@ -73,6 +73,8 @@ let package = Package(
     ),
     // Reserves closed descriptors 0-2 before main runs (see Console.prepareStandardDescriptors).
     .target(name: "CStandardStreams"),
+    // glibc's heap accounting (mallinfo2), which the Glibc module does not export.
+    .target(name: "CProcessMemory"),
     // The commands, as a library so they can be tested in-process.
     .target(
       name: "LanesCLI",
@@ -89,7 +91,7 @@ let package = Package(
     .target(
       name: "Benchmarks",
       dependencies: [
-        "ExecutionCore", "TerminalUI", "Dashboard",
+        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "DequeModule", package: "swift-collections"),
       ]

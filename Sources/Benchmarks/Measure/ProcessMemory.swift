@@ -1,3 +1,5 @@
+import CProcessMemory
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +15,11 @@ public enum ProcessMemory {
     guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
   }
+
+  /// Heap bytes allocated and not yet freed, over all malloc arenas (glibc's mallinfo2). Unlike
+  /// RSS it does not move when the allocator returns or keeps pages, so a difference of two
+  /// readings is what was allocated in between and is still live.
+  public static func heapBytesInUse() -> Int { Int(lanes_heap_bytes_in_use()) }
 
   /// Peak resident set size since the process started, in bytes (VmHWM in /proc/self/status).
   /// It cannot be reset, so a phase's own peak must be sampled (`MemorySampler`).
