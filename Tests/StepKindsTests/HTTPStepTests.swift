@@ -141,8 +141,8 @@ import Testing
 
   @Test func stepActionHelperRunsTheRequest() async throws {
     let server = try FixtureServer.get()
-    guard case .closure(let body) = StepAction.http(HTTPSpec(url: server.baseURL + "/status/503")) else {
-      Issue.record("http did not make a closure")
+    guard case .transform(let body) = StepAction.http(HTTPSpec(url: server.baseURL + "/status/503")) else {
+      Issue.record("http did not make a transform")
       return
     }
     await #expect(

@@ -235,8 +235,8 @@ import Testing
   }
 
   @Test func stepActionHelpersRunTheStep() async throws {
-    guard case .closure(let body) = StepAction.exec(ExecSpec(shell: "exit 5")) else {
-      Issue.record("exec did not make a closure")
+    guard case .transform(let body) = StepAction.exec(ExecSpec(shell: "exit 5")) else {
+      Issue.record("exec did not make a transform")
       return
     }
     await #expect(throws: ProcessStepError.exited(status: 5, tail: "")) { try await body(testContext) }

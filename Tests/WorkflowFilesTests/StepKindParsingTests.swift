@@ -62,7 +62,7 @@ import WorkflowFiles
     #expect(file.kinds.values.map(\.key).sorted() == ["exec", "exec", "http", "http", "simulate"])
   }
 
-  @Test func stepSettingsStayOnTheStepAndKindsRunAsClosures() throws {
+  @Test func stepSettingsStayOnTheStepAndKindsRunAsTransforms() throws {
     let file = try WorkflowLoader.parse(text: Self.text, file: "real.yaml")
     let thumbnail = try #require(file.workflow.steps.first { $0.id == "thumbnail" })
     #expect(thumbnail.timeout == .seconds(10))
@@ -70,7 +70,7 @@ import WorkflowFiles
     #expect(thumbnail.queue == "media")
     for step in file.workflow.steps {
       switch (step.action, file.kinds[step.id]) {
-      case (.closure, .exec?), (.closure, .http?), (.simulate, .simulate?): break
+      case (.transform, .exec?), (.transform, .http?), (.simulate, .simulate?): break
       default: Issue.record("step \(step.id) has the wrong action")
       }
     }
@@ -89,13 +89,13 @@ import WorkflowFiles
       """
     let file = try WorkflowLoader.parse(text: text, file: "run.yaml")
     let context = StepContext(runID: 1, stepID: "ok", attempt: 1, executedAs: .blocking)
-    guard case .closure(let ok) = file.workflow.steps[0].action,
-      case .closure(let fails) = file.workflow.steps[1].action
+    guard case .transform(let ok) = file.workflow.steps[0].action,
+      case .transform(let fails) = file.workflow.steps[1].action
     else {
-      Issue.record("exec steps must be closures")
+      Issue.record("exec steps must be transforms (their stdout is their output)")
       return
     }
-    try await ok(context)
+    #expect(try await ok(context) == .null)
     await #expect(throws: ProcessStepError.exited(status: 7, tail: "")) { try await fails(context) }
   }
 }

@@ -7,7 +7,10 @@ import Synchronization
 #endif
 
 /// Calls an HTTP endpoint as a step: a status in `expect` succeeds, anything else throws an
-/// `HTTPStepError`.
+/// `HTTPStepError`. The response body is the step's output: JSON when it parses as one value,
+/// otherwise a JSON string of it; `null` when empty. The URL, header values and body may hold
+/// references to the data the step may see (`DataTemplate`): in the URL a field's text is
+/// percent-encoded, in a header it is put as is, in the body it goes as JSON text.
 public enum HTTPStep {
   /// How much of an unexpected response's body goes into the failure message.
   static let bodyPrefixBytes = 200
@@ -25,10 +28,15 @@ public enum HTTPStep {
     return URLSession(configuration: configuration)
   }()
 
-  /// Sends the request. Task cancellation (a timeout or shutdown) cancels the request.
-  public static func run(_ spec: HTTPSpec, context: StepContext) async throws {
-    let request = try makeRequest(spec)
-    let (data, response) = try await send(request, spec: spec)
+  /// Sends the request and returns the response body as the step's output. Task cancellation (a
+  /// timeout or shutdown) cancels the request. A body over `outputLimit` bytes fails the attempt.
+  @discardableResult
+  public static func run(
+    _ spec: HTTPSpec, context: StepContext, outputLimit: Int = StepDefinition.defaultOutputLimit
+  ) async throws -> Payload {
+    let rendered = try render(spec, context: context)
+    let request = try makeRequest(rendered)
+    let (data, response) = try await send(request, spec: rendered)
     guard let http = response as? HTTPURLResponse else {
       throw HTTPStepError.transport(url: spec.url, message: "not an HTTP response")
     }
@@ -38,6 +46,82 @@ public enum HTTPStep {
         status: http.statusCode, expected: spec.expectDescription,
         body: prefix.trimmingCharacters(in: .whitespacesAndNewlines))
     }
+    guard data.count <= outputLimit else {
+      throw HTTPStepError.outputOverLimit(step: context.stepID, bytes: data.count, limit: outputLimit)
+    }
+    if data.isEmpty { return .null }
+    let bytes = Array(data)
+    if let json = try? Payload(validating: bytes) { return json }
+    return .string(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// `spec` with every reference in its URL, header values and body replaced by the data it names.
+  /// A body with references gets `Content-Type: application/json` unless the spec sets one.
+  static func render(_ spec: HTTPSpec, context: StepContext) throws -> HTTPSpec {
+    var rendered = spec
+    rendered.url = try template(spec.url, "url").render { reference in
+      try percentEncoded(text(of: reference, in: context, place: "url"))
+    }
+    for (name, value) in spec.headers {
+      rendered.headers[name] = try template(value, "header \(name)").render { reference in
+        let value = try text(of: reference, in: context, place: "header \(name)")
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+          throw DataReferenceError.unusable(
+            reference: reference, place: "header \(name)",
+            reason: "its text has a line break or another control character")
+        }
+        return value
+      }
+    }
+    if let body = spec.body {
+      let parsed = try template(body, "body")
+      rendered.body = try parsed.render { try $0.resolve(in: context).text }
+      let named = spec.headers.keys.contains { $0.lowercased() == "content-type" }
+      if !parsed.isLiteral && !named { rendered.headers["Content-Type"] = "application/json" }
+    }
+    return rendered
+  }
+
+  private static func template(_ text: String, _ place: String) throws -> DataTemplate {
+    do { return try DataTemplate(parsing: text) } catch {
+      throw HTTPStepError.badReference(place: place, message: error.description)
+    }
+  }
+
+  /// The text a reference puts in a URL or header: a string's own text, a number or boolean as
+  /// written; `null`, objects and arrays have none.
+  private static func text(of reference: DataReference, in context: StepContext, place: String) throws
+    -> String
+  {
+    let value = try reference.resolve(in: context)
+    switch value.bytes.first {
+    case UInt8(ascii: "\""): return JSONPath.decodeString(value.bytes[...]) ?? ""
+    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "n"):
+      let kind =
+        value.isNull
+        ? "it is null" : "it is \(value.bytes.first == UInt8(ascii: "{") ? "an object" : "an array")"
+      throw DataReferenceError.unusable(
+        reference: reference, place: place,
+        reason: "\(kind); only strings, numbers and booleans can (name a field inside it)")
+    default: return value.text
+    }
+  }
+
+  /// RFC 3986: everything but unreserved characters percent-encoded, so a field cannot change the
+  /// URL's structure (a `/`, `?` or `#` in it stays data).
+  static func percentEncoded(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+        UInt8(ascii: "~"):
+        out.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+      }
+    }
+    return out
   }
 
   /// Builds and validates the request.
@@ -147,5 +231,11 @@ private final class RequestHandle: Sendable {
     DispatchQueue.global().async { [self] in
       state.withLock { $0.task?.cancel() }
     }
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }

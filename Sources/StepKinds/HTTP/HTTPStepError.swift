@@ -16,6 +16,10 @@ public enum HTTPStepError: Error, Sendable, Equatable, CustomStringConvertible {
   case cancelled(url: String)
   /// Any other transport failure, with the client's own words.
   case transport(url: String, message: String)
+  /// The response body is over the step's output limit.
+  case outputOverLimit(step: String, bytes: Int, limit: Int)
+  /// A reference in the URL, a header or the body is malformed (`place` says which).
+  case badReference(place: String, message: String)
 
   /// One readable line.
   public var description: String {
@@ -35,6 +39,11 @@ public enum HTTPStepError: Error, Sendable, Equatable, CustomStringConvertible {
       return "cancelled: \(url)"
     case .transport(let url, let message):
       return "\(url): \(message)"
+    case .outputOverLimit(let step, let bytes, let limit):
+      return
+        "output of step '\(step)' is \(bytes) bytes, over its limit of \(limit) bytes (raise the step's output-limit, or ask for less)"
+    case .badReference(let place, let message):
+      return "bad reference in the \(place): \(message)"
     }
   }
 

@@ -13,17 +13,24 @@ struct LaunchedProcess: Sendable {
   let stdoutFD: Int32
   /// See `stdoutFD`.
   let stderrFD: Int32
+  /// Nonblocking, close-on-exec write end of the child's stdin; -1 when stdin is /dev/null.
+  let stdinFD: Int32
 }
 
 /// Starts processes with `posix_spawnp`: no fork of a big multi-threaded parent, no shell unless asked.
 enum ProcessLauncher {
-  /// Spawns `spec` in a new process group, stdin from /dev/null, stdout and stderr into pipes.
-  static func launch(_ spec: ExecSpec) throws(ProcessStepError) -> LaunchedProcess {
+  /// Spawns `spec` in a new process group, stdout and stderr into pipes; stdin from a pipe when
+  /// `stdinPipe` (the caller writes the step's document into it), else from /dev/null. `lanesEnv`
+  /// is added last, so the step's own `env` cannot hide the variables Lanes documents.
+  static func launch(
+    _ spec: ExecSpec, lanesEnv: [String: String] = [:], stdinPipe: Bool = false
+  ) throws(ProcessStepError) -> LaunchedProcess {
     let argv = spec.argv
     guard let program = argv.first, !program.isEmpty else {
       throw .invalidSpec("no program given (empty arguments)")
     }
     let environment = ProcessInfo.processInfo.environment.merging(spec.env) { _, added in added }
+      .merging(lanesEnv) { _, added in added }
     let envp = environment.map { "\($0.key)=\($0.value)" }.sorted()
     if let bad = (argv + envp).first(where: { $0.utf8.contains(0) }) {
       throw .invalidSpec("a NUL byte in \"\(bad.replacingOccurrences(of: "\0", with: "\\0"))\"")
@@ -44,16 +51,30 @@ enum ProcessLauncher {
       close(stdout.write)
       throw error
     }
-    // The parent never writes to the children's pipes: its write ends go once the child has its copies.
+    var stdin: (read: Int32, write: Int32) = (-1, -1)
+    if stdinPipe {
+      do { stdin = try makePipe(nonblocking: .write) } catch {
+        for fd in [stdout.read, stdout.write, stderr.read, stderr.write] { close(fd) }
+        throw error
+      }
+    }
+    // The child's ends go once the child has its copies: the parent only reads its output pipes and
+    // writes its stdin, so the child sees EOF on stdin when the parent closes its end, and the parent
+    // sees EOF on stdout and stderr when the child's group has closed theirs.
     defer {
       close(stdout.write)
       close(stderr.write)
+      if stdin.read >= 0 { close(stdin.read) }
     }
 
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    if stdin.read >= 0 {
+      posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
     // dup2 clears close-on-exec on the copies, so only fds 0, 1 and 2 survive the exec.
     posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
     posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
@@ -105,13 +126,20 @@ enum ProcessLauncher {
     guard result == 0 else {
       close(stdout.read)
       close(stderr.read)
+      if stdin.write >= 0 { close(stdin.write) }
       throw .spawnFailed(program: program, errno: result)
     }
-    return LaunchedProcess(pid: pid, stdoutFD: stdout.read, stderrFD: stderr.read)
+    return LaunchedProcess(pid: pid, stdoutFD: stdout.read, stderrFD: stderr.read, stdinFD: stdin.write)
   }
 
-  /// A close-on-exec pipe whose read end is nonblocking (the write end stays blocking for the child).
-  private static func makePipe() throws(ProcessStepError) -> (read: Int32, write: Int32) {
+  /// Which end of a pipe the parent keeps, and so makes nonblocking (the child's end stays
+  /// blocking, as programs expect of their standard streams).
+  enum ParentEnd { case read, write }
+
+  /// A close-on-exec pipe whose parent end is nonblocking.
+  private static func makePipe(nonblocking end: ParentEnd = .read) throws(ProcessStepError) -> (
+    read: Int32, write: Int32
+  ) {
     var fds: [Int32] = [-1, -1]
     if let pipe2 = GlibcExtensions.pipe2 {
       guard pipe2(&fds, O_CLOEXEC) == 0 else { throw .systemCall(name: "pipe2", errno: errno) }
@@ -121,7 +149,8 @@ enum ProcessLauncher {
       _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
       _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
     }
-    _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+    let parent = end == .read ? fds[0] : fds[1]
+    _ = fcntl(parent, F_SETFL, fcntl(parent, F_GETFL) | O_NONBLOCK)
     return (fds[0], fds[1])
   }
 

@@ -27,10 +27,41 @@ struct ProcessOutcome: Sendable {
   var cancelled: Bool
   /// Whether the group had to be sent SIGKILL after the grace period.
   var killedAfterGrace: Bool
+  /// Everything the process wrote on stdout, when that fits the output limit; otherwise its start.
+  var stdout: [UInt8]
+  /// How many bytes the process wrote on stdout in all (kept or not).
+  var stdoutBytes: Int
+  /// Whether stdout went over the output limit (the group was then stopped: the attempt fails).
+  var stdoutOverLimit: Bool
 }
 
-/// Watches one launched process on a dedicated thread: reads both pipes as data arrives (so a chatty
-/// child never blocks on a full pipe), notices the exit, escalates SIGTERM to SIGKILL, and reaps.
+/// The whole of a stream up to a limit: a step's stdout is its output, and an output over the
+/// step's limit fails the attempt, so nothing past the limit is worth keeping.
+struct OutputCapture {
+  /// The most bytes kept.
+  let limit: Int
+  /// The bytes kept, at most `limit`.
+  private(set) var bytes: [UInt8] = []
+  /// Whether more than `limit` bytes arrived.
+  private(set) var overLimit = false
+
+  /// Keeps `chunk` if it still fits; the first byte over the limit marks the capture as over.
+  mutating func append(_ chunk: UnsafeRawBufferPointer) {
+    guard !overLimit else { return }
+    guard bytes.count + chunk.count <= limit else {
+      overLimit = true
+      // The start is enough to say what it was; the rest would only cost memory.
+      bytes.removeAll(keepingCapacity: false)
+      return
+    }
+    bytes.append(contentsOf: chunk)
+  }
+}
+
+/// Watches one launched process on a dedicated thread: writes its stdin document and reads both
+/// output pipes as the pipes allow (so a chatty child never blocks on a full pipe, and a child that
+/// never reads stdin never blocks the writer), notices the exit, escalates SIGTERM to SIGKILL, and
+/// reaps.
 /// Swift's cooperative threads never block here; the awaiting task gets the outcome via a continuation.
 final class ProcessMonitor: Sendable {
   private struct State {
@@ -47,13 +78,22 @@ final class ProcessMonitor: Sendable {
   private let state = Mutex(State())
   /// False forces the fallback (ticking `waitid`) that kernels without pidfd use; for tests.
   private let usePidFD: Bool
+  /// What is written to the process's stdin (when it has a stdin pipe), then stdin is closed.
+  private let input: [UInt8]
+  /// The most stdout bytes kept as the output; more stops the process (see `OutputCapture`).
+  private let outputLimit: Int
 
   /// Takes ownership of `process`'s descriptors; `run` closes them.
-  init(process: LaunchedProcess, grace: Duration, tailLines: Int, usePidFD: Bool = true) {
+  init(
+    process: LaunchedProcess, grace: Duration, tailLines: Int, usePidFD: Bool = true, input: [UInt8] = [],
+    outputLimit: Int = 1 << 20
+  ) {
     self.process = process
     self.grace = grace
     self.tailLines = tailLines
     self.usePidFD = usePidFD
+    self.input = input
+    self.outputLimit = max(0, outputLimit)
     self.wakeFD = GlibcExtensions.eventFD?(0, GlibcExtensions.eventFDFlags) ?? -1
     Self.live.withLock { $0[ObjectIdentifier(self)] = self }
   }
@@ -97,10 +137,25 @@ final class ProcessMonitor: Sendable {
 
   /// The poll loop. Runs on the monitor thread until the group leader has exited and been reaped.
   private func run() -> ProcessOutcome {
+    // A child that exits (or closes stdin) before reading its document makes the write fail with
+    // EPIPE and raise SIGPIPE, whose default action ends the whole program. Blocked on this thread
+    // (and only here: it is a thread-directed signal), the write just returns EPIPE; the pending
+    // signal is discarded with the thread, or taken below.
+    var pipeSignal = sigset_t()
+    sigemptyset(&pipeSignal)
+    sigaddset(&pipeSignal, SIGPIPE)
+    pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
     var stdout = OutputTail()
     var stderr = OutputTail()
+    var capture = OutputCapture(limit: outputLimit)
     var stdoutOpen = true
     var stderrOpen = true
+    var stdinOpen = process.stdinFD >= 0
+    var written = 0
+    if stdinOpen && input.isEmpty {
+      close(process.stdinFD)
+      stdinOpen = false
+    }
     let pidFD = usePidFD ? GlibcExtensions.pidfdOpen?(process.pid, 0) ?? -1 : -1
     var killDeadline: ContinuousClock.Instant?
     var sentKill = false
@@ -110,6 +165,7 @@ final class ProcessMonitor: Sendable {
       var fds: [pollfd] = []
       if stdoutOpen { fds.append(pollfd(fd: process.stdoutFD, events: Int16(POLLIN), revents: 0)) }
       if stderrOpen { fds.append(pollfd(fd: process.stderrFD, events: Int16(POLLIN), revents: 0)) }
+      if stdinOpen { fds.append(pollfd(fd: process.stdinFD, events: Int16(POLLOUT), revents: 0)) }
       if pidFD >= 0 { fds.append(pollfd(fd: pidFD, events: Int16(POLLIN), revents: 0)) }
       if wakeFD >= 0 { fds.append(pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)) }
       // Without a pidfd or eventfd, exit and cancellation are noticed by ticking.
@@ -127,8 +183,18 @@ final class ProcessMonitor: Sendable {
       var pidReady = false
       for entry in fds where entry.revents != 0 {
         switch entry.fd {
-        case process.stdoutFD: stdoutOpen = drain(process.stdoutFD, into: &stdout, buffer: &buffer)
-        case process.stderrFD: stderrOpen = drain(process.stderrFD, into: &stderr, buffer: &buffer)
+        case process.stdoutFD:
+          stdoutOpen = drain(process.stdoutFD, buffer: &buffer) { chunk in
+            stdout.append(chunk)
+            capture.append(chunk)
+          }
+        case process.stderrFD: stderrOpen = drain(process.stderrFD, buffer: &buffer) { stderr.append($0) }
+        case process.stdinFD where stdinOpen:
+          // POLLOUT, or POLLERR when the child has closed its end: the write says which.
+          if feed(&written, pipeSignal: &pipeSignal) {
+            close(process.stdinFD)
+            stdinOpen = false
+          }
         case pidFD: pidReady = true
         case wakeFD:
           var value: UInt64 = 0
@@ -137,6 +203,11 @@ final class ProcessMonitor: Sendable {
         }
       }
 
+      if killDeadline == nil, capture.overLimit {
+        // The attempt has failed already: a process that keeps writing would only run on.
+        kill(-process.pid, SIGTERM)  // Not reaped yet: only this thread reaps.
+        killDeadline = .now + grace
+      }
       if killDeadline == nil, state.withLock({ $0.cancelRequested }) {
         killDeadline = .now + grace
       }
@@ -150,8 +221,14 @@ final class ProcessMonitor: Sendable {
     // The leader is a zombie (or about to be): its pgid is still ours. Anything left in the group
     // (`sleep 30 &`) would outlive the step, so it goes now.
     kill(-process.pid, SIGKILL)
-    if stdoutOpen { _ = drain(process.stdoutFD, into: &stdout, buffer: &buffer) }
-    if stderrOpen { _ = drain(process.stderrFD, into: &stderr, buffer: &buffer) }
+    if stdinOpen { close(process.stdinFD) }
+    if stdoutOpen {
+      _ = drain(process.stdoutFD, buffer: &buffer) { chunk in
+        stdout.append(chunk)
+        capture.append(chunk)
+      }
+    }
+    if stderrOpen { _ = drain(process.stderrFD, buffer: &buffer) { stderr.append($0) } }
     var status: Int32 = 0
     var waitError: Int32 = 0
     while waitpid(process.pid, &status, 0) < 0 {
@@ -177,16 +254,43 @@ final class ProcessMonitor: Sendable {
     return ProcessOutcome(
       termination: termination,
       stdoutTail: stdout.lastLines(tailLines), stderrTail: stderr.lastLines(tailLines),
-      cancelled: cancelled, killedAfterGrace: sentKill)
+      cancelled: cancelled, killedAfterGrace: sentKill, stdout: capture.bytes, stdoutBytes: stdout.totalBytes,
+      stdoutOverLimit: capture.overLimit)
   }
 
-  /// Reads what is available now; returns false at end of file (or on error), true if still open.
-  /// Bounded per call so one endless writer cannot starve the other pipe or the exit check.
-  private func drain(_ fd: Int32, into tail: inout OutputTail, buffer: inout [UInt8]) -> Bool {
+  /// Writes as much of the input as the pipe takes now, from `written` on; returns true when stdin
+  /// is done with (all written, or the child closed its end: it need not read its input).
+  private func feed(_ written: inout Int, pipeSignal: inout sigset_t) -> Bool {
+    while written < input.count {
+      let count = input.withUnsafeBytes { bytes in
+        write(process.stdinFD, bytes.baseAddress! + written, bytes.count - written)
+      }
+      if count > 0 {
+        written += count
+        continue
+      }
+      if count < 0 && errno == EINTR { continue }
+      if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return false }
+      if count < 0 && errno == EPIPE {
+        // Take the SIGPIPE the write raised (blocked on this thread), so nothing is left pending.
+        var none = timespec(tv_sec: 0, tv_nsec: 0)
+        _ = sigtimedwait(&pipeSignal, nil, &none)
+      }
+      return true
+    }
+    return true
+  }
+
+  /// Reads what is available now into `consume`; returns false at end of file (or on error), true
+  /// if still open. Bounded per call so one endless writer cannot starve the other pipe or the exit
+  /// check.
+  private func drain(
+    _ fd: Int32, buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) -> Void
+  ) -> Bool {
     for _ in 0..<64 {
       let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if count > 0 {
-        buffer.withUnsafeBytes { tail.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        buffer.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         continue
       }
       if count == 0 { return false }

@@ -21,6 +21,9 @@ public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertibl
   case signaled(signal: Int32, tail: String)
   /// The step's task was cancelled (timeout or shutdown) and its process group was stopped.
   case cancelled(killedAfterGrace: Duration?)
+  /// The process wrote more than the step's output limit on stdout; it was stopped. `bytes` is how
+  /// much it had written by then.
+  case outputOverLimit(step: String, bytes: Int, limit: Int)
 
   /// One readable sentence, then the output tail on the following lines.
   public var description: String {
@@ -37,6 +40,9 @@ public enum ProcessStepError: Error, Sendable, Equatable, CustomStringConvertibl
       return Self.withTail("exit status \(status)", tail)
     case .signaled(let signal, let tail):
       return Self.withTail("killed by signal \(signal) (\(Self.signalName(signal)))", tail)
+    case .outputOverLimit(let step, let bytes, let limit):
+      return
+        "output of step '\(step)' is over its limit of \(limit) bytes: the process wrote \(bytes) bytes on stdout before it was stopped (raise the step's output-limit, or write less)"
     case .cancelled(let grace):
       guard let grace else { return "cancelled: process group stopped with SIGTERM" }
       return

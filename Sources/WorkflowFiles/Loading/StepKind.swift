@@ -20,12 +20,15 @@ public enum StepKind: Sendable, Hashable {
     }
   }
 
-  /// The action the runtime runs.
-  public var action: StepAction {
+  /// The action the runtime runs, for a step of workflow `workflow` (what an exec step's
+  /// `LANES_WORKFLOW` says) with output limit `outputLimit` (exec and http stop reading past it).
+  public func action(workflow: String = "", outputLimit: Int = StepDefinition.defaultOutputLimit)
+    -> StepAction
+  {
     switch self {
     case .simulate(let spec): return .simulate(spec)
-    case .exec(let spec): return .exec(spec)
-    case .http(let spec): return .http(spec)
+    case .exec(let spec): return .exec(spec, workflow: workflow, outputLimit: outputLimit)
+    case .http(let spec): return .http(spec, outputLimit: outputLimit)
     }
   }
 }

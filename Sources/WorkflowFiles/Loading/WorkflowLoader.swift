@@ -328,7 +328,9 @@ public enum WorkflowLoader {
       steps.append(
         StepDefinition(
           id: id.value, mode: mode, after: step.after.map(\.id), queue: step.queue?.name,
-          timeout: step.timeout, retry: step.retry, action: kind.action))
+          timeout: step.timeout, retry: step.retry, outputLimit: step.outputLimit,
+          action: kind.action(
+            workflow: name.value, outputLimit: step.outputLimit ?? StepDefinition.defaultOutputLimit)))
       kinds[id.value] = kind
     }
     var queues: [QueueDefinition] = []
@@ -340,7 +342,8 @@ public enum WorkflowLoader {
       queueLocations[queue.name] = reader.location(of: queue.node)
     }
     let workflow = WorkflowDefinition(
-      name: name.value, description: parsed.description, steps: steps, load: parsed.load)
+      name: name.value, description: parsed.description, steps: steps, load: parsed.load,
+      response: parsed.response?.id)
     return WorkflowFile(
       file: file, workflow: workflow, queues: queues, kinds: kinds,
       workflowLocation: reader.location(of: name.node),

@@ -30,6 +30,13 @@ extension NodeReader {
     if let node = fields["headers"] {
       if let read = textMapping(node, "headers", example: "headers: { Content-Type: application/json }") {
         headers = read
+        // Header values may hold references; each is checked where it is written.
+        if case .mapping(let mapping) = node {
+          for (key, value) in mapping {
+            guard case .scalar(let name) = key, let text = headers[name.string] else { continue }
+            if dataTemplate(value, text, "header \(name.string)") == nil { valid = false }
+          }
+        }
       } else {
         valid = false
       }
@@ -38,6 +45,7 @@ extension NodeReader {
     if let node = fields["body"] {
       if case .scalar = node, !isNull(node) {
         body = text(node, "body")
+        if let text = body, dataTemplate(node, text, "body") == nil { valid = false }
       } else {
         report(
           at: node, "body must be text, got \(describe(node))",
@@ -61,8 +69,11 @@ extension NodeReader {
   /// An absolute `http` or `https` URL with a host, as `HTTPStep` will accept it.
   private mutating func readURL(_ node: Node) -> String? {
     guard let text = text(node, "url") else { return nil }
+    guard let template = dataTemplate(node, text, "url") else { return nil }
+    // References are filled in when the step runs (percent-encoded); the rest must be a URL.
+    let checked = template.render { _ in "x" }
     let example = "Write an absolute URL, e.g. http://127.0.0.1:8765/ok."
-    guard text.contains("://"), let url = URL(string: text), let scheme = url.scheme else {
+    guard checked.contains("://"), let url = URL(string: checked), let scheme = url.scheme else {
       report(at: node, "url \"\(text)\" is not a valid URL", hint: example)
       return nil
     }

@@ -30,7 +30,26 @@ extension NodeReader {
     }
     if let timeoutNode = fields["timeout"] { step.timeout = duration(timeoutNode, "timeout") }
     if let retryNode = fields["retry"] { step.retry = readRetry(retryNode) }
+    if let limitNode = fields["output-limit"] {
+      step.outputLimit = byteSize(
+        limitNode, "output-limit", minimum: 1, maximum: WorkflowLimits.outputLimit)
+    }
+    pendingReferences = []
     step.kind = readKind(fields, of: name)
+    step.references = pendingReferences
+    pendingReferences = []
+    if case .simulate(let spec) = step.kind,
+      let sizeNode = fields["simulate"].flatMap({ child($0, "output-size") })
+    {
+      let limit = step.outputLimit ?? StepDefinition.defaultOutputLimit
+      if spec.outputBytes > limit {
+        report(
+          at: sizeNode,
+          "output-size \(Self.sizeText(spec.outputBytes)) is over the step's output limit of \(Self.sizeText(limit)): every attempt would fail",
+          hint: "Make output-size smaller, or raise the step's output-limit (1 MiB unless written).")
+        step.kind = nil
+      }
+    }
     return step
   }
 
@@ -144,7 +163,37 @@ extension NodeReader {
     }
     var cpu = false
     if let node = fields["cpu"], let value = boolean(node, "cpu") { cpu = value }
-    return latency.map { SimulateSpec(latency: $0, failureRate: failureRate, cpu: cpu) }
+    var outputBytes = 0
+    var valid = true
+    if let node = fields["output-size"] {
+      if let size = byteSize(node, "output-size", minimum: 0, maximum: WorkflowLimits.outputLimit) {
+        if size == 1 {
+          report(
+            at: node, "output-size 1 byte is too small for a JSON string (two quotes)",
+            hint: "Write 0 for no output (null), or at least 2 bytes.")
+          valid = false
+        }
+        outputBytes = size
+      } else {
+        valid = false
+      }
+    }
+    var echoInput = false
+    if let node = fields["echo-input"], let value = boolean(node, "echo-input") { echoInput = value }
+    if echoInput, let sizeNode = fields.entries["output-size"] {
+      let later =
+        location(of: sizeNode.key) > location(of: fields.entries["echo-input"]!.key)
+        ? sizeNode.key : fields.entries["echo-input"]!.key
+      report(
+        at: later, "simulate has both \"output-size\" and \"echo-input: true\"",
+        hint: "The output is either filler of output-size bytes or the run's input: keep one.")
+      valid = false
+    }
+    guard valid else { return nil }
+    return latency.map {
+      SimulateSpec(
+        latency: $0, failureRate: failureRate, cpu: cpu, outputBytes: outputBytes, echoInput: echoInput)
+    }
   }
 
   /// `8ms`, `{ p50, p99 }` or `{ min, max }`.

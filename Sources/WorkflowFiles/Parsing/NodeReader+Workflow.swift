@@ -4,14 +4,16 @@ import Yams
 
 /// The keys of each mapping in the format, in the order the README documents them.
 enum FormatKeys {
-  static let root = ["workflow", "description", "load", "queues", "steps"]
+  static let root = ["workflow", "description", "load", "queues", "response", "steps"]
   static let load = ["rate", "arrivals"]
   static let queue = ["workers", "capacity", "when-full"]
-  static let step = ["id", "mode", "after", "queue", "timeout", "retry", "simulate", "exec", "http"]
+  static let step = [
+    "id", "mode", "after", "queue", "timeout", "retry", "output-limit", "simulate", "exec", "http",
+  ]
   /// The keys that say what a step does; a step has exactly one.
   static let kinds = ["simulate", "exec", "http"]
   static let retry = ["attempts", "backoff", "max-backoff"]
-  static let simulate = ["latency", "failure-rate", "cpu"]
+  static let simulate = ["latency", "failure-rate", "cpu", "output-size", "echo-input"]
   static let latency = ["p50", "p99", "min", "max"]
   static let exec = ["args", "shell", "env", "cwd", "kill-grace"]
   static let http = ["method", "url", "headers", "body", "timeout", "expect"]
@@ -45,6 +47,7 @@ extension NodeReader {
     }
     if let node = fields["load"] { readLoad(node, into: &workflow.load) }
     if let node = fields["queues"] { workflow.queues = readQueues(node) }
+    if let node = fields["response"], let id = identifier(node, "response") { workflow.response = (id, node) }
     workflow.stepsNode = fields.entries["steps"]?.key
     if let node = fields["steps"] {
       if case .sequence(let sequence) = node, sequence.count > WorkflowLimits.steps {

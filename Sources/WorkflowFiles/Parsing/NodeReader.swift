@@ -1,5 +1,6 @@
 import ExecutionCore
 import Foundation
+import StepKinds
 import Yams
 
 /// Reads typed values out of YAML nodes, recording a diagnostic (and returning nil) for each bad one.
@@ -12,6 +13,9 @@ struct NodeReader {
   var invalidQueueNames: [String] = []
   /// Keys the loader renamed to read past a duplicate (already reported); skipped silently.
   var renamedDuplicateKeys: Set<String> = []
+  /// References read from the step being read (`${steps.x.output}`), with the node each is written
+  /// in and the key it is under; `readStep` moves them to its step.
+  var pendingReferences: [(reference: DataReference, node: Node, place: String)] = []
 
   /// The keys of one mapping, by name, each with its key node (for "unknown key" positions).
   struct Fields {

@@ -1,4 +1,5 @@
 import ExecutionCore
+import StepKinds
 import Yams
 
 /// A workflow as read, before cross-checks: every value may be missing, every value keeps its node.
@@ -17,6 +18,8 @@ struct ParsedWorkflow {
   var stepsNode: Node?
   /// The steps, in file order.
   var steps: [ParsedStep] = []
+  /// `response: STEP_ID` and where it is written.
+  var response: (id: String, node: Node)?
 }
 
 /// A declared queue.
@@ -49,6 +52,10 @@ struct ParsedStep {
   var retry = RetryPolicy.none
   /// What it does: simulate, exec or http (nil when missing, doubled or wrong).
   var kind: StepKind?
+  /// `output-limit` in bytes (nil: the default).
+  var outputLimit: Int?
+  /// The references to data its http URL, headers and body hold, each with its node and key.
+  var references: [(reference: DataReference, node: Node, place: String)] = []
 
   /// The step for messages: `step "auth"`, or `the step at line 12` when it has no id.
   var displayName: String {

@@ -1,4 +1,5 @@
 import ExecutionCore
+import StepKinds
 import Yams
 
 extension NodeReader {
@@ -49,6 +50,93 @@ extension NodeReader {
     }
     checkCycles(order: order, dependencies: dependencies)
     checkHiddenDependencies(order: order, dependencies: dependencies, modes: modes)
+    checkReferences(of: workflow, index: index, order: order, dependencies: dependencies)
+    checkResponse(of: workflow, order: order, modes: modes)
+  }
+
+  /// Every `${steps.ID.output}` must name a step the reader depends on, directly or through
+  /// others: reading any other step's output is a hidden dependency.
+  private mutating func checkReferences(
+    of workflow: ParsedWorkflow, index: [String: Int], order: [String],
+    dependencies: [String: [(id: String, node: Node)]]
+  ) {
+    for (position, step) in workflow.steps.enumerated() {
+      guard let id = step.id, index[id.value] == position,
+        step.references.contains(where: { $0.reference.step != nil })
+      else { continue }
+      // The steps this one depends on, directly or through others (a cycle, reported already,
+      // simply ends the walk).
+      var visible = Set<String>()
+      var stack = (dependencies[id.value] ?? []).map(\.id)
+      while let next = stack.popLast() {
+        guard visible.insert(next).inserted else { continue }
+        stack += (dependencies[next] ?? []).map(\.id)
+      }
+      for (reference, node, place) in step.references {
+        guard let target = reference.step else { continue }
+        let at = location(of: node, characterOffset: Self.offset(of: reference, in: node))
+        if index[target] == nil {
+          let others = order.filter { $0 != id.value }
+          let hint =
+            Suggestion.didYouMean(target, in: others)
+            ?? (others.isEmpty ? "This workflow has no other steps." : "Check the step id.")
+          diagnostics.append(
+            Diagnostic(
+              file: file, location: at,
+              message:
+                "step \"\(id.value)\" reads the output of unknown step \"\(target)\" in its \(place) (\(reference))",
+              hint: hint))
+        } else if target == id.value {
+          diagnostics.append(
+            Diagnostic(
+              file: file, location: at,
+              message: "step \"\(id.value)\" reads its own output in its \(place) (\(reference))",
+              hint: "A step's output exists only once it has run: read the input or a dependency's output."))
+        } else if !visible.contains(target) {
+          let listed = (step.after.map(\.id) + [target]).joined(separator: ", ")
+          diagnostics.append(
+            Diagnostic(
+              file: file, location: at,
+              message:
+                "step \"\(id.value)\" reads the output of \"\(target)\" in its \(place), which it does not depend on: the hidden dependency Lanes forbids",
+              hint: "Add \(target) to its after list: \"after: [\(listed)]\"."))
+        }
+      }
+    }
+  }
+
+  /// The character offset of `reference` as written in a scalar node (its first occurrence), 0 if
+  /// it cannot be found as written.
+  static func offset(of reference: DataReference, in node: Node) -> Int {
+    guard case .scalar(let scalar) = node else { return 0 }
+    let written = reference.description
+    guard let range = scalar.string.range(of: written) else {
+      // Written with the ".output" field path elided differently? Point at the scalar's start.
+      return 0
+    }
+    return scalar.string.distance(from: scalar.string.startIndex, to: range.lowerBound)
+  }
+
+  /// `response: STEP_ID` must name a blocking step of the workflow.
+  private mutating func checkResponse(of workflow: ParsedWorkflow, order: [String], modes: [String: StepMode])
+  {
+    guard let (id, node) = workflow.response else { return }
+    guard let mode = modes[id] else {
+      let blocking = order.filter { modes[$0] == .blocking }
+      let hint =
+        Suggestion.didYouMean(id, in: blocking)
+        ?? (blocking.isEmpty
+          ? "This workflow has no blocking step: make one blocking, or remove \"response\"."
+          : "Name a blocking step: \(Suggestion.list(Array(blocking.prefix(20)))).")
+      report(at: node, "response names unknown step \"\(id)\"", hint: hint)
+      return
+    }
+    if mode == .background {
+      report(
+        at: node,
+        "response names background step \"\(id)\": the response is sent before background steps run",
+        hint: "Name a blocking step, or make \"\(id)\" blocking.")
+    }
   }
 
   /// Reports each dependency cycle once, as `a → b → c → a` in run order.

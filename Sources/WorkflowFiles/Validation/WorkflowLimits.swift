@@ -23,6 +23,9 @@ public enum WorkflowLimits {
   public static let duration = Duration.seconds(24 * 3600)
   /// Characters in a workflow name, step id or queue name: they are shown in tables and bars.
   public static let nameLength = 64
+  /// A step's `output-limit` (and a simulated `output-size`): 64 MiB. Outputs are held in memory,
+  /// and each queued background step holds a copy of the outputs it may read.
+  public static let outputLimit = 64 << 20
   /// How deep lists and mappings may nest: the YAML parser's own limit, which keeps a deeply nested
   /// file from exhausting the stack. A workflow file needs six levels.
   public static let nesting = 1_000

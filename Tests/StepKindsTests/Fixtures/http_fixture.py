@@ -12,7 +12,11 @@ Routes (any method):
   /hold/<key>/<secs>  sleeps, counting requests in flight for <key>; 200
   /max/<key>          200, body: the most /hold/<key> requests ever in flight at once
   /echo               200, body: the method, the request body, then each header "name: value", a line each
+  /json/...           200, a JSON object: "method", "path" (as received, still percent-encoded),
+                      "body" (the request body parsed as JSON, or its text), "headers" (lower-case names)
+  /bytes/<n>          200, n bytes of "x" (text/plain)
 """
+import json
 import http.server
 import os
 import sys
@@ -74,6 +78,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if len(parts) == 2 and parts[0] == "max":
             with seen_lock:
                 return self.reply(200, str(max_in_flight.get(parts[1], 0)))
+        if parts and parts[0] == "json":
+            try:
+                parsed = json.loads(body) if body else None
+            except ValueError:
+                parsed = body
+            reply = {
+                "method": self.command,
+                "path": self.path,
+                "body": parsed,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+            }
+            return self.reply(200, json.dumps(reply))
+        if len(parts) == 2 and parts[0] == "bytes":
+            return self.reply(200, "x" * int(parts[1]))
         if parts == ["echo"]:
             lines = [self.command, body] + ["%s: %s" % (k.lower(), v) for k, v in self.headers.items()]
             return self.reply(200, "\n".join(lines))
