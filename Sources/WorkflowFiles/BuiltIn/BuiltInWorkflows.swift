@@ -35,7 +35,8 @@ public struct BuiltInWorkflow: Sendable, Hashable {
 }
 
 /// The workflows every `lanes` binary knows by name: the files of `examples/`, embedded at build
-/// time, except those that need something running beside them (`local-services.yaml`).
+/// time, except those that need something beside them: `local-services.yaml` its server,
+/// `orders.yaml` its script (`examples/orders.py`, found from the repository's root).
 public enum BuiltInWorkflows {
   /// `examples/chat.yaml`: a chat request with blocking steps and background bookkeeping.
   public static let chat = BuiltInWorkflow.shipped("chat.yaml")
