@@ -234,6 +234,43 @@ private func diagnostics(_ yaml: String, file: String = "bad.yaml") -> [String] 
       ])
   }
 
+  @Test func longChainsOfReadersAreChecked() {
+    // Every step of a 10,000-step chain reads the first; one reads a step after it.
+    var lines = [
+      "workflow: long", "steps:", "  - id: s0", "    mode: blocking", "    simulate: { latency: 1ms }",
+    ]
+    for n in 1..<10_000 {
+      let target = n == 5_000 ? "s9999" : "s0"
+      lines += [
+        "  - id: s\(n)", "    mode: blocking", "    after: [s\(n - 1)]",
+        "    http: { url: \"http://h/${steps.\(target).output}\" }",
+      ]
+    }
+    let found = diagnostics(lines.joined(separator: "\n"))
+    #expect(found.count == 1)
+    #expect(
+      found.first?.hasPrefix("bad.yaml:20005:28: error: step \"s5000\" reads the output of \"s9999\"") == true
+    )
+  }
+
+  @Test func aCycleIsReportedOnceNotAsHiddenReads() {
+    let yaml = """
+      workflow: loop
+      steps:
+        - id: a
+          mode: blocking
+          after: [b]
+          http: { url: "http://h/${steps.b.output}" }
+        - id: b
+          mode: blocking
+          after: [a]
+          http: { url: "http://h/${steps.a.output}" }
+      """
+    let found = diagnostics(yaml)
+    #expect(found.count == 1)
+    #expect(found.first?.contains("cycle") == true)
+  }
+
   @Test func responseMustNameABlockingStep() {
     let base = """
       queues:
