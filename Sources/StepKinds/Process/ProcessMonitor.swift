@@ -27,7 +27,7 @@ struct ProcessOutcome: Sendable {
   var cancelled: Bool
   /// Whether the group had to be sent SIGKILL after the grace period.
   var killedAfterGrace: Bool
-  /// Everything the process wrote on stdout, when that fits the output limit; otherwise its start.
+  /// Everything the process wrote on stdout, when that fits the output limit; otherwise empty.
   var stdout: [UInt8]
   /// How many bytes the process wrote on stdout in all (kept or not).
   var stdoutBytes: Int
@@ -50,7 +50,7 @@ struct OutputCapture {
     guard !overLimit else { return }
     guard bytes.count + chunk.count <= limit else {
       overLimit = true
-      // The start is enough to say what it was; the rest would only cost memory.
+      // The attempt fails with the size and the limit; the bytes would only cost memory.
       bytes.removeAll(keepingCapacity: false)
       return
     }
