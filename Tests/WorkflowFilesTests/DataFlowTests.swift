@@ -79,7 +79,8 @@ private func diagnostics(_ yaml: String, file: String = "bad.yaml") -> [String] 
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     // Each attempt saves its stdin; the first two attempts fail.
-    let attempt = "cat > \(directory.path)/$LANES_STEP-$LANES_ATTEMPT.json; [ $LANES_ATTEMPT -ge 3 ]"
+    let attempt =
+      "cat > \(directory.path)/$LANES_WORKFLOW-$LANES_STEP-$LANES_ATTEMPT.json; [ $LANES_ATTEMPT -ge 3 ]"
     let yaml = """
       workflow: retries
       queues:
@@ -106,7 +107,8 @@ private func diagnostics(_ yaml: String, file: String = "bad.yaml") -> [String] 
     #expect(await rt.waitUntilSettled(timeout: .seconds(30)))
     for step in ["flaky", "later"] {
       let seen = try (1...3).map {
-        try String(contentsOf: directory.appendingPathComponent("\(step)-\($0).json"), encoding: .utf8)
+        try String(
+          contentsOf: directory.appendingPathComponent("retries-\(step)-\($0).json"), encoding: .utf8)
       }
       #expect(
         seen == Array(repeating: #"{"input":{"n":1},"steps":{"make":{"made":true}}}"#, count: 3), "\(step)")
