@@ -2,11 +2,13 @@
 public struct HTTPSpec: Sendable, Hashable {
   /// The method, e.g. `GET` or `POST`.
   public var method: String
-  /// An absolute `http` or `https` URL.
+  /// An absolute `http` or `https` URL. May hold references (`${input.id}`, see `DataTemplate`),
+  /// each replaced by its value's text, percent-encoded.
   public var url: String
-  /// Request headers.
+  /// Request headers. Values may hold references, each replaced by its value's text.
   public var headers: [String: String]
-  /// The request body, sent as UTF-8.
+  /// The request body, sent as UTF-8. May hold references (`${input}`), each replaced by its
+  /// value as JSON text; such a body is sent as `application/json` unless a header says otherwise.
   public var body: String?
   /// The whole request (connect, send, wait, receive) must end within this; nil leaves it to the
   /// step's own timeout (and URLSession's 60 s idle limit).
