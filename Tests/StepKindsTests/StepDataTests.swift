@@ -275,3 +275,40 @@ enum JSONValue: Codable, Equatable {
     }
   }
 }
+
+/// Exec and http steps in one runtime: sh makes a token, http sends the input and the token to the
+/// fixture server, python3 reads what the server answered.
+@Suite struct MixedChainTests {
+  @Test func shHTTPAndPythonPassDataAlongARun() async throws {
+    let server = try FixtureServer.get()
+    let python = """
+      import json, sys
+      reply = json.load(sys.stdin)["steps"]["post"]
+      print(json.dumps({"server_saw": reply["body"], "auth": reply["headers"]["authorization"]}))
+      """
+    let steps = [
+      StepDefinition(
+        id: "token", mode: .blocking,
+        action: .exec(ExecSpec(shell: #"echo "{\"token\": \"t-$LANES_RUN_ID\"}""#))),
+      StepDefinition(
+        id: "post", mode: .blocking, after: ["token"],
+        action: .http(
+          HTTPSpec(
+            method: "POST", url: server.baseURL + "/json/orders/${input.id}",
+            headers: ["Authorization": "Bearer ${steps.token.output.token}"], body: "${input}"))),
+      StepDefinition(
+        id: "read", mode: .blocking, after: ["post"],
+        action: .exec(ExecSpec(arguments: ["python3", "-c", python]))),
+    ]
+    let rt = try Runtime(
+      topology: Topology(
+        workflows: [WorkflowDefinition(name: "mixed", steps: steps, load: LoadDefinition(rate: 0))],
+        queues: []),
+      options: RuntimeOptions(startLoad: false, snapshotRefreshInterval: .zero, isolateBackground: false),
+      clock: SystemClock())
+    let result = try await rt.run(workflow: "mixed", inputJSON: Array(#"{"id": 9, "qty": 2}"#.utf8))
+    #expect(!result.failed, "\(result.error ?? "")")
+    #expect(result.response.text == #"{"server_saw":{"id":9,"qty":2},"auth":"Bearer t-\#(result.runID)"}"#)
+    _ = await rt.shutdown(deadline: .seconds(5))
+  }
+}
