@@ -23,6 +23,21 @@ public enum SyntheticWorkflows {
     }
   }
 
+  /// `timedChain` whose steps carry data: each returns `output` (the runtime checks its size, keeps
+  /// it for the steps after, and the last one is the response).
+  public static func timedDataChain(
+    name: String, count: Int, step: Duration, output: Payload, timer: StepTimer
+  ) -> WorkflowDefinition {
+    chain(name: name, count: count) { _ in
+      .transform { context in
+        let start = Nanos.now()
+        try await Task.sleep(until: ContinuousClock.now + step, tolerance: .zero)
+        timer.add(run: context.runID, nanoseconds: Nanos.now() - start)
+        return output
+      }
+    }
+  }
+
   /// A chain of `count` background steps on `queue`: each step's end enqueues the next from the
   /// worker itself, so the queue stays fed without any producer on the critical path's pool.
   public static func backgroundChain(
