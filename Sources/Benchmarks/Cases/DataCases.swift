@@ -88,6 +88,33 @@ enum DataCases {
 
   // MARK: Own cost
 
+  /// Mean wall time per step of `runs` runs, one after another, of 10 steps that return at once:
+  /// (without data, with `input` in and `output` out of every step), in alternating blocks.
+  static func instantCost(runs: Int, input: Payload, output: Payload, seed: UInt64) async throws
+    -> (plain: Double, data: Double)
+  {
+    let plain = SyntheticWorkflows.instantChain(name: "instant", count: 10, output: nil)
+    let carrying = SyntheticWorkflows.instantChain(name: "instant-1KiB", count: 10, output: output)
+    let runtime = try RuntimeHarness.make([plain, carrying], seed: seed)
+    var totals = (plain: Int64(0), data: Int64(0))
+    let block = max(10, runs / 4)
+    for round in 0..<5 {
+      for data in [false, true] {
+        let start = Nanos.now()
+        for _ in 0..<block {
+          _ = try await runtime.run(workflow: data ? carrying.name : plain.name, input: data ? input : .null)
+        }
+        // Round 0 warms both up and is not counted.
+        if round > 0 {
+          if data { totals.data += Nanos.now() - start } else { totals.plain += Nanos.now() - start }
+        }
+      }
+    }
+    await RuntimeHarness.stop(runtime)
+    let steps = Double(block * 4 * 10)
+    return (Double(totals.plain) / steps, Double(totals.data) / steps)
+  }
+
   /// `OwnCostCase`'s 10x1ms chain, with the run's input 1 KiB and every step returning 1 KiB
   /// (each step sees the input and its predecessors' outputs), beside the same chain without data.
   static func ownCost(_ context: BenchContext) async throws -> BenchCaseResult {
@@ -121,10 +148,16 @@ enum DataCases {
         ).ownCostPerStep)
     }
     await RuntimeHarness.stop(runtime)
+    let (instantPlain, instantData) = try await instantCost(
+      runs: max(100, sizes.chainRuns * 10), input: input, output: output, seed: context.seed)
     return BenchCaseResult(
       name: "runtime's own cost per step with 1 KiB in and out",
-      figures: dataRuns.figures(prefix: "10x1ms 1 KiB per step "),
-      baseline: plainRuns.figures(prefix: "10x1ms no data per step "),
+      figures: dataRuns.figures(prefix: "10x1ms 1 KiB per step ") + [
+        BenchFigure("10 instant steps, 1 KiB, per step (mean)", instantData, .nanoseconds)
+      ],
+      baseline: plainRuns.figures(prefix: "10x1ms no data per step ") + [
+        BenchFigure("10 instant steps, no data, per step (mean)", instantPlain, .nanoseconds)
+      ],
       checks: [
         context.absoluteCheck(
           "10x1ms 1 KiB p50", measured: BenchFigure("p50", dataRuns.p50, .nanoseconds),
@@ -132,7 +165,7 @@ enum DataCases {
           bound: .atMost(10_000))
       ],
       notes: [
-        "as own-cost's 10x1ms chain, with a \(payloadBytes)-byte run input and each step returning \(payloadBytes) bytes (a .transform step: the runtime checks the output's size, keeps it for the steps after and builds the response); baseline: the same chain of .closure steps without data, in the same runtime, alternated with it"
+        "instant steps: \(max(100, sizes.chainRuns * 10)) runs one after another of 10 steps that return at once, wall time / steps (the runtime's own CPU cost with warm caches, nothing else); 10x1ms: as own-cost's 10x1ms chain, with a \(payloadBytes)-byte run input and each step returning \(payloadBytes) bytes (a .transform step: the runtime checks the output's size, keeps it for the steps after and builds the response); baseline: the same chain of .closure steps without data, in the same runtime, alternated with it"
       ])
   }
 }

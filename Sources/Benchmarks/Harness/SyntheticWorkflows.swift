@@ -38,6 +38,15 @@ public enum SyntheticWorkflows {
     }
   }
 
+  /// `count` blocking steps in a chain that return at once: `output` from each (a `.transform`
+  /// step), or nothing (a `.closure` step) when it is nil. What is left is the runtime's own work.
+  public static func instantChain(name: String, count: Int, output: Payload?) -> WorkflowDefinition {
+    chain(name: name, count: count) { _ in
+      if let output { return .transform { _ in output } }
+      return .closure { _ in }
+    }
+  }
+
   /// A chain of `count` background steps on `queue`: each step's end enqueues the next from the
   /// worker itself, so the queue stays fed without any producer on the critical path's pool.
   public static func backgroundChain(
