@@ -181,6 +181,38 @@ struct CallCommandBinaryTests {
   }
 }
 
+extension CallCommandBinaryTests {
+  @Test func aSignalCancelsTheRunEndsItsProcessesAndExits143() async throws {
+    let folder = try Self.folder("signal")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let pids = folder.appendingPathComponent("pids").path
+    let file = try Self.write(
+      """
+      workflow: nap
+      steps:
+        - id: nap
+          mode: blocking
+          timeout: 120s
+          exec:
+            shell: "echo $$ >> '\(pids)'; exec sleep 300"
+      """, to: folder, as: "nap.yaml")
+    let lanes = try LanesBinary.start(["call", file.path])
+    func pid() -> pid_t? {
+      ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+        pid_t($0)
+      }.first
+    }
+    #expect(await eventually(within: .seconds(60)) { pid() != nil })
+    lanes.signal(SIGTERM)
+    let result = lanes.wait(timeout: 60)
+    #expect(result.status == 143, "stderr:\n\(result.stderr)")
+    #expect(result.stderr.contains("lanes call: stopped by SIGTERM"), "stderr:\n\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    let sleeper = try #require(pid())
+    #expect(await eventually(within: .seconds(10)) { kill(sleeper, 0) != 0 }, "the step's process is gone")
+  }
+}
+
 /// `lanes call`'s parts in-process: the session with closure steps that pass data, input parsing.
 struct CallSessionTests {
   struct Order: Codable, Equatable {

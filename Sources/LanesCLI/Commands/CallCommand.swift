@@ -67,7 +67,11 @@ struct CallCommand: AsyncParsableCommand {
       respond: { Console.write(CallSession.terminalSafeJSON($0) + "\n", to: .output) },
       report: { Console.error($0) })
     _ = await runtime.shutdown(deadline: .zero)
-    if let number = signals.received { throw ExitCode(SignalWatch.exitStatus(for: number)) }
+    if let number = signals.received {
+      Loading.printError(
+        "lanes call: stopped by \(SignalWatch.name(of: number)); the steps still running were cancelled.")
+      throw ExitCode(SignalWatch.exitStatus(for: number))
+    }
     switch outcome {
     case .succeeded: return
     case .failed: throw ExitCode(1)
