@@ -15,10 +15,11 @@ struct RunCommand: AsyncParsableCommand {
       and what every queue did. With no workflow given, all built-in workflows run. Where runs \
       failed, the summary says why: the failing step and its error, counted by kind.
 
-      Exit status: 1 when more than --max-failed percent (default 5) of any workflow's runs failed \
-      (--max-failed 0: any failed run), unless --allow-failures; the default tolerates the built-in \
-      workflows' simulated failure rates (at most 0.5% of runs). 0 otherwise. Refused (rejected) \
-      runs and dead-lettered background steps are counted in the summary, not in the status.
+      Failed runs and the exit status: 1 when more than --max-failed percent (default 5) of any \
+      workflow's runs failed (--max-failed 0: any failed run), unless --allow-failures; the default \
+      tolerates the built-in workflows' simulated failure rates (at most 0.5% of runs). Refused \
+      (rejected) runs and dead-lettered background steps are counted in the summary, not in the \
+      status.
       """
   )
 
