@@ -15,7 +15,7 @@ public struct LanesCommand: AsyncParsableCommand {
       With no subcommand, lanes opens the live dashboard on the built-in workflows.
       """,
     subcommands: [
-      DashboardCommand.self, RunCommand.self, CompareCommand.self, CheckCommand.self,
+      DashboardCommand.self, RunCommand.self, CallCommand.self, CompareCommand.self, CheckCommand.self,
       WorkflowsCommand.self, ThemesCommand.self, BenchCommand.self,
     ],
     defaultSubcommand: DashboardCommand.self

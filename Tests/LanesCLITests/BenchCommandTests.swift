@@ -16,7 +16,9 @@ struct BenchCommandTests {
     for name in [
       "critical-path overhead", "runtime's own cost per step", "isolation, no-op background",
       "isolation, CPU-bound background", "background throughput", "enqueue to start",
-      "memory per queued step", "overload", "all-sync vs hybrid", "snapshot cost", "render cost",
+      "memory per queued step", "memory per queued step with a 1 KiB payload",
+      "runtime's own cost per step with 1 KiB in and out", "overload", "all-sync vs hybrid", "snapshot cost",
+      "render cost",
     ] {
       #expect(names.contains(name), "missing case \(name)")
     }

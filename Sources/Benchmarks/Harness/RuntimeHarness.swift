@@ -28,11 +28,12 @@ enum RuntimeHarness {
   }
 
   /// Calls `run(workflow:intendedStart:)` at `rate` per second, `count` times, open loop, recording latency from
-  /// each run's intended start. With `timer`, also the runtime's own cost per step.
+  /// each run's intended start. With `timer`, also the runtime's own cost per step. Every run gets
+  /// `input`.
   static func criticalPath(
     _ runtime: Runtime, workflow: String, rate: Double, count: Int, arrivals: ArrivalProcess = .constant,
     seed: UInt64, timer: StepTimer? = nil, steps: Int = 1,
-    ideal: (@Sendable (_ runID: UInt64) -> Int64)? = nil
+    ideal: (@Sendable (_ runID: UInt64) -> Int64)? = nil, input: Payload = .null
   ) async -> CriticalPath {
     let result = MutexBox(CriticalPath())
     await OpenLoop.run(rate: rate, count: count, arrivals: arrivals, seed: seed) { arrival in
@@ -40,7 +41,7 @@ enum RuntimeHarness {
       // The arrival's intended start on the runtime's clock: how late this call is, back from now.
       let intendedStart = runtime.now - .nanoseconds(max(0, called - arrival.intended))
       do {
-        let outcome = try await runtime.run(workflow: workflow, intendedStart: intendedStart)
+        let outcome = try await runtime.run(workflow: workflow, input: input, intendedStart: intendedStart)
         let returned = Nanos.now()
         let stepTime = timer?.take(run: outcome.runID) ?? 0
         result.withLock { result in

@@ -23,6 +23,30 @@ public enum SyntheticWorkflows {
     }
   }
 
+  /// `timedChain` whose steps carry data: each returns `output` (the runtime checks its size, keeps
+  /// it for the steps after, and the last one is the response).
+  public static func timedDataChain(
+    name: String, count: Int, step: Duration, output: Payload, timer: StepTimer
+  ) -> WorkflowDefinition {
+    chain(name: name, count: count) { _ in
+      .transform { context in
+        let start = Nanos.now()
+        try await Task.sleep(until: ContinuousClock.now + step, tolerance: .zero)
+        timer.add(run: context.runID, nanoseconds: Nanos.now() - start)
+        return output
+      }
+    }
+  }
+
+  /// `count` blocking steps in a chain that return at once: `output` from each (a `.transform`
+  /// step), or nothing (a `.closure` step) when it is nil. What is left is the runtime's own work.
+  public static func instantChain(name: String, count: Int, output: Payload?) -> WorkflowDefinition {
+    chain(name: name, count: count) { _ in
+      if let output { return .transform { _ in output } }
+      return .closure { _ in }
+    }
+  }
+
   /// A chain of `count` background steps on `queue`: each step's end enqueues the next from the
   /// worker itself, so the queue stays fed without any producer on the critical path's pool.
   public static func backgroundChain(

@@ -4,6 +4,9 @@ extension BenchSuite {
   static let cases: [Case] = [
     Case(id: "overhead", name: "critical-path overhead", measure: OverheadCase.measure),
     Case(id: "own-cost", name: "runtime's own cost per step", measure: OwnCostCase.measure),
+    Case(
+      id: "own-cost-data", name: "runtime's own cost per step with 1 KiB in and out",
+      measure: DataCases.ownCost),
     Case(id: "isolation-noop", name: "isolation, no-op background", measure: IsolationCase.measureNoOp),
     Case(id: "isolation-cpu", name: "isolation, CPU-bound background", measure: IsolationCase.measureCPU),
     Case(id: "foreign-load", name: "foreign load", measure: ForeignLoadCase.measure),
@@ -13,6 +16,8 @@ extension BenchSuite {
     Case(id: "chat", name: "all-sync vs hybrid", measure: ChatCase.measure),
     Case(id: "snapshot", name: "snapshot cost", measure: SnapshotCase.measure),
     Case(id: "render", name: "render cost", measure: RenderCase.measure),
+    Case(
+      id: "memory-payload", name: "memory per queued step with a 1 KiB payload", measure: DataCases.memory),
     Case(id: "memory", name: "memory per queued step", measure: MemoryCase.measure),
   ]
 }

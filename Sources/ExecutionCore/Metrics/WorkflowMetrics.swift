@@ -34,6 +34,8 @@ struct WorkflowMetrics: Sendable {
   var counts = RunCountRing()
   /// Runs started under a comparison.
   var comparisonRuns = 0
+  /// Why runs failed (failing step and error kind), for `lanes run`'s report.
+  var failureCauses = FailureCauses()
 
   // Per-second critical-path series: the open second, and closed seconds.
   var second = 0

@@ -402,9 +402,10 @@ extension Runtime {
     let second = second(now)
     run.workflow.metrics.withLock { metrics in
       metrics.roll(to: second, history: options.historySeconds)
-      if failure != nil {
+      if let failure {
         metrics.failed += 1
         metrics.counts.failed(second)
+        metrics.failureCauses.record(step: failure.step, error: failure.error ?? "failed")
       } else {
         metrics.responded += 1
         metrics.counts.responded(second)

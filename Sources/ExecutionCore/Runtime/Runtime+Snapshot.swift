@@ -54,6 +54,7 @@ private struct WorkflowCounters {
   var inFlight: Int
   var comparisonRuns: Int
   var steps: [StepSnapshot]
+  var failureCauses: [FailureCause]
 }
 
 /// A workflow's control state, read under its control lock for a snapshot.
@@ -102,7 +103,9 @@ extension Runtime {
               timedOut: metrics.steps[i].timedOut, retried: metrics.steps[i].retried,
               deadLettered: metrics.steps[i].deadLettered, rejected: metrics.steps[i].rejected,
               dropped: metrics.steps[i].dropped)
-          })
+          },
+          failureCauses: metrics.failureCauses.isEmpty
+            ? [] : metrics.failureCauses.causes { workflow.steps[$0].definition.id })
       }
       return WorkflowSnapshot(
         name: workflow.name, description: workflow.summary, state: control.state, rate: control.rate,
@@ -111,7 +114,7 @@ extension Runtime {
         criticalPath: c.criticalPath, settle: c.settle, criticalPathSeries: c.series, steps: m.steps,
         lastRun: c.lastRun, startedPerSecond: c.startedPerSecond, respondedPerSecond: c.respondedPerSecond,
         windows: c.windows, modeOverride: control.modeOverride, underComparison: control.comparison,
-        comparisonRuns: m.comparisonRuns)
+        comparisonRuns: m.comparisonRuns, failureCauses: m.failureCauses)
     }
     let queueSnapshots = queues.map { queue -> QueueSnapshot in
       let c = queue.index < cached.queues.count ? cached.queues[queue.index] : SnapshotCache.Queue()

@@ -57,6 +57,8 @@ public struct WorkflowSnapshot: Sendable, Codable {
   public var underComparison: Bool
   /// Runs started under a comparison since start (counted in `runsStarted` too).
   public var comparisonRuns: Int
+  /// Why runs failed: the failing step and its error, counted by kind, most frequent first.
+  public var failureCauses: [FailureCause]
 
   /// Creates a workflow snapshot.
   public init(
@@ -66,7 +68,7 @@ public struct WorkflowSnapshot: Sendable, Codable {
     settle: LatencySummary, criticalPathSeries: [LatencyPoint], steps: [StepSnapshot],
     lastRun: RunTrace?, startedPerSecond: Double, respondedPerSecond: Double = 0,
     windows: [StatsWindow: WindowFigures] = [:], modeOverride: ExecutionMode? = nil,
-    underComparison: Bool = false, comparisonRuns: Int = 0
+    underComparison: Bool = false, comparisonRuns: Int = 0, failureCauses: [FailureCause] = []
   ) {
     self.name = name
     self.description = description
@@ -90,6 +92,7 @@ public struct WorkflowSnapshot: Sendable, Codable {
     self.modeOverride = modeOverride
     self.underComparison = underComparison
     self.comparisonRuns = comparisonRuns
+    self.failureCauses = failureCauses
   }
 
   /// The figures over `window` (empty ones if the snapshot has none for it).

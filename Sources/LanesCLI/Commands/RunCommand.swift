@@ -12,7 +12,14 @@ struct RunCommand: AsyncParsableCommand {
     discussion: """
       Each workflow gets an open-loop load (its file's rate, or --rate) for --duration; Lanes then \
       waits for background work to settle and prints critical-path and settle latency per workflow \
-      and what every queue did. With no workflow given, all built-in workflows run.
+      and what every queue did. With no workflow given, all built-in workflows run. Where runs \
+      failed, the summary says why: the failing step and its error, counted by kind.
+
+      Failed runs and the exit status: 1 when more than --max-failed percent (default 5) of any \
+      workflow's runs failed (--max-failed 0: any failed run), unless --allow-failures; the default \
+      tolerates the built-in workflows' simulated failure rates (at most 0.5% of runs). Refused \
+      (rejected) runs and dead-lettered background steps are counted in the summary, not in the \
+      status.
       """
   )
 
@@ -41,6 +48,20 @@ struct RunCommand: AsyncParsableCommand {
 
   @Flag(help: "Print the summary as JSON on stdout.")
   var json = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Exit 1 when more than this percentage of a workflow's runs failed (default: 5; 0: any failure).",
+      valueName: "percent"),
+    transform: OptionParsing.percent)
+  var maxFailed: Double = RunCommand.defaultMaxFailedPercent
+
+  @Flag(help: "Exit 0 however many runs failed (the summary still says why they failed).")
+  var allowFailures = false
+
+  /// Above the built-in workflows' simulated failure rates (chat: 0.5% of runs), so a demo run
+  /// passes, while a workflow that is broken (most or all runs failing) fails the command.
+  static let defaultMaxFailedPercent = 5.0
 
   @Option(
     parsing: .unconditional,
@@ -114,6 +135,30 @@ struct RunCommand: AsyncParsableCommand {
       Loading.printError(
         "lanes: background work had not settled after \(DurationText.format(settleTimeout)); the counts include what was still queued or running. Raise --settle-timeout to wait longer."
       )
+    }
+    let overLimit = Self.workflowsOverFailureLimit(report.workflows, maxPercent: maxFailed)
+    if !overLimit.isEmpty && !allowFailures {
+      for workflow in overLimit {
+        let percent = NumberText.fixed(workflow.failedPercent ?? 0, decimals: 1)
+        let cause = workflow.failure_causes.first.map { ", most often step '\($0.step)': \($0.error)" } ?? ""
+        Loading.printError(
+          "lanes: \(workflow.name): \(workflow.runs_failed) of \(workflow.runs_responded + workflow.runs_failed) runs failed (\(percent)%), more than --max-failed \(NumberText.fixed(maxFailed, decimals: maxFailed.rounded() == maxFailed ? 0 : 1))%\(RunSummary.oneLine(cause))"
+        )
+      }
+      Loading.printError(
+        "lanes: exiting 1 because runs failed; pass --allow-failures (or a higher --max-failed) to exit 0 anyway."
+      )
+      throw ExitCode(1)
+    }
+  }
+
+  /// The workflows whose failed share of runs is above `maxPercent`.
+  static func workflowsOverFailureLimit(_ workflows: [WorkflowReport], maxPercent: Double)
+    -> [WorkflowReport]
+  {
+    workflows.filter { workflow in
+      guard workflow.runs_failed > 0, let percent = workflow.failedPercent else { return false }
+      return percent > maxPercent
     }
   }
 }

@@ -46,6 +46,17 @@ enum OptionParsing {
     return value
   }
 
+  /// A percentage from 0 to 100, with or without a trailing `%`.
+  static func percent(_ text: String) throws -> Double {
+    var trimmed = text.trimmingCharacters(in: " ")
+    if trimmed.hasSuffix("%") { trimmed.removeLast() }
+    guard let value = Double(trimmed), value.isFinite, value >= 0, value <= 100 else {
+      throw ValidationError(
+        "'\(text)' is not a percentage: give a number from 0 to 100, e.g. --max-failed 5 (0: any failure)")
+    }
+    return value
+  }
+
   /// A count of runs, at least 1.
   static func runCount(_ text: String) throws -> Int {
     guard let value = Int(text.trimmingCharacters(in: " ")), value >= 1 else {

@@ -47,7 +47,22 @@ struct WorkflowReport: Codable, Equatable {
   var background_rejected: Int
   var background_dropped: Int
   var background_failed_attempts: Int
+  /// Why runs failed: the failing step and its error, counted by kind, most frequent first.
+  var failure_causes: [FailureCauseReport]
 
+  /// Failed runs as a percentage of the runs that responded or failed (nil when none did).
+  var failedPercent: Double? {
+    let ended = runs_responded + runs_failed
+    return ended > 0 ? Double(runs_failed) / Double(ended) * 100 : nil
+  }
+}
+
+/// One kind of run failure: the blocking step that failed, its error (the first message of that
+/// shape: messages differing only in numbers count together) and how many runs failed so.
+struct FailureCauseReport: Codable, Equatable {
+  var step: String
+  var error: String
+  var runs: Int
 }
 
 /// One queue's results in a headless run.
@@ -117,6 +132,9 @@ extension WorkflowReport {
     background_rejected = steps.reduce(0) { $0 + $1.rejected }
     background_dropped = steps.reduce(0) { $0 + $1.dropped }
     background_failed_attempts = steps.reduce(0) { $0 + $1.failed }
+    failure_causes = (workflow?.failureCauses ?? []).map {
+      FailureCauseReport(step: $0.step, error: $0.error, runs: $0.count)
+    }
   }
 }
 

@@ -25,6 +25,11 @@ enum RunSummary {
     }
     lines += workflows.render()
     lines.append("")
+    let failing = report.workflows.filter { !$0.failure_causes.isEmpty }
+    if !failing.isEmpty {
+      lines += failureLines(failing)
+      lines.append("")
+    }
     var queues = TextTable(columns: [
       .init("queue", .left), .init("accepted"), .init("succeeded"), .init("retried"),
       .init("dead"), .init("rejected"), .init("dropped"), .init("cancelled"), .init("left"),
@@ -40,6 +45,37 @@ enum RunSummary {
     }
     lines += queues.render()
     return lines.joined(separator: "\n")
+  }
+
+  /// Kinds of failure shown per workflow in the text (`--json` has them all).
+  static let causesShown = 5
+
+  /// "Why runs failed": per workflow, its failed share and its most frequent failure kinds.
+  static func failureLines(_ workflows: [WorkflowReport]) -> [String] {
+    var lines = ["why runs failed:"]
+    for workflow in workflows {
+      let percent = workflow.failedPercent.map { " (" + NumberText.fixed($0, decimals: 1) + "%)" } ?? ""
+      let ended = workflow.runs_responded + workflow.runs_failed
+      lines.append("  \(workflow.name): \(workflow.runs_failed) of \(ended) runs failed\(percent)")
+      var causes = TextTable(columns: [.init(""), .init("", .left), .init("", .left)])
+      for cause in workflow.failure_causes.prefix(causesShown) {
+        causes.add(["\(cause.runs)×", cause.step, oneLine(cause.error)])
+      }
+      // Without its header and rule: the rows read as a list under the workflow.
+      lines += causes.render().dropFirst(2).map { "    " + $0 }
+      let more = workflow.failure_causes.dropFirst(causesShown)
+      if !more.isEmpty {
+        let runs = more.reduce(0) { $0 + $1.runs }
+        lines.append("    and \(more.count) more kinds (\(runs) runs): see --json")
+      }
+    }
+    return lines
+  }
+
+  /// An error message on one line, cut to a width a table row can hold.
+  static func oneLine(_ text: String, limit: Int = 100) -> String {
+    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+    return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
   }
 
   /// Milliseconds as a duration cell, `-` when there were none.
