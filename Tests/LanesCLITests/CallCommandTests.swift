@@ -28,24 +28,28 @@ struct CallCommandBinaryTests {
   @Test func aBuiltInWorkflowRespondsAndReportsEachBackgroundStep() throws {
     let result = try LanesBinary.run(["call", "chat", "--input", #"{"question": "hi"}"#])
     #expect(result.status == 0, "stderr:\n\(result.stderr)")
-    // The built-in's simulated steps produce no output yet: its response is JSON null.
-    #expect(result.stdout == "null\n")
+    // chat names model-inference as its response: a simulated 2 KiB answer, a JSON string.
+    let answer =
+      try JSONSerialization.jsonObject(
+        with: Data(result.stdout.utf8), options: .fragmentsAllowed) as? String
+    #expect((answer?.utf8.count ?? 0) > 1000, "stdout:\n\(result.stdout.prefix(300))")
     for step in ["save-history", "analytics-event", "moderation-audit", "update-memory"] {
       #expect(result.stderr.contains("background \(step): succeeded, "), "stderr:\n\(result.stderr)")
     }
   }
 
   @Test func noWaitSkipsTheBackgroundReport() throws {
-    let result = try LanesBinary.run(["call", "ingest", "--no-wait"])
+    let result = try LanesBinary.run(["call", "ingest", "--no-wait", "--input", #"{"doc": "d-1"}"#])
     #expect(result.status == 0, "stderr:\n\(result.stderr)")
-    #expect(result.stdout == "null\n")
+    // ingest's response is validate's output, which echoes the input.
+    #expect(result.stdout == #"{"doc":"d-1"}"# + "\n")
     #expect(!result.stderr.contains("background "), "stderr:\n\(result.stderr)")
   }
 
   @Test func allSyncRunsEveryStepBeforeResponding() throws {
-    let result = try LanesBinary.run(["call", "ingest", "--mode", "all-sync"])
+    let result = try LanesBinary.run(["call", "ingest", "--mode", "all-sync", "--input", "[1, 2]"])
     #expect(result.status == 0, "stderr:\n\(result.stderr)")
-    #expect(result.stdout == "null\n")
+    #expect(result.stdout == "[1,2]\n", "the same response as in hybrid mode")
     #expect(!result.stderr.contains("background "), "no step ran in the background:\n\(result.stderr)")
   }
 
@@ -93,9 +97,9 @@ struct CallCommandBinaryTests {
       "stderr:\n\(piped.stderr)")
     let good = try ChildProcess.run(
       URL(fileURLWithPath: "/bin/sh"),
-      ["-c", "printf '{\"a\": 1}' | '\(lanes)' call agent --input - --no-wait"])
+      ["-c", "printf '{\"a\": 1}' | '\(lanes)' call ingest --input - --no-wait"])
     #expect(good.status == 0, "stderr:\n\(good.stderr)")
-    #expect(good.stdout == "null\n")
+    #expect(good.stdout == #"{"a":1}"# + "\n")
   }
 
   @Test func aFailingBlockingStepExits1AndNamesTheStepAndItsError() throws {

@@ -29,9 +29,9 @@ struct QueuesPanel {
     if showsOutcomes, inner.height >= 3 {
       let (table, summary) = inner.splitBottom(1)
       inner = table
-      outcomesLine(queues, width: summary.width, context: context).map {
+      if let line = outcomesLine(queues, width: summary.width, context: context) {
         screen.put(
-          line: $0, x: summary.x, y: summary.y, width: summary.width, ellipsis: context.glyphs.ellipsis)
+          line: line, x: summary.x, y: summary.y, width: summary.width, ellipsis: context.glyphs.ellipsis)
       }
     }
     // Names are what people read first: room for the longest (up to 14) before the bar grows.
