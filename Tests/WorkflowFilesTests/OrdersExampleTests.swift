@@ -6,7 +6,9 @@ import WorkflowFiles
 /// examples/orders.yaml for real: its Python steps price an order, then store and index it.
 @Suite(.serialized) struct OrdersExampleTests {
   /// The example with its script named by absolute path (the file says `examples/orders.py`, for
-  /// people running it from the repository's root) and its store in `directory`.
+  /// people running it from the repository's root), its store in `directory`, and its 5 s step
+  /// timeouts raised to 120 s: the full suite runs beside benchmark cases that start CPU hogs, and
+  /// a Python start-up once took over 5 s there (this test is about the data, not the deadline).
   private func runtime(storingIn directory: URL) throws -> Runtime {
     let path = Fixture.examples.appendingPathComponent("orders.yaml")
     let text = try String(contentsOf: path, encoding: .utf8)
@@ -14,6 +16,7 @@ import WorkflowFiles
         of: "examples/orders.py", with: Fixture.examples.appendingPathComponent("orders.py").path
       )
       .replacingOccurrences(of: "/tmp/lanes-orders", with: directory.path)
+      .replacingOccurrences(of: "timeout: 5s", with: "timeout: 120s")
     let file = try WorkflowLoader.parse(text: text, file: "orders.yaml")
     return try Runtime(
       topology: file.topology,
