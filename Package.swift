@@ -22,6 +22,7 @@ let package = Package(
     .library(name: "DashboardHost", targets: ["DashboardHost"]),
     .library(name: "StepKinds", targets: ["StepKinds"]),
     .library(name: "LanesCLI", targets: ["LanesCLI"]),
+    .library(name: "LanesRemote", targets: ["LanesRemote"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -71,6 +72,9 @@ let package = Package(
       name: "DashboardHost",
       dependencies: ["ExecutionCore", "TerminalUI", "Dashboard", "NCursesTerminal", "CStandardStreams"]
     ),
+    // A runtime in another process (`lanes serve`) as a `RuntimeControl`, over HTTP with Foundation's
+    // URLSession: what `lanes dashboard --connect` watches. No server code, no NIO.
+    .target(name: "LanesRemote", dependencies: ["ExecutionCore"]),
     // Reserves closed descriptors 0-2 before main runs (see Console.prepareStandardDescriptors).
     .target(name: "CStandardStreams"),
     // glibc's heap accounting (mallinfo2), which the Glibc module does not export.
@@ -80,7 +84,7 @@ let package = Package(
       name: "LanesCLI",
       dependencies: [
         "ExecutionCore", "WorkflowFiles", "StepKinds", "TerminalUI", "Dashboard", "DashboardHost",
-        "Benchmarks",
+        "Benchmarks", "LanesRemote",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -128,6 +132,11 @@ let package = Package(
       dependencies: [
         "LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore", "DashboardHost", "LanesTestSupport",
       ]
+    ),
+    .testTarget(
+      name: "LanesRemoteTests",
+      dependencies: ["LanesRemote", "ExecutionCore", "Dashboard", "TerminalUI", "LanesTestSupport"],
+      exclude: ["Fixtures"]
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
 

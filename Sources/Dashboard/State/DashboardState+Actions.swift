@@ -5,6 +5,13 @@ extension DashboardState {
   /// Handles a key through `table`: refuses runtime changes in read-only mode, else applies.
   public mutating func handle(key: Key, table: KeyTable, context: ActionContext) -> ActionEffect {
     guard let binding = table.binding(for: key) else { return .none }
+    if serverReadOnly && !readOnly && binding.mutatesRuntime {
+      say(
+        "read-only server: \(binding.label(unicode: context.unicode)) (\(binding.shortDescription)) refused; "
+          + "the server was started with --read-only, so this dashboard only watches",
+        .warning, context)
+      return .none
+    }
     if readOnly && binding.mutatesRuntime {
       say(
         "read-only: \(binding.label(unicode: context.unicode)) (\(binding.shortDescription)) "

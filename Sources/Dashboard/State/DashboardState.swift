@@ -28,6 +28,9 @@ public struct DashboardState: Sendable, Hashable {
   public var status: StatusMessage?
   /// True when keys that change the runtime are refused.
   public var readOnly: Bool
+  /// True when the runtime is a remote one that refuses every change (a read-only server): keys
+  /// that change the runtime are refused here, with a message saying it is the server's rule.
+  public var serverReadOnly = false
   /// The A/B comparison in progress, if any.
   public var comparison: ComparisonProgress?
   /// The window percentiles are computed over.
