@@ -135,7 +135,9 @@ let package = Package(
     ),
     .testTarget(
       name: "LanesRemoteTests",
-      dependencies: ["LanesRemote", "ExecutionCore", "Dashboard", "TerminalUI", "LanesTestSupport"],
+      dependencies: [
+        "LanesRemote", "ExecutionCore", "Dashboard", "TerminalUI", "LanesTestSupport", "lanes",
+      ],
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
