@@ -120,4 +120,21 @@ import Testing
     #expect(rig.statusLine.contains("read-only server: t"), "\(rig.statusLine)")
     #expect(rig.server.requests.filter { $0.method != "GET" }.count == sent)
   }
+
+  @Test func aPauseIsReportedDoneWhenTheServersSnapshotsShowIt() async throws {
+    let server = try await Fixtures.server(extra: [
+      "POST /v1/workflows/chat/pause": .json(["workflow": "chat", "state": "paused"])
+    ])
+    let rig = try await Rig(server: server)
+    defer { rig.remote.close() }
+    rig.type("p")
+    #expect(rig.statusLine.contains("pausing chat"), "\(rig.statusLine)")
+    #expect(await eventually { server.requests.contains { $0.path == "/v1/workflows/chat/pause" } })
+    // The snapshots still say "running" for a moment after the key: the pause is not forgotten.
+    for _ in 0..<3 { _ = rig.app.step() }
+    try server.write(try await Fixtures.snapshot(runs: 1, paused: true))
+    #expect(
+      await rig.waitFor { $0.statusLine.contains("chat paused: its runs in flight have finished") },
+      "\(rig.statusLine)")
+  }
 }

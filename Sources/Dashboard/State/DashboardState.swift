@@ -82,9 +82,20 @@ public struct PendingPause: Sendable, Hashable {
 
   /// What is pausing.
   public var target: Target
+  /// When the pause was asked for (the dashboard clock).
+  public var askedAt: Duration
+  /// True once a snapshot showed it pausing: from then on "running" means someone resumed it.
+  public var seenPausing = false
 
-  /// Creates a pending pause.
-  public init(_ target: Target) { self.target = target }
+  /// How long a pause may stay unseen in the snapshots before it is forgotten: a remote runtime
+  /// gets the request after the key press, so the next snapshots may still show "running".
+  public static let unseenLimit: Duration = .seconds(5)
+
+  /// Creates a pending pause asked for at `askedAt`.
+  public init(_ target: Target, askedAt: Duration = .zero) {
+    self.target = target
+    self.askedAt = askedAt
+  }
 }
 
 extension DashboardState {
