@@ -154,7 +154,8 @@ let package = Package(
       dependencies: [
         "LanesServer", "ExecutionCore", "lanes", "LanesTestSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
-      ]
+      ],
+      exclude: ["Fixtures"]
     ),
 
     // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build

@@ -236,11 +236,7 @@ public final class LanesAPI: Sendable {
     out += Array(Reply.number(result.latency.apiSeconds).utf8)
     if result.failed {
       let error = result.error ?? "failed"
-      options.logger.warning(
-        "run failed",
-        metadata: [
-          "workflow": .string(workflow), "run": .stringConvertible(result.runID), "error": .string(error),
-        ])
+      // Logged once, from the event log, with every other run failure (see RunningServer).
       out += Array(#","error":"#.utf8) + Reply.quoted(error)
       out += Array(#","failedStep":"#.utf8) + (result.failedStep.map(Reply.quoted) ?? Array("null".utf8))
       out += Array(#","stepError":"#.utf8) + (result.stepError.map(Reply.quoted) ?? Array("null".utf8))
@@ -587,13 +583,16 @@ extension LanesAPI {
       var first = true
       var quietSince = ContinuousClock.now
       while !self.stopping.load(ordering: .relaxed) && !Task.isCancelled {
+        // Read before the events: every sequence up to it was added already, so fewer of them
+        // than it names means the log evicted some (new ones arriving meanwhile do not count).
+        let newest = runtime.lastEventSequence
         let events = runtime.events(after: last)
         var text = ""
-        if first && resumed {
-          // A gap: events after the client's last were evicted before it came back.
-          let missed =
-            events.first.map { $0.sequence > last + 1 } ?? (runtime.lastEventSequence > last)
-          if missed {
+        if !first || resumed {
+          // A gap: events after the client's last were evicted before it came back (or, under a
+          // flood, between two polls).
+          let kept = events.lazy.filter { $0.sequence <= newest }.count
+          if newest > last, UInt64(kept) < newest - last {
             text +=
               "id: \(last)\nevent: reset\ndata: {\"reason\":\"events after \(last) were evicted; refetch /v1/snapshot\"}\n\n"
           }
