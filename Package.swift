@@ -23,6 +23,7 @@ let package = Package(
     .library(name: "StepKinds", targets: ["StepKinds"]),
     .library(name: "LanesCLI", targets: ["LanesCLI"]),
     .library(name: "LanesRemote", targets: ["LanesRemote"]),
+    .library(name: "LanesServer", targets: ["LanesServer"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -30,6 +31,12 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    // `lanes serve` (LanesServer): Hummingbird 2 for HTTP (loopback by default, streaming bodies,
+    // tested middleware), swift-prometheus for /metrics, swift-log for the server's log lines.
+    // No default traits: swift-configuration and full Foundation are not needed and cost build time.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // How Lanes writes for a person (durations, numbers, percentages, ratios, clocks, the edit
@@ -84,9 +91,21 @@ let package = Package(
       name: "LanesCLI",
       dependencies: [
         "ExecutionCore", "WorkflowFiles", "StepKinds", "TerminalUI", "Dashboard", "DashboardHost",
-        "Benchmarks", "LanesRemote",
+        "Benchmarks", "LanesRemote", "LanesServer", .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // `lanes serve`: the runtime's HTTP API, /metrics and SSE events on Hummingbird. What a service
+    // embeds to serve its own runtime; never depends on the CLI, the YAML loader or the dashboard.
+    .target(
+      name: "LanesServer",
+      dependencies: [
+        "ExecutionCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      exclude: ["openapi.yaml"], plugins: ["EmbedShippedText"]
     ),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
@@ -141,6 +160,14 @@ let package = Package(
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
+    .testTarget(
+      name: "LanesServerTests",
+      dependencies: [
+        "LanesServer", "ExecutionCore", "lanes", "LanesTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
+      exclude: ["Fixtures"]
+    ),
 
     // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build
     // time into WorkflowFiles (built-in workflows) and Dashboard (built-in themes).
