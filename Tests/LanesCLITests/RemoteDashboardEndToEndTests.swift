@@ -163,4 +163,42 @@ struct RemoteDashboardEndToEndTests {
     try session.send("q")
     #expect(session.exitStatus() == 0)
   }
+
+  @Test func theTokenFileIsUsedAndAWrongTokenExits2() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "lanes-remote-token-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try DashboardEndToEndTests.quietWorkflow.write(
+      to: directory.appendingPathComponent("e2e.yaml"), atomically: true, encoding: .utf8)
+    try "right-token\n".write(
+      to: directory.appendingPathComponent("server.token"), atomically: true, encoding: .utf8)
+    try "wrong-token\n".write(
+      to: directory.appendingPathComponent("wrong.token"), atomically: true, encoding: .utf8)
+    let server = Server(directory: directory, port: try Self.freePort())
+    defer { server.kill() }
+    try server.start(extra: ["--token-file", "server.token"])
+    let url = "http://127.0.0.1:\(server.port)"
+
+    let wrong = try LanesBinary.run(
+      ["dashboard", "--connect", url, "--token-file", "wrong.token"], environment: ["TERM": "xterm"],
+      directory: directory, timeout: 60)
+    #expect(wrong.status == 2)
+    #expect(wrong.stderr.contains("refused the token (401)"), "\(wrong.stderr)")
+
+    let none = try LanesBinary.run(
+      ["dashboard", "--connect", url], environment: ["TERM": "xterm"], directory: directory, timeout: 60)
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("wants a token (401)"), "\(none.stderr)")
+
+    // With the right token (stdout is a file: status lines), it watches until --duration.
+    let right = try LanesBinary.run(
+      ["dashboard", "--connect", url, "--token-file", "server.token", "--duration", "1s"],
+      environment: ["TERM": "xterm"], directory: directory, timeout: 60)
+    #expect(right.status == 0, "\(right.stderr)")
+    #expect(
+      right.stdout.contains("final (duration reached): [server 127.0.0.1:\(server.port), updated "),
+      "\(right.stdout)")
+    #expect(right.stdout.contains("e2e 0 runs"))
+  }
 }
