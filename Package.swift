@@ -22,6 +22,8 @@ let package = Package(
     .library(name: "DashboardHost", targets: ["DashboardHost"]),
     .library(name: "StepKinds", targets: ["StepKinds"]),
     .library(name: "LanesCLI", targets: ["LanesCLI"]),
+    .library(name: "LanesRemote", targets: ["LanesRemote"]),
+    .library(name: "LanesServer", targets: ["LanesServer"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -29,6 +31,12 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    // `lanes serve` (LanesServer): Hummingbird 2 for HTTP (loopback by default, streaming bodies,
+    // tested middleware), swift-prometheus for /metrics, swift-log for the server's log lines.
+    // No default traits: swift-configuration and full Foundation are not needed and cost build time.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // How Lanes writes for a person (durations, numbers, percentages, ratios, clocks, the edit
@@ -71,6 +79,9 @@ let package = Package(
       name: "DashboardHost",
       dependencies: ["ExecutionCore", "TerminalUI", "Dashboard", "NCursesTerminal", "CStandardStreams"]
     ),
+    // A runtime in another process (`lanes serve`) as a `RuntimeControl`, over HTTP with Foundation's
+    // URLSession: what `lanes dashboard --connect` watches. No server code, no NIO.
+    .target(name: "LanesRemote", dependencies: ["ExecutionCore"]),
     // Reserves closed descriptors 0-2 before main runs (see Console.prepareStandardDescriptors).
     .target(name: "CStandardStreams"),
     // glibc's heap accounting (mallinfo2), which the Glibc module does not export.
@@ -80,9 +91,21 @@ let package = Package(
       name: "LanesCLI",
       dependencies: [
         "ExecutionCore", "WorkflowFiles", "StepKinds", "TerminalUI", "Dashboard", "DashboardHost",
-        "Benchmarks",
+        "Benchmarks", "LanesRemote", "LanesServer", .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // `lanes serve`: the runtime's HTTP API, /metrics and SSE events on Hummingbird. What a service
+    // embeds to serve its own runtime; never depends on the CLI, the YAML loader or the dashboard.
+    .target(
+      name: "LanesServer",
+      dependencies: [
+        "ExecutionCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      exclude: ["openapi.yaml"], plugins: ["EmbedShippedText"]
     ),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
@@ -129,7 +152,22 @@ let package = Package(
         "LanesCLI", "lanes", "WorkflowFiles", "ExecutionCore", "DashboardHost", "LanesTestSupport",
       ]
     ),
+    .testTarget(
+      name: "LanesRemoteTests",
+      dependencies: [
+        "LanesRemote", "ExecutionCore", "Dashboard", "TerminalUI", "LanesTestSupport", "lanes",
+      ],
+      exclude: ["Fixtures"]
+    ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
+    .testTarget(
+      name: "LanesServerTests",
+      dependencies: [
+        "LanesServer", "ExecutionCore", "lanes", "LanesTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
+      exclude: ["Fixtures"]
+    ),
 
     // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build
     // time into WorkflowFiles (built-in workflows) and Dashboard (built-in themes).

@@ -10,6 +10,9 @@ struct EmbedShippedText: BuildToolPlugin {
   static let folders: [String: (folder: String, suffix: String, enumName: String)] = [
     "WorkflowFiles": ("examples", ".yaml", "ShippedExamples"),
     "Dashboard": ("themes", ".theme", "ShippedThemes"),
+    // The OpenAPI document stays a file of its own (readable, checked by tools) and is served
+    // from the binary, wherever it was installed.
+    "LanesServer": ("Sources/LanesServer", ".yaml", "ShippedAPI"),
   ]
 
   func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {

@@ -28,7 +28,8 @@ public enum LanesDashboard {
     }
   }
 
-  /// Shows the dashboard for `runtime` until q, a terminating signal (SIGINT, SIGTERM, SIGHUP,
+  /// Shows the dashboard for `runtime` (in this process, or a remote one such as `LanesRemote`'s
+  /// `RemoteRuntime`) until q, a terminating signal (SIGINT, SIGTERM, SIGHUP,
   /// SIGQUIT) or `duration`, and returns how it ended; status lines are in `statusFormat`, the
   /// last one marked final (with the signal that stopped it). The terminal is restored before this
   /// returns. Throws `.terminal` if the terminal could not be taken over, `.output` if standard
@@ -39,7 +40,7 @@ public enum LanesDashboard {
   /// up). Full screen always restores the terminal on a terminating signal.
   @discardableResult
   public static func show(
-    _ runtime: Runtime, display: Display, themes: DashboardThemes,
+    _ runtime: any RuntimeControl, display: Display, themes: DashboardThemes,
     options: DashboardOptions = DashboardOptions(), duration: Duration? = nil,
     statusFormat: StatusFormat = .text, watchSignals: Bool = true, keepSignalsIgnored: Bool = false
   ) async throws(LanesDashboardError) -> DashboardExit {

@@ -32,6 +32,11 @@ enum StatusLines {
     defer { signals.cancel() }
     let start = ContinuousClock.now
     var next = start + interval
+    // A remote runtime's lines say which server and how fresh the data is.
+    let remote = runtime as? any RemoteRuntimeControl
+    func line(_ snapshot: RuntimeSnapshot, format: StatusFormat, final: Ending? = nil) -> String {
+      Self.line(snapshot, format: format, final: final, link: remote?.link())
+    }
     while true {
       if let number = signals.received {
         emit(line(runtime.snapshot(), format: format, final: .signal(number)))
@@ -71,14 +76,34 @@ enum StatusLines {
     Console.write(Console.escape(text) + "\n", to: .output)
   }
 
-  /// The line for `snapshot` in `format`; `final` marks the last one.
-  static func line(_ snapshot: RuntimeSnapshot, format: StatusFormat, final: Ending? = nil) -> String {
+  /// Data older than this is marked STALE (as the dashboard's header does).
+  static let staleAfter: Duration = .seconds(2)
+
+  /// The line for `snapshot` in `format`; `final` marks the last one; `link` is the connection
+  /// when the runtime is remote.
+  static func line(
+    _ snapshot: RuntimeSnapshot, format: StatusFormat, final: Ending? = nil, link: RuntimeLink? = nil
+  ) -> String {
     switch format {
     case .text:
-      return final.map { "final (\($0.text)): " }.map { $0 + line(snapshot) } ?? line(snapshot)
+      var prefix = final.map { "final (\($0.text)): " } ?? ""
+      if let link { prefix += "\(server(link)) " }
+      return prefix + line(snapshot)
     case .json:
-      return json(snapshot, final: final)
+      return json(snapshot, final: final, link: link)
     }
+  }
+
+  /// `[server 127.0.0.1:7700, updated 0.2s ago]`, or `[server 127.0.0.1:7700 STALE 6.1s:
+  /// connection refused]` when the data is old.
+  static func server(_ link: RuntimeLink) -> String {
+    let age = NumberText.fixed(link.lastUpdateAge.seconds, decimals: 1) + "s"
+    var reason = ""
+    if case .reconnecting(let why, _, _) = link.state { reason = ": \(why)" }
+    guard link.lastUpdateAge > staleAfter else {
+      return "[server \(link.address), updated \(age) ago\(reason)]"
+    }
+    return "[server \(link.address) STALE \(age)\(reason)]"
   }
 
   /// `[00:12] hybrid | chat 36 runs p50 470ms p99 1.3s | ... | queue email: depth 3/100, workers
@@ -112,8 +137,9 @@ enum StatusLines {
   }
 
   /// One JSON object: uptime, mode, each workflow's counts and critical-path percentiles (null
-  /// without samples), each queue's depth, workers and outcomes; `final` and `ended` on the last.
-  static func json(_ snapshot: RuntimeSnapshot, final: Ending?) -> String {
+  /// without samples), each queue's depth, workers and outcomes; `final` and `ended` on the last;
+  /// `server` (address, update age, stale, connected, error) for a remote runtime.
+  static func json(_ snapshot: RuntimeSnapshot, final: Ending?, link: RuntimeLink? = nil) -> String {
     func ms(_ summary: LatencySummary, _ value: Duration) -> Any {
       summary.count > 0 ? (value.milliseconds * 1000).rounded() / 1000 : NSNull()
     }
@@ -139,6 +165,14 @@ enum StatusLines {
       },
     ]
     if let final { object["ended"] = final.text }
+    if let link {
+      var server: [String: Any] = [
+        "address": link.address, "update_age_s": (link.lastUpdateAge.seconds * 1000).rounded() / 1000,
+        "stale": link.lastUpdateAge > staleAfter, "connected": link.state == .connected,
+      ]
+      if case .reconnecting(let reason, _, _) = link.state { server["error"] = reason }
+      object["server"] = server
+    }
     guard
       let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
       let text = String(data: data, encoding: .utf8)

@@ -16,7 +16,7 @@ public struct LanesCommand: AsyncParsableCommand {
       """,
     subcommands: [
       DashboardCommand.self, RunCommand.self, CallCommand.self, CompareCommand.self, CheckCommand.self,
-      WorkflowsCommand.self, ThemesCommand.self, BenchCommand.self,
+      WorkflowsCommand.self, ThemesCommand.self, BenchCommand.self, ServeCommand.self,
     ],
     defaultSubcommand: DashboardCommand.self
   )

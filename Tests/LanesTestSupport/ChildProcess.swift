@@ -109,6 +109,11 @@ public final class ChildProcess {
     (try? String(contentsOfFile: folder.appendingPathComponent("stdout").path, encoding: .utf8)) ?? ""
   }
 
+  /// What the child has written to standard error so far ("" when merged into stdout).
+  public var errorSoFar: String {
+    (try? String(contentsOfFile: folder.appendingPathComponent("stderr").path, encoding: .utf8)) ?? ""
+  }
+
   /// Sends `signal` to the child.
   public func signal(_ number: Int32) { kill(pid, number) }
 

@@ -17,6 +17,8 @@ public final class DashboardApp<Backend: TerminalBackend> {
   public let themes: [Theme]
 
   private let control: any RuntimeControl
+  /// The same control when the runtime is remote: its answers come later, its link goes in the header.
+  private let remote: (any RemoteRuntimeControl)?
   private let options: DashboardOptions
   private let clock: any DashboardClock
   private var nextRefresh: Duration = .zero
@@ -32,6 +34,7 @@ public final class DashboardApp<Backend: TerminalBackend> {
   ) {
     self.backend = backend
     self.control = control
+    self.remote = control as? any RemoteRuntimeControl
     self.themes = themes.isEmpty ? [.builtInDefault] : themes
     self.options = options
     self.clock = clock
@@ -42,6 +45,7 @@ public final class DashboardApp<Backend: TerminalBackend> {
     if let name = options.initialTheme, let index = self.themes.firstIndex(where: { $0.name == name }) {
       state.themeIndex = index
     }
+    state.serverReadOnly = remote?.link().readOnly ?? false
   }
 
   /// Runs until the user quits or a signal arrives.
@@ -77,6 +81,7 @@ public final class DashboardApp<Backend: TerminalBackend> {
         if perform(effect) { return .quit }
       }
     }
+    if takeRemoteAnswers() { dirty = true }
     let now = clock.now()
     let advance = state.advanceComparison(context: context())
     if advance != .none {
@@ -97,12 +102,44 @@ public final class DashboardApp<Backend: TerminalBackend> {
   public func render() -> Screen {
     let now = clock.now()
     let theme = themes[min(state.themeIndex, themes.count - 1)]
-    let stale = !state.frozen && snapshot != nil && now - lastFreshAt > options.staleAfter
+    let link = remote?.link()
+    // A remote runtime's data is as old as its last answer; a local one's as its last new uptime.
+    let age = link?.lastUpdateAge ?? (now - lastFreshAt)
+    let stale = !state.frozen && snapshot != nil && age > options.staleAfter
     return DashboardRenderer.render(
       RenderInput(
         state: state, snapshot: snapshot, theme: theme, capabilities: capabilities,
-        size: backend.size, now: now, dataAge: stale ? now - lastFreshAt : nil,
-        stepsPerSecond: stepsPerSecond(), keyTable: options.keyTable))
+        size: backend.size, now: now, dataAge: stale ? age : nil,
+        stepsPerSecond: stepsPerSecond(), keyTable: options.keyTable, connection: link))
+  }
+
+  /// Takes what a remote runtime answered since the last turn (and whether it is read-only now)
+  /// into the state; returns whether anything changed.
+  private func takeRemoteAnswers() -> Bool {
+    guard let remote else { return false }
+    var changed = false
+    let readOnly = remote.link().readOnly
+    if readOnly != state.serverReadOnly {
+      state.serverReadOnly = readOnly
+      changed = true
+    }
+    for answer in remote.takeAnswers() {
+      changed = true
+      let ctx = context()
+      switch answer {
+      case .triggered(let workflow, let count, let result):
+        let command: RuntimeCommand =
+          count == 1 ? .trigger(workflow: workflow) : .burst(workflow: workflow, count: count)
+        state.absorb(.triggered(result), of: command, context: ctx)
+      case .redriven(let queue, let moved):
+        state.absorb(.redriven(moved), of: .redrive(queue: queue), context: ctx)
+      case .recordingFinished(let id, let summary):
+        state.absorb(.summary(summary), of: .finishRecording(id), context: ctx)
+      case .failed(let action, let message):
+        state.say("\(action): \(message)", .error, ctx)
+      }
+    }
+    return changed
   }
 
   private func present() {
@@ -123,7 +160,8 @@ public final class DashboardApp<Backend: TerminalBackend> {
   /// Returns true when the loop must end.
   private func perform(_ effect: ActionEffect) -> Bool {
     for command in effect.commands {
-      let result = send(command)
+      // A remote runtime's answer arrives later, through `takeRemoteAnswers`.
+      guard let result = send(command) else { continue }
       state.absorb(result, of: command, context: context())
     }
     if effect.saveScreen { saveScreen() }
@@ -131,7 +169,21 @@ public final class DashboardApp<Backend: TerminalBackend> {
     return effect.quit
   }
 
-  private func send(_ command: RuntimeCommand) -> CommandResult {
+  /// Sends `command`; returns the runtime's answer, or nil when a remote runtime will answer later.
+  private func send(_ command: RuntimeCommand) -> CommandResult? {
+    if remote != nil {
+      switch command {
+      case .trigger, .burst, .redrive, .finishRecording:
+        _ = sendNow(command)
+        return nil
+      default:
+        break
+      }
+    }
+    return sendNow(command)
+  }
+
+  private func sendNow(_ command: RuntimeCommand) -> CommandResult {
     switch command {
     case .trigger(let workflow): return .triggered(control.trigger(workflow: workflow))
     case .burst(let workflow, let count):
@@ -161,6 +213,8 @@ public final class DashboardApp<Backend: TerminalBackend> {
   private func takeSnapshot(at now: Duration) {
     let fresh = control.snapshot()
     if snapshot == nil || fresh.uptime > snapshot!.uptime { lastFreshAt = now }
+    // A remote runtime that restarted starts its uptime again: older samples are another runtime's.
+    if let last = stepSamples.last, fresh.uptime < last.uptime { stepSamples.removeAll() }
     snapshot = fresh
     state.observe(fresh, context: context())
     let total = fresh.workflows.reduce(0) { sum, workflow in

@@ -1,7 +1,9 @@
 import ExecutionCore
 import TerminalUI
 
-/// The top line: uptime, the mode badge, total rates, what is paused, and FROZEN / STALE marks.
+/// The top line: uptime, the mode badge, total rates, what is paused, and FROZEN / STALE marks;
+/// for a remote runtime, the server's address and the age of the last update (or why it cannot be
+/// reached, with a RECONNECTING mark).
 ///
 /// Fields have priorities; when the line is too narrow the least important go first, so the mode
 /// badge and the FROZEN / STALE marks are the last to leave.
@@ -20,6 +22,28 @@ struct HeaderBar {
     ]
     var right: [Field] = []
     let input = context.input
+    if let link = input.connection {
+      switch link.state {
+      case .connected:
+        left.append(
+          Field(
+            spans: [
+              Span(
+                "server \(link.address), updated \(Self.age(link.lastUpdateAge)) ago", style: palette.header)
+            ],
+            priority: 1))
+      case .reconnecting(let reason, let attempt, let retryIn):
+        let next = retryIn.map { "retry \(attempt + 1) in \(Self.age($0))" } ?? "retry \(attempt + 1) now"
+        left.append(
+          Field(
+            spans: [
+              Span("server \(link.address): \(reason); \(next)", style: palette.headerText(.warn, .bold))
+            ],
+            priority: 1))
+        right.append(
+          Field(spans: [Span(" RECONNECTING ", style: palette.badge(.warn, alarming: true))], priority: 0))
+      }
+    }
     if let snapshot = context.snapshot {
       left.append(
         Field(spans: [Span("up \(FigureText.uptime(snapshot.uptime))", style: palette.header)], priority: 2))
@@ -68,7 +92,7 @@ struct HeaderBar {
     } else {
       left.append(Field(spans: [Span("waiting for the runtime…", style: palette.header)], priority: 2))
     }
-    if context.state.readOnly {
+    if context.state.readOnly || context.state.serverReadOnly {
       right.append(Field(spans: [Span(" READ-ONLY ", style: palette.badge(.inactive_fg))], priority: 1))
     }
     if let age = input.dataAge {
@@ -104,6 +128,12 @@ struct HeaderBar {
       screen.put(line: StyledLine(field.spans), x: start, y: area.y, width: end - start)
       end = start
     }
+  }
+
+  /// `0.3s` (a tenth of a second is what a 4 Hz refresh can tell apart), `2m05s` past a minute.
+  static func age(_ duration: Duration) -> String {
+    duration < .seconds(60)
+      ? NumberText.fixed(max(0, duration.seconds), decimals: 1) + "s" : DurationText.format(duration)
   }
 
   private func rate(_ value: String, _ unit: String, _ palette: Palette) -> [Span] {

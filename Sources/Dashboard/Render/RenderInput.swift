@@ -21,13 +21,15 @@ public struct RenderInput: Sendable {
   public var stepsPerSecond: Double?
   /// The keys, for the footer and the help overlay.
   public var keyTable: KeyTable
+  /// The connection to a remote runtime, shown in the header (nil: the runtime is in this process).
+  public var connection: RuntimeLink?
 
   /// Creates the input for one frame.
   public init(
     state: DashboardState, snapshot: RuntimeSnapshot?, theme: Theme = .builtInDefault,
     capabilities: TerminalCapabilities = TerminalCapabilities(colorDepth: .trueColor, unicode: true),
     size: Size, now: Duration = .zero, dataAge: Duration? = nil, stepsPerSecond: Double? = nil,
-    keyTable: KeyTable = .standard
+    keyTable: KeyTable = .standard, connection: RuntimeLink? = nil
   ) {
     self.state = state
     self.snapshot = snapshot
@@ -38,5 +40,6 @@ public struct RenderInput: Sendable {
     self.dataAge = dataAge
     self.stepsPerSecond = stepsPerSecond
     self.keyTable = keyTable
+    self.connection = connection
   }
 }

@@ -5,6 +5,13 @@ extension DashboardState {
   /// Handles a key through `table`: refuses runtime changes in read-only mode, else applies.
   public mutating func handle(key: Key, table: KeyTable, context: ActionContext) -> ActionEffect {
     guard let binding = table.binding(for: key) else { return .none }
+    if serverReadOnly && !readOnly && binding.mutatesRuntime {
+      say(
+        "read-only server: \(binding.label(unicode: context.unicode)) (\(binding.shortDescription)) refused; "
+          + "the server was started with --read-only, so this dashboard only watches",
+        .warning, context)
+      return .none
+    }
     if readOnly && binding.mutatesRuntime {
       say(
         "read-only: \(binding.label(unicode: context.unicode)) (\(binding.shortDescription)) "
@@ -123,21 +130,27 @@ extension DashboardState {
   /// "paused" when the runtime says so and not before.
   public mutating func observe(_ snapshot: RuntimeSnapshot, context: ActionContext) {
     var still: [PendingPause] = []
-    for pending in pendingPauses {
+    for var pending in pendingPauses {
+      // Running before the pause was ever seen: not there yet (a remote runtime), for a while.
+      let notYet = !pending.seenPausing && context.now - pending.askedAt < PendingPause.unseenLimit
       switch pending.target {
       case .workflow(let name):
         guard let workflow = snapshot.workflows.first(where: { $0.name == name }) else { continue }
         switch workflow.state {
         case .paused: say("\(name) paused: its runs in flight have finished", .info, context)
-        case .pausing: still.append(pending)
-        case .running: break
+        case .pausing:
+          pending.seenPausing = true
+          still.append(pending)
+        case .running: if notYet { still.append(pending) }
         }
       case .queue(let name):
         guard let queue = snapshot.queues.first(where: { $0.name == name }) else { continue }
         switch queue.state {
         case .paused: say("queue \(name) paused: its workers are idle", .info, context)
-        case .pausing: still.append(pending)
-        case .running: break
+        case .pausing:
+          pending.seenPausing = true
+          still.append(pending)
+        case .running: if notYet { still.append(pending) }
         }
       }
     }
@@ -228,7 +241,7 @@ extension DashboardState {
       return .send(.setRate(workflow: name, rate: next))
     case .toggleWorkflowPause:
       if workflow.state == .running {
-        pendingPauses.append(PendingPause(.workflow(name)))
+        pendingPauses.append(PendingPause(.workflow(name), askedAt: context.now))
         say("pausing \(name)…: no new runs, runs in flight finish", .info, context)
         return .send(.pause(workflow: name))
       }
@@ -256,7 +269,7 @@ extension DashboardState {
       return .send(.redrive(queue: name))
     }
     if queue.state == .running {
-      pendingPauses.append(PendingPause(.queue(name)))
+      pendingPauses.append(PendingPause(.queue(name), askedAt: context.now))
       say("pausing queue \(name)…: workers finish what they hold", .info, context)
       return .send(.pauseQueue(name))
     }

@@ -28,6 +28,9 @@ public struct DashboardState: Sendable, Hashable {
   public var status: StatusMessage?
   /// True when keys that change the runtime are refused.
   public var readOnly: Bool
+  /// True when the runtime is a remote one that refuses every change (a read-only server): keys
+  /// that change the runtime are refused here, with a message saying it is the server's rule.
+  public var serverReadOnly = false
   /// The A/B comparison in progress, if any.
   public var comparison: ComparisonProgress?
   /// The window percentiles are computed over.
@@ -79,9 +82,20 @@ public struct PendingPause: Sendable, Hashable {
 
   /// What is pausing.
   public var target: Target
+  /// When the pause was asked for (the dashboard clock).
+  public var askedAt: Duration
+  /// True once a snapshot showed it pausing: from then on "running" means someone resumed it.
+  public var seenPausing = false
 
-  /// Creates a pending pause.
-  public init(_ target: Target) { self.target = target }
+  /// How long a pause may stay unseen in the snapshots before it is forgotten: a remote runtime
+  /// gets the request after the key press, so the next snapshots may still show "running".
+  public static let unseenLimit: Duration = .seconds(5)
+
+  /// Creates a pending pause asked for at `askedAt`.
+  public init(_ target: Target, askedAt: Duration = .zero) {
+    self.target = target
+    self.askedAt = askedAt
+  }
 }
 
 extension DashboardState {

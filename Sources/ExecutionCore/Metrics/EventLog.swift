@@ -35,6 +35,9 @@ final class EventLog: Sendable {
     }
   }
 
+  /// The sequence number of the latest event added (0: none yet).
+  var lastSequence: UInt64 { state.withLock { $0.sequence } }
+
   /// All kept events, oldest first.
   func events() -> [RuntimeEvent] {
     state.withLock { state in

@@ -101,6 +101,8 @@ struct QueueCore: Sendable {
   /// Steps never accepted because the queue shut down: producers waiting for room when it did,
   /// and steps offered after it.
   var refusedAtShutdown = 0
+  /// Dead letters deleted: accepted, and gone for good.
+  var deadLettersDeleted = 0
   /// Wait and run latency, over sliding windows and since start (made on first use).
   var waitWindows = WindowedLatency()
   var runWindows = WindowedLatency()
@@ -125,8 +127,8 @@ struct QueueCore: Sendable {
   /// The accounting invariants, written once: every accepted step is in exactly one place, and
   /// every offered step was accepted, refused for room, is waiting for room, or was shut out.
   var isBalanced: Bool {
-    accepted == succeeded + deadLetters.count + cancelled + dropped + items.count + running + waitingRetry
-      && offered == accepted + rejected + producers.count + refusedAtShutdown
+    accepted == succeeded + deadLetters.count + deadLettersDeleted + cancelled + dropped + items.count
+      + running + waitingRetry && offered == accepted + rejected + producers.count + refusedAtShutdown
   }
 
   // MARK: Hand-over
@@ -303,9 +305,13 @@ final class StepQueue: Sendable {
   private let core: Mutex<QueueCore>
   private let launcher = Mutex<Launcher?>(nil)
 
-  init(index: Int, definition: QueueDefinition, history: Int = 300) {
+  /// Told every wait and run time as it is recorded (see `RuntimeOptions.observer`).
+  let observer: (any RuntimeObserver)?
+
+  init(index: Int, definition: QueueDefinition, history: Int = 300, observer: (any RuntimeObserver)? = nil) {
     self.index = index
     self.definition = definition
+    self.observer = observer
     self.core = Mutex(QueueCore(capacity: definition.capacity, workers: definition.workers, history: history))
   }
 
@@ -461,11 +467,16 @@ final class StepQueue: Sendable {
     error: String? = nil,
     nowNs: Int64 = 0
   ) -> Bool {
-    core.withLock { core in
+    let paused = core.withLock { core in
       core.recordEnd(
         item, outcome: outcome, waitNs: waitNs, runNs: runNs, nowSecond: nowSecond, error: error, nowNs: nowNs
       )
     }
+    if let observer {
+      observer.recordQueueWait(queue: index, nanoseconds: waitNs)
+      if outcome == .succeeded { observer.recordStepRun(queue: index, nanoseconds: runNs) }
+    }
+    return paused
   }
 
   /// A running attempt failed and will be retried after `delay` by a timer task made here.
@@ -473,7 +484,8 @@ final class StepQueue: Sendable {
   func retryLater(
     _ item: QueueItem, waitNs: Int64, nowSecond: Int, timer: (UInt64) -> Task<Void, Never>
   ) -> Bool {
-    core.withLock { core in
+    observer?.recordQueueWait(queue: index, nanoseconds: waitNs)
+    return core.withLock { core in
       core.advance(to: nowSecond)
       core.running -= 1
       core.waitWindows.record(nanoseconds: waitNs, second: nowSecond)
@@ -531,6 +543,16 @@ final class StepQueue: Sendable {
 
   /// The queue's dead letters, oldest first.
   var deadLetters: [DeadLetter] { core.withLock { $0.deadLetters } }
+
+  /// Deletes every dead letter (counted in `deadLettersDeleted`); returns them.
+  func deleteDeadLetters() -> [DeadLetter] {
+    core.withLock { core in
+      let deleted = core.deadLetters
+      core.deadLetters.removeAll()
+      core.deadLettersDeleted += deleted.count
+      return deleted
+    }
+  }
 
   /// True when no step is waiting, running or waiting to retry.
   var isIdle: Bool { core.withLock { $0.items.isEmpty && $0.running == 0 && $0.waitingRetry == 0 } }
@@ -625,7 +647,7 @@ extension StepQueue {
         oldestQueuedAge: core.items.first.map { .nanoseconds(max(0, now - $0.enqueuedNs)) },
         wait: c.wait, run: c.run, depthSeries: c.depthSeries, recent: c.rates, windows: c.windows,
         workerTasks: core.workerTasks, idleWorkers: core.parked.count, offered: core.offered,
-        refusedAtShutdown: core.refusedAtShutdown)
+        refusedAtShutdown: core.refusedAtShutdown, deadLettersDeleted: core.deadLettersDeleted)
     }
   }
 }

@@ -231,6 +231,20 @@ extension Runtime {
     }
   }
 
+  /// Deletes every dead letter of `queue` for good (their runs settled long ago; only the queue's
+  /// `deadLettersDeleted` count remembers them); returns how many.
+  @discardableResult
+  public func deleteDeadLetters(queue name: String) -> Int {
+    guard let q = queueIndex[name] else { return 0 }
+    let deleted = queues[q].deleteDeadLetters()
+    if !deleted.isEmpty {
+      event(
+        .info, .deadLettersDeleted,
+        "\(name): deleted \(deleted.count) dead letter\(deleted.count == 1 ? "" : "s")")
+    }
+    return deleted.count
+  }
+
   /// Starts collecting the critical-path latency of runs of `workflow` that start from now on in
   /// the mode its new runs have now (comparison runs included: that is what recordings are for).
   public func startRecording(workflow name: String) -> RecordingID {
@@ -251,4 +265,48 @@ extension Runtime {
     activeRecordings.subtract(1, ordering: .relaxed)
     return LatencyHistogram.summary(recording.histogram)
   }
+
+  /// The kept events whose sequence number is above `sequence`, oldest first (for a stream that
+  /// resumes: a caller that finds the first one above `sequence + 1`, or none while
+  /// `lastEventSequence` is above `sequence`, missed events the log had to evict).
+  public func events(after sequence: UInt64) -> [RuntimeEvent] {
+    events.events().filter { $0.sequence > sequence }
+  }
+
+  /// The sequence number of the latest event (0: none yet).
+  public var lastEventSequence: UInt64 { events.lastSequence }
+
+  /// The waterfall of run `id`: while it is in flight, and after it settled for the latest
+  /// `options.keptRuns` settled runs; nil otherwise.
+  public func trace(run id: UInt64) -> RunTrace? {
+    let run =
+      global.withLock { $0.unsettled[id] } ?? keptRuns.withLock { kept in kept.last { $0.id == id } }
+    return run.map { $0.trace(name: $0.workflow.name) }
+  }
+
+  /// Starts a run of `workflow` with `input` in a task of its own and returns its id at once
+  /// (for a caller that does not wait for the response; `trace(run:)` follows it). Throws as
+  /// `run(workflow:input:)` does before a run starts.
+  public func start(workflow name: String, input: Payload) throws(RuntimeError) -> UInt64 {
+    let workflow = try workflow(named: name)
+    guard input.count <= options.inputLimit else {
+      throw RuntimeError.invalidInput(
+        workflow: name,
+        reason:
+          "the input is \(input.count) bytes, over the limit of \(options.inputLimit) bytes (RuntimeOptions.inputLimit)"
+      )
+    }
+    switch admit(workflow, intendedNs: nowNs, input: input) {
+    case .success(let run):
+      launch(run)
+      return run.id
+    case .failure(let rejection): throw rejection.error
+    }
+  }
+
+  /// The largest run input accepted, in bytes (`RuntimeOptions.inputLimit`).
+  public var inputLimit: Int { options.inputLimit }
+
+  /// How many settled runs `trace(run:)` keeps (`RuntimeOptions.keptRuns`).
+  public var keptRunCount: Int { options.keptRuns }
 }

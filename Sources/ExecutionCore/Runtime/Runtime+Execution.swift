@@ -419,6 +419,9 @@ extension Runtime {
       if settles { Self.countSettled(&metrics, run, latency: latency, second: second) }
     }
     if failure == nil { addToRecordings(run, latency: latency) }
+    if failure == nil, !run.comparison, let observer = options.observer {
+      observer.recordCriticalPath(workflow: run.workflow.index, nanoseconds: latency)
+    }
     if let error {
       event(.error, .runFailed, "\(run.workflow.name): run \(run.id) failed: \(error)")
     }
@@ -476,6 +479,12 @@ extension Runtime {
   private func leave(_ run: RunState) {
     inFlight.subtract(1, ordering: .relaxed)
     _ = global.withLock { $0.unsettled.removeValue(forKey: run.id) }
+    if options.keptRuns > 0 {
+      keptRuns.withLock { kept in
+        kept.append(run)
+        if kept.count > options.keptRuns { kept.removeFirst() }
+      }
+    }
     finishPauseIfIdle(run.workflow)
   }
 

@@ -70,6 +70,8 @@ public final class Runtime: RuntimeControl {
   let inFlight = Atomic<Int>(0)
   let events: EventLog
   let failures = Mutex(Deque<FailureRecord>())
+  /// The latest `options.keptRuns` settled runs, oldest first (for `trace(run:)`).
+  let keptRuns = Mutex(Deque<RunState>())
   let recordings = Mutex([UInt64: Recording]())
   let activeRecordings = Atomic<Int>(0)
   let nextRecording = Atomic<UInt64>(0)
@@ -94,7 +96,7 @@ public final class Runtime: RuntimeControl {
     for w in workflows { workflowIndex[w.name] = w.index }
     self.workflowIndex = workflowIndex
     self.queues = topology.queues.enumerated().map {
-      StepQueue(index: $0, definition: $1, history: options.historySeconds)
+      StepQueue(index: $0, definition: $1, history: options.historySeconds, observer: options.observer)
     }
     self.queueIndex = compiled.queueIndex
     self.global = Mutex(Global(mode: options.mode))

@@ -22,3 +22,18 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+extension RuntimeError {
+  /// Why a run was refused, for a `runRejected` error (nil for any other error), so a front end
+  /// can answer each reason differently (a server: 503 for a pause, 429 for the in-flight limit).
+  public var refusal: RunRefusal? {
+    guard case .runRejected(_, let reason) = self else { return nil }
+    // The reasons are written in `Runtime.admit`: a pause and a shutdown have fixed sentences,
+    // the in-flight limit's names the counts.
+    switch reason {
+    case RunRefusal.paused.description, "the workflow is paused": return .paused
+    case "the runtime is shutting down": return .shuttingDown
+    default: return .inFlightLimit
+    }
+  }
+}

@@ -31,6 +31,12 @@ public struct RuntimeOptions: Sendable {
   public var backgroundShare: Double
   /// The largest run input, in bytes of JSON text, `run(workflow:input:)` accepts (default 1 MiB).
   public var inputLimit: Int
+  /// Settled runs whose waterfalls `trace(run:)` still answers, latest first (0: none; a server
+  /// sets it so a caller can look a run up after it settled).
+  public var keptRuns: Int
+  /// Told every critical-path, queue-wait and step-run time as the runtime records it (an
+  /// exporter such as `lanes serve`'s Prometheus histograms); nil: nobody.
+  public var observer: (any RuntimeObserver)?
 
   /// Creates options.
   public init(
@@ -39,7 +45,8 @@ public struct RuntimeOptions: Sendable {
     failureCapacity: Int = 50, snapshotRefreshInterval: Duration = .milliseconds(200),
     overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true,
     backgroundShare: Double = BackgroundShare.defaultShare,
-    inputLimit: Int = 1 << 20
+    inputLimit: Int = 1 << 20, keptRuns: Int = 0,
+    observer: (any RuntimeObserver)? = nil
   ) {
     self.mode = mode
     self.seed = seed
@@ -53,5 +60,23 @@ public struct RuntimeOptions: Sendable {
     self.isolateBackground = isolateBackground
     self.backgroundShare = backgroundShare
     self.inputLimit = inputLimit
+    self.keptRuns = max(0, keptRuns)
+    self.observer = observer
   }
+}
+
+/// Receives every latency the runtime records, as it records it: what an exporter needs to build
+/// histograms that the snapshot's percentiles cannot give (Prometheus buckets, for one).
+///
+/// Called on the runtime's threads (the critical path's among them) outside its locks: keep each
+/// call short and never block. Indexes are positions in the topology's definition order (the
+/// snapshot's `workflows` and `queues` order).
+public protocol RuntimeObserver: Sendable {
+  /// A run responded successfully after `nanoseconds` from its intended start (comparison runs
+  /// are left out, as from the workflow's figures).
+  func recordCriticalPath(workflow: Int, nanoseconds: Int64)
+  /// A background step's attempt waited `nanoseconds` on queue `queue` before it started.
+  func recordQueueWait(queue: Int, nanoseconds: Int64)
+  /// A background step succeeded after running `nanoseconds` (its last attempt).
+  func recordStepRun(queue: Int, nanoseconds: Int64)
 }

@@ -71,6 +71,8 @@ public struct QueueSnapshot: Sendable, Codable {
   /// Steps never accepted because the queue shut down: producers still waiting for room when it
   /// did (when-full: block), and steps offered after it.
   public var refusedAtShutdown: Int
+  /// Dead letters deleted (`Runtime.deleteDeadLetters(queue:)`): they left the queue for good.
+  public var deadLettersDeleted: Int
 
   /// Creates a queue snapshot.
   public init(
@@ -80,7 +82,7 @@ public struct QueueSnapshot: Sendable, Codable {
     rejected: Int, dropped: Int, cancelled: Int, blockedProducers: Int,
     oldestQueuedAge: Duration?, wait: LatencySummary, run: LatencySummary, depthSeries: [Int],
     recent: OutcomeRates, windows: [StatsWindow: QueueWindowFigures] = [:], workerTasks: Int = 0,
-    idleWorkers: Int = 0, offered: Int? = nil, refusedAtShutdown: Int = 0
+    idleWorkers: Int = 0, offered: Int? = nil, refusedAtShutdown: Int = 0, deadLettersDeleted: Int = 0
   ) {
     self.name = name
     self.state = state
@@ -111,6 +113,7 @@ public struct QueueSnapshot: Sendable, Codable {
     self.idleWorkers = idleWorkers
     self.offered = offered ?? (accepted + rejected + blockedProducers + refusedAtShutdown)
     self.refusedAtShutdown = refusedAtShutdown
+    self.deadLettersDeleted = deadLettersDeleted
   }
 
   /// The figures over `window` (empty ones if the snapshot has none for it).
@@ -119,8 +122,8 @@ public struct QueueSnapshot: Sendable, Codable {
   /// The accounting invariants: every accepted step is in exactly one place, and every offered
   /// step was accepted, refused for room, is waiting for room, or was refused at shutdown.
   public var isBalanced: Bool {
-    accepted == succeeded + dead + cancelled + dropped + queued + running + waitingRetry
-      && offered == accepted + rejected + blockedProducers + refusedAtShutdown
+    accepted == succeeded + dead + deadLettersDeleted + cancelled + dropped + queued + running
+      + waitingRetry && offered == accepted + rejected + blockedProducers + refusedAtShutdown
   }
 
   /// Steps the queue holds: queued, running and waiting to retry (what `depthSeries` samples).

@@ -14,7 +14,7 @@ public enum EventSeverity: Int, Sendable, Hashable, Comparable, Codable {
 public enum EventKind: String, Sendable, Hashable, Codable {
   case runFailed, runRejected, stepRetried, stepDeadLettered, stepRejected, stepDropped, stepTimedOut
   case workflowPausing, workflowPaused, workflowResumed, queuePausing, queuePaused, queueResumed
-  case modeChanged, rateChanged, redriven, shutdown
+  case modeChanged, rateChanged, redriven, deadLettersDeleted, shutdown
 }
 
 /// A notable event.

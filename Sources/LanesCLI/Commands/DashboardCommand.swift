@@ -3,6 +3,7 @@ import Dashboard
 import DashboardHost
 import ExecutionCore
 import Foundation
+import LanesRemote
 import WorkflowFiles
 
 /// `lanes` / `lanes dashboard`: the live dashboard.
@@ -13,12 +14,22 @@ struct DashboardCommand: AsyncParsableCommand {
     discussion: """
       Runs the workflows under their files' load and shows, live, critical-path latency next to \
       queue depth and background outcomes. Press ? for the keys, q to quit. When standard output \
-      is not a terminal, or TERM=dumb, it prints a status line every few seconds instead.
+      is not a terminal, or TERM=dumb, it prints a status line every few seconds instead. With \
+      --connect it watches the runtime of a `lanes serve` elsewhere instead of running one.
       """
   )
 
   @Argument(help: "Workflow files or built-in names. Default: the built-in workflows.")
   var workflows: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Watch the runtime of a `lanes serve` at this address instead (http://HOST:PORT; HOST:PORT and "
+        + "HOST alone mean http://, port 7700 by default).", valueName: "URL"))
+  var connect: String?
+
+  @Option(help: ArgumentHelp("With --connect: the file holding the server's token.", valueName: "FILE"))
+  var tokenFile: String?
 
   @Option(help: "A theme name or a .theme file (see `lanes themes`).")
   var theme: String?
@@ -43,6 +54,17 @@ struct DashboardCommand: AsyncParsableCommand {
     help: "Without a terminal: text (one readable line) or json (one object per line, for log collectors).")
   var statusFormat: StatusFormat = .text
 
+  func validate() throws {
+    if connect == nil, tokenFile != nil {
+      throw ValidationError("--token-file goes with --connect URL: it is the token of the server to watch")
+    }
+    if connect != nil, !workflows.isEmpty {
+      throw ValidationError(
+        "--connect watches the server's workflows: give the workflow files to `lanes serve`, not here "
+          + "(got \(workflows.joined(separator: " ")))")
+    }
+  }
+
   func run() async throws {
     let themes: DashboardThemes
     let display: LanesDashboard.Display
@@ -52,6 +74,10 @@ struct DashboardCommand: AsyncParsableCommand {
     } catch {
       Loading.printError("lanes: \(error)")
       throw ExitCode(2)
+    }
+    if let connect {
+      try await watchRemote(connect, themes: themes, display: display)
+      return
     }
     let topology = try Loading.topology(workflows)
     let runtime = try Loading.runtime(
@@ -78,6 +104,50 @@ struct DashboardCommand: AsyncParsableCommand {
     }
     _ = await runtime.shutdown(deadline: .seconds(2))
     // Kept until the terminal is back, so nothing is written over the dashboard.
+    for line in themes.warningLines() { Loading.printError(line) }
+    switch exit {
+    case .quit, .signal(SIGINT): return
+    case .signal(let number): throw ExitCode(SignalWatch.exitStatus(for: number))
+    }
+  }
+}
+
+extension DashboardCommand {
+  /// `--connect`: the same dashboard on the runtime of a `lanes serve`. Everything that can go wrong
+  /// before the terminal is taken over does so with a message: a bad address or token file (exit
+  /// 64), a server that cannot be reached, refuses the token or is not a compatible Lanes (exit 2).
+  private func watchRemote(_ address: String, themes: DashboardThemes, display: LanesDashboard.Display)
+    async throws
+  {
+    let endpoint: RemoteEndpoint
+    do throws(RemoteEndpointError) {
+      let token = try tokenFile.map { path throws(RemoteEndpointError) in
+        try RemoteEndpoint.readToken(file: path)
+      }
+      endpoint = try RemoteEndpoint(parsing: address, token: token)
+    } catch {
+      Loading.printError("lanes: \(error)")
+      throw ExitCode.validationFailure
+    }
+    let remote: RemoteRuntime
+    do throws(RemoteConnectError) {
+      remote = try await RemoteRuntime.connect(to: endpoint)
+    } catch {
+      Loading.printError("lanes: \(error)")
+      throw ExitCode(2)
+    }
+    defer { remote.close() }
+    let exit: DashboardExit
+    do throws(LanesDashboardError) {
+      exit = try await LanesDashboard.show(
+        remote, display: display, themes: themes,
+        options: DashboardOptions(readOnly: readOnly, ascii: ascii, themeWarnings: themes.warningTexts),
+        duration: duration, statusFormat: statusFormat, keepSignalsIgnored: true)
+    } catch {
+      if error.kind == .output { throw ExitCode(WriteFailures.exitCode) }
+      Loading.printError("lanes: \(error)")
+      throw ExitCode(2)
+    }
     for line in themes.warningLines() { Loading.printError(line) }
     switch exit {
     case .quit, .signal(SIGINT): return
