@@ -246,6 +246,27 @@ import Testing
     #expect(result.stderr.contains("shutdown:"))
   }
 
+  @Test func shutdownSaysLoudlyWhatItLeftAndLogsAsJSON() async throws {
+    let server = try await ServedLanes(["backlog"], ["--drain", "1s", "--log-format", "json"])
+    let http = server.client()
+    for _ in 0..<3 {
+      #expect(try http.send("POST", "/v1/workflows/backlog/runs").status == 200)
+    }
+    let result = server.stop()
+    #expect(result.status == 0, "\(result.stderr)")
+    // One running and two queued steps of ten seconds cannot finish in a drain of one second.
+    #expect(result.stderr.contains("lanes serve: LOST 3 background steps"), "\(result.stderr)")
+    let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("{") }
+    #expect(lines.count >= 3)
+    for line in lines {
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      #expect(object?["message"] is String, "\(line)")
+      #expect(object?["level"] is String, "\(line)")
+    }
+    #expect(lines.contains { $0.contains(#""message":"listening""#) })
+    #expect(lines.contains { $0.contains(#""level":"error""#) && $0.contains(#""stepsLost":"3""#) })
+  }
+
   static func ids(in stream: String) -> [Int] {
     // "\r\n" is one Character in Swift: split on scalars, or chunk-size lines swallow the next.
     stream.unicodeScalars.split(separator: "\n").map { String(String.UnicodeScalarView($0)) }.compactMap {

@@ -51,7 +51,11 @@ final class ServedLanes {
   }
 
   static func port(in log: String) -> Int? {
-    guard let range = log.range(of: "address=http://127.0.0.1:") else { return nil }
+    // Text logs write `address=http://...`, JSON logs `"address":"http://...`.
+    guard
+      let range = log.range(of: "address=http://127.0.0.1:")
+        ?? log.range(of: #""address":"http://127.0.0.1:"#)
+    else { return nil }
     let digits = log[range.upperBound...].prefix { $0.isNumber }
     return Int(digits)
   }
