@@ -34,37 +34,13 @@ import Testing
       router.routes.map { route in
         "\(route.method.rawValue) /" + route.path.components.map(\.description).joined(separator: "/")
       })
-    let documented = Self.operations(in: LanesAPI.openAPIDocument)
+    let documented = OpenAPIRoutes.operations(in: LanesAPI.openAPIDocument)
     #expect(routed.count >= 20)
     #expect(
       routed.subtracting(documented).isEmpty,
       "routes missing from openapi.yaml: \(routed.subtracting(documented))")
     #expect(
       documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed))")
-  }
-
-  /// `METHOD /path` for every operation under `paths:` (two-space paths, four-space methods).
-  static func operations(in yaml: String) -> Set<String> {
-    var result = Set<String>()
-    var inPaths = false
-    var path: String?
-    for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
-      if line == "paths:" {
-        inPaths = true
-        continue
-      }
-      guard inPaths else { continue }
-      if !line.isEmpty && !line.hasPrefix(" ") { break }
-      if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
-        path = String(line.dropFirst(2).dropLast())
-      } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":"), let path {
-        let method = line.trimmingCharacters(in: .whitespaces).dropLast()
-        if ["get", "post", "put", "delete", "patch", "head"].contains(String(method)) {
-          result.insert("\(method.uppercased()) \(path)")
-        }
-      }
-    }
-    return result
   }
 
   @Test func theSnapshotRoundTripsThroughPlainJSON() async throws {
