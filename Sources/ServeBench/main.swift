@@ -24,6 +24,9 @@ let topology = Topology(
   ],
   queues: [QueueDefinition(name: "later", workers: 2, capacity: 100_000, whenFull: .block)])
 let metrics = LanesMetrics(topology: topology)
+/// Writes a line at once (print buffers when stdout is a file, and the script reads the ports
+/// from a file while this process runs).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 let runtime = try Runtime(
   topology: topology,
   options: RuntimeOptions(startLoad: false, keptRuns: 1000, observer: metrics))
@@ -44,8 +47,8 @@ var logger = Logger(label: "bare")
 logger.logLevel = .error
 let bare = Application(
   router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-  onServerRunning: { channel in print("bare \(channel.localAddress?.port ?? 0)") }, logger: logger)
-print("lanes \(lanes.port)")
+  onServerRunning: { channel in say("bare \(channel.localAddress?.port ?? 0)") }, logger: logger)
+say("lanes \(lanes.port)")
 let bareTask = Task { try await bare.run() }
 let stop = AsyncStream<Void>.makeStream()
 signal(SIGTERM, SIG_IGN)
