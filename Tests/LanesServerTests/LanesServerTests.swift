@@ -65,14 +65,14 @@ import Testing
     runtime.start()
     let server = try await LanesServer.start(runtime, metrics: metrics, port: 0)
     let http = RawHTTP(port: server.port)
-    let answer = try http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":7,"cents":1250}"#)
+    let answer = try await http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":7,"cents":1250}"#)
     #expect(answer.status == 200, "\(answer.body)")
     #expect(answer.json["response"] as? [String: Int] == ["order": 7, "charged": 1250])
     // An input the step cannot decode fails the run, naming the step.
-    let wrong = try http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":"seven"}"#)
+    let wrong = try await http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":"seven"}"#)
     #expect(wrong.status == 502)
     #expect(wrong.json["failedStep"] as? String == "charge")
-    let scrape = try http.send("GET", "/metrics").body
+    let scrape = try await http.send("GET", "/metrics").body
     #expect(scrape.contains(#"lanes_critical_path_seconds_count{workflow="checkout"} 1"#))
     #expect(scrape.contains(#"lanes_runs_total{workflow="checkout",outcome="failed"} 1"#))
     let summary = await server.stop(drain: .seconds(10))

@@ -37,9 +37,9 @@ import Testing
     guard let promtool = Self.require("promtool") else { return }
     let server = try await ServedLanes()
     let http = server.client()
-    _ = try http.send("POST", "/v1/workflows/fast/runs", body: "{}")
-    _ = try http.send("POST", "/v1/workflows/failing/runs")
-    let scrape = try http.send("GET", "/metrics").body
+    _ = try await http.send("POST", "/v1/workflows/fast/runs", body: "{}")
+    _ = try await http.send("POST", "/v1/workflows/failing/runs")
+    let scrape = try await http.send("GET", "/metrics").body
     let file = server.folder.appendingPathComponent("scrape.txt")
     try Data(scrape.utf8).write(to: file)
     let check = try ChildProcess.run(
@@ -48,7 +48,7 @@ import Testing
       streams: .merged, timeout: 60)
     #expect(check.status == 0, "promtool: \(check.stdout)")
     #expect(check.stdout.isEmpty, "promtool: \(check.stdout)")
-    #expect(server.stop().status == 0)
+    #expect(try await server.stop().status == 0)
   }
 
   @Test func aPrometheusServerScrapesTheRunCount() async throws {
@@ -56,7 +56,7 @@ import Testing
     let server = try await ServedLanes(["fast"])
     let http = server.client()
     for _ in 0..<5 {
-      #expect(try http.send("POST", "/v1/workflows/fast/runs").status == 200)
+      #expect(try await http.send("POST", "/v1/workflows/fast/runs").status == 200)
     }
     let port = try Self.freePort()
     let config = server.folder.appendingPathComponent("prometheus.yml")
@@ -82,15 +82,16 @@ import Testing
     defer { prometheus.signal(SIGKILL) }
     let query = "/api/v1/query?query=lanes_runs_total%7Bworkflow%3D%22fast%22%2Coutcome%3D%22succeeded%22%7D"
     var last = ""
-    let counted = await eventually(within: .seconds(90), every: .milliseconds(500)) {
-      last = (try? RawHTTP(port: port).send("GET", query, timeout: 5).body) ?? ""
+    let counted = await poll(within: .seconds(90), every: .milliseconds(500)) {
+      last = (try? await RawHTTP(port: port).send("GET", query, timeout: 5).body) ?? ""
       return last.contains(#""5"]"#)
     }
     #expect(counted, "Prometheus answered: \(last)\nits log: \(prometheus.outputSoFar.suffix(2000))")
     prometheus.signal(SIGTERM)
-    let ended = prometheus.wait(timeout: 60)
+    let box = UncheckedChild(child: prometheus)
+    let ended = try await RawHTTP.offPool { box.child.wait(timeout: 60) }
     #expect(ended.status == 0 || ended.status == 143, "\(ended.stdout.suffix(2000))")
-    #expect(server.stop().status == 0)
+    #expect(try await server.stop().status == 0)
   }
 
   /// A loopback port nobody listens on now (the kernel's pick for a socket bound to port 0).
