@@ -21,11 +21,16 @@ public struct ServerOptions: Sendable {
   public var burstLimit: Int
   /// Where the API logs (startup, run failures, refusals, control calls).
   public var logger: Logger
+  /// A connection that sends nothing for this long while a request is half read, or between
+  /// requests, is closed (a slow client cannot hold a connection; a request being answered, a
+  /// long run or an event stream, is never cut).
+  public var idleTimeout: Duration
 
   /// Creates options.
   public init(
     token: String? = nil, readOnly: Bool = false, controlBodyLimit: Int = 64 * 1024,
-    retryAfterSeconds: Int = 1, burstLimit: Int = 10_000, logger: Logger = Logger(label: "lanes.server")
+    retryAfterSeconds: Int = 1, burstLimit: Int = 10_000, logger: Logger = Logger(label: "lanes.server"),
+    idleTimeout: Duration = .seconds(30)
   ) {
     self.token = token
     self.readOnly = readOnly
@@ -33,6 +38,7 @@ public struct ServerOptions: Sendable {
     self.retryAfterSeconds = retryAfterSeconds
     self.burstLimit = burstLimit
     self.logger = logger
+    self.idleTimeout = idleTimeout
   }
 }
 

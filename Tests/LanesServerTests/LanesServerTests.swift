@@ -80,6 +80,21 @@ import Testing
     #expect(summary.runsUnanswered == 0)
   }
 
+  @Test func aConnectionThatStallsMidRequestIsClosed() async throws {
+    let runtime = try Runtime(topology: Self.topology(), options: RuntimeOptions(startLoad: false))
+    let server = try await LanesServer.start(
+      runtime, port: 0, options: ServerOptions(idleTimeout: .milliseconds(500)))
+    let port = server.port
+    // Half a request, then silence: the server closes the connection (the read sees its end).
+    let closed = try await RawHTTP.offPool {
+      try RawHTTP(port: port).stallUntilClosed("/v1/info", timeout: 60)
+    }
+    #expect(closed)
+    // A whole request on a fresh connection is still answered.
+    #expect(try await RawHTTP(port: port).send("GET", "/healthz").status == 200)
+    _ = await server.stop(drain: .seconds(5))
+  }
+
   @Test func routesMountIntoAServicesOwnRouter() async throws {
     let runtime = try Runtime(topology: Self.topology(), options: RuntimeOptions(startLoad: false))
     let router = Router(context: BasicRequestContext.self)

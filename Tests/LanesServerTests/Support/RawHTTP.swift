@@ -80,6 +80,21 @@ struct RawHTTP: Sendable {
 
   /// Opens a stream (`GET path`) and reads until `done` says the text so far is enough, the
   /// server closes, or `timeout` seconds pass; returns the raw text (headers and body).
+  /// Sends a request without its final blank line (a stalled client) and reads until the server
+  /// closes the connection (true) or `timeout` seconds pass (false).
+  func stallUntilClosed(_ path: String, timeout: Int) throws -> Bool {
+    let fd = try connect(timeout: 1)
+    defer { close(fd) }
+    try write(fd, Array(request("GET", path, body: nil, headers: [:]).dropLast(4)))
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+    while Date() < deadline {
+      let n = read(fd, &buffer, buffer.count)
+      if n == 0 || (n < 0 && errno == ECONNRESET) { return true }
+    }
+    return false
+  }
+
   func streamNow(
     _ path: String, headers: [String: String] = [:], timeout: Int = 30, until done: (String) -> Bool
   ) throws -> String {
