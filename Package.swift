@@ -110,6 +110,14 @@ let package = Package(
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
     .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "DashboardHost"]),
+    // `.ci/http-bench`: Lanes' run route and a bare Hummingbird route, served side by side.
+    .executableTarget(
+      name: "ServeBench",
+      dependencies: [
+        "LanesServer", "ExecutionCore", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
     // `lanes bench`: the runtime's speed, isolation and memory against baselines measured in the same run.
     .target(
       name: "Benchmarks",

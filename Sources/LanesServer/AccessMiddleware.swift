@@ -32,13 +32,33 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
           headers: [.wwwAuthenticate: #"Bearer realm="lanes""#])
       }
     }
-    if readOnly, request.method == .post || request.method == .delete, !Self.isRunRoute(path) {
+    // Only a route that takes the method is refused: the others get their 404 or 405.
+    if readOnly, request.method == .post || request.method == .delete, !Self.isRunRoute(path),
+      OpenAPIRoutes.methods(for: path).contains(request.method.rawValue)
+    {
       return Reply.error(
         .forbidden,
         "read-only server: \(request.method) \(path) would change the runtime; restart the server without --read-only to allow it"
       )
     }
-    return try await next(request, context)
+    do {
+      return try await next(request, context)
+    } catch let error as HTTPError {
+      // What the router throws (no route, no such method) answered as the API's JSON errors.
+      guard error.status == .notFound else {
+        return Reply.error(
+          error.status, "\(request.method) \(path): \(error.body ?? error.status.reasonPhrase)")
+      }
+      let allowed = OpenAPIRoutes.methods(for: path)
+      if !allowed.isEmpty {
+        return Reply.error(
+          .methodNotAllowed,
+          "\(request.method) \(path): this route takes \(allowed.joined(separator: ", ")) only",
+          headers: [.allow: allowed.joined(separator: ", ")])
+      }
+      return Reply.error(
+        .notFound, "\(request.method) \(path): no such route; GET /v1/openapi.yaml lists them")
+    }
   }
 
   /// `/v1/workflows/{name}/runs`: serving runs is a read-only server's job too.

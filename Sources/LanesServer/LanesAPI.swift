@@ -21,11 +21,16 @@ public struct ServerOptions: Sendable {
   public var burstLimit: Int
   /// Where the API logs (startup, run failures, refusals, control calls).
   public var logger: Logger
+  /// A connection that sends nothing for this long while a request is half read, or between
+  /// requests, is closed (a slow client cannot hold a connection; a request being answered, a
+  /// long run or an event stream, is never cut).
+  public var idleTimeout: Duration
 
   /// Creates options.
   public init(
     token: String? = nil, readOnly: Bool = false, controlBodyLimit: Int = 64 * 1024,
-    retryAfterSeconds: Int = 1, burstLimit: Int = 10_000, logger: Logger = Logger(label: "lanes.server")
+    retryAfterSeconds: Int = 1, burstLimit: Int = 10_000, logger: Logger = Logger(label: "lanes.server"),
+    idleTimeout: Duration = .seconds(30)
   ) {
     self.token = token
     self.readOnly = readOnly
@@ -33,6 +38,7 @@ public struct ServerOptions: Sendable {
     self.retryAfterSeconds = retryAfterSeconds
     self.burstLimit = burstLimit
     self.logger = logger
+    self.idleTimeout = idleTimeout
   }
 }
 
@@ -58,6 +64,9 @@ public final class LanesAPI: Sendable {
   /// Runs started over HTTP that have not answered yet.
   let answering = Atomic<Int>(0)
   let inputLimit: Int
+  /// The OpenAPI document as served: the shipped one with this server's first workflow and
+  /// queue as the examples of the name parameters (so a client or a fuzzer reaches real ones).
+  let servedDocument: String
 
   /// An API over `runtime`. `metrics` fills its histograms only if it is also the runtime's
   /// `RuntimeOptions.observer`; made here from the snapshot when not given (then its histograms
@@ -72,6 +81,16 @@ public final class LanesAPI: Sendable {
     self.options = options
     self.startedAt = snapshot.startedAt.apiSeconds
     self.inputLimit = runtime.inputLimit
+    var document = LanesAPI.openAPIDocument
+    for (line, name) in [
+      ("      description: A workflow's name (see /v1/info).\n", snapshot.workflows.first?.name),
+      ("      description: A queue's name (see /v1/info).\n", snapshot.queues.first?.name),
+    ] {
+      guard let name else { continue }
+      let quoted = String(decoding: Reply.quoted(name), as: UTF8.self)
+      document = document.replacingOccurrences(of: line, with: line + "      example: \(quoted)\n")
+    }
+    self.servedDocument = document
   }
 
   /// From now on new runs get 503 (the server is shutting down); everything else still answers.
@@ -104,7 +123,7 @@ public final class LanesAPI: Sendable {
       Reply.text(self.metrics.scrape(self.runtime.snapshot()), contentType: "text/plain; version=0.0.4")
     }
     router.get("/v1/openapi.yaml") { _, _ in
-      Reply.text(LanesAPI.openAPIDocument, contentType: "application/yaml")
+      Reply.text(self.servedDocument, contentType: "application/yaml")
     }
     router.post("/v1/workflows/{name}/runs") { request, context in
       await self.startRun(request, workflow: context.parameters.get("name") ?? "")
@@ -355,7 +374,15 @@ public final class LanesAPI: Sendable {
     }
   }
 
-  struct TriggerBody: Decodable { var count: Int? }
+  /// `{"count": N}`; `count` may be left out, but not null (the document says integer).
+  struct TriggerBody: Decodable {
+    var count: Int?
+    enum CodingKeys: String, CodingKey { case count }
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      count = container.contains(.count) ? try container.decode(Int.self, forKey: .count) : nil
+    }
+  }
 
   func trigger(_ request: Request, _ context: some RequestContext) async -> Response {
     guard let name = workflowName(context) else { return unknownWorkflow(context) }
@@ -398,9 +425,24 @@ public final class LanesAPI: Sendable {
     var rate: Double
   }
 
+  /// `{"mode": "hybrid"|"all-sync"|null, "comparison": Bool}`: `mode` is required (null: the
+  /// runtime's mode), `comparison` may be left out but not null.
   struct WorkflowModeBody: Decodable {
     var mode: ExecutionMode?
     var comparison: Bool?
+    enum CodingKeys: String, CodingKey { case mode, comparison }
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      guard container.contains(.mode) else {
+        throw DecodingError.keyNotFound(
+          CodingKeys.mode,
+          .init(codingPath: [], debugDescription: "mode is required (null: the runtime's mode)"))
+      }
+      mode =
+        try container.decodeNil(forKey: .mode) ? nil : container.decode(ExecutionMode.self, forKey: .mode)
+      comparison =
+        container.contains(.comparison) ? try container.decode(Bool.self, forKey: .comparison) : nil
+    }
   }
 
   struct WorkflowModeAnswer: Encodable {

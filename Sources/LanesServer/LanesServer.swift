@@ -35,6 +35,7 @@ public enum LanesServer {
     // Header limits well under Hummingbird's 80 KiB defaults: the API's requests carry a token
     // and a few standard fields; the body limits are per route (see `LanesAPI`).
     let http = HTTP1Channel.Configuration(
+      idleTimeout: .nanoseconds(Int64(options.idleTimeout.apiSeconds * 1e9)),
       httpDecoderConfiguration: .init(
         maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
     var quiet = options.logger

@@ -34,37 +34,13 @@ import Testing
       router.routes.map { route in
         "\(route.method.rawValue) /" + route.path.components.map(\.description).joined(separator: "/")
       })
-    let documented = Self.operations(in: LanesAPI.openAPIDocument)
+    let documented = OpenAPIRoutes.operations(in: LanesAPI.openAPIDocument)
     #expect(routed.count >= 20)
     #expect(
       routed.subtracting(documented).isEmpty,
       "routes missing from openapi.yaml: \(routed.subtracting(documented))")
     #expect(
       documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed))")
-  }
-
-  /// `METHOD /path` for every operation under `paths:` (two-space paths, four-space methods).
-  static func operations(in yaml: String) -> Set<String> {
-    var result = Set<String>()
-    var inPaths = false
-    var path: String?
-    for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
-      if line == "paths:" {
-        inPaths = true
-        continue
-      }
-      guard inPaths else { continue }
-      if !line.isEmpty && !line.hasPrefix(" ") { break }
-      if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
-        path = String(line.dropFirst(2).dropLast())
-      } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":"), let path {
-        let method = line.trimmingCharacters(in: .whitespaces).dropLast()
-        if ["get", "post", "put", "delete", "patch", "head"].contains(String(method)) {
-          result.insert("\(method.uppercased()) \(path)")
-        }
-      }
-    }
-    return result
   }
 
   @Test func theSnapshotRoundTripsThroughPlainJSON() async throws {
@@ -89,19 +65,34 @@ import Testing
     runtime.start()
     let server = try await LanesServer.start(runtime, metrics: metrics, port: 0)
     let http = RawHTTP(port: server.port)
-    let answer = try http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":7,"cents":1250}"#)
+    let answer = try await http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":7,"cents":1250}"#)
     #expect(answer.status == 200, "\(answer.body)")
     #expect(answer.json["response"] as? [String: Int] == ["order": 7, "charged": 1250])
     // An input the step cannot decode fails the run, naming the step.
-    let wrong = try http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":"seven"}"#)
+    let wrong = try await http.send("POST", "/v1/workflows/checkout/runs", body: #"{"id":"seven"}"#)
     #expect(wrong.status == 502)
     #expect(wrong.json["failedStep"] as? String == "charge")
-    let scrape = try http.send("GET", "/metrics").body
+    let scrape = try await http.send("GET", "/metrics").body
     #expect(scrape.contains(#"lanes_critical_path_seconds_count{workflow="checkout"} 1"#))
     #expect(scrape.contains(#"lanes_runs_total{workflow="checkout",outcome="failed"} 1"#))
     let summary = await server.stop(drain: .seconds(10))
     #expect(summary.stepsLost == 0)
     #expect(summary.runsUnanswered == 0)
+  }
+
+  @Test func aConnectionThatStallsMidRequestIsClosed() async throws {
+    let runtime = try Runtime(topology: Self.topology(), options: RuntimeOptions(startLoad: false))
+    let server = try await LanesServer.start(
+      runtime, port: 0, options: ServerOptions(idleTimeout: .milliseconds(500)))
+    let port = server.port
+    // Half a request, then silence: the server closes the connection (the read sees its end).
+    let closed = try await RawHTTP.offPool {
+      try RawHTTP(port: port).stallUntilClosed("/v1/info", timeout: 60)
+    }
+    #expect(closed)
+    // A whole request on a fresh connection is still answered.
+    #expect(try await RawHTTP(port: port).send("GET", "/healthz").status == 200)
+    _ = await server.stop(drain: .seconds(5))
   }
 
   @Test func routesMountIntoAServicesOwnRouter() async throws {

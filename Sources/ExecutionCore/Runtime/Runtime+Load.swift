@@ -37,13 +37,18 @@ extension Runtime {
     -> Int64
   {
     let mean = 1e9 / rate
+    // Clamped: a tiny rate (5e-324 from an API caller) makes the gap infinite or past Int64, and
+    // converting that traps. 1e18 ns (31 years) is as good as never.
+    func nanoseconds(_ value: Double) -> Int64 {
+      value.isFinite ? Int64(min(max(1, value), 1e18)) : Int64(1e18)
+    }
     switch arrivals {
     case .constant:
-      return max(1, Int64(mean))
+      return nanoseconds(mean)
     case .poisson:
       let u = SeededRandom.unit(
         seed: options.seed, workflow: workflow.index, run: epoch, step: -1, attempt: index, purpose: .arrival)
-      return max(1, Int64(-log(1 - u) * mean))
+      return nanoseconds(-log(1 - u) * mean)
     }
   }
 

@@ -7,8 +7,8 @@ import Foundation
 /// A minimal HTTP/1.1 client over a plain socket, for tests that must send what a library client
 /// would refuse (oversized headers, broken bodies) and read a stream (SSE) as it arrives.
 /// Loopback only; every read is bounded by a timeout.
-struct RawHTTP {
-  struct Reply {
+struct RawHTTP: Sendable {
+  struct Reply: Sendable {
     var status: Int
     /// Header names lowercased.
     var headers: [String: String]
@@ -28,8 +28,33 @@ struct RawHTTP {
   let port: Int
   var token: String?
 
-  /// Sends one request (`Connection: close`) and reads the whole answer.
+  /// Sends one request (`Connection: close`) and reads the whole answer, on a thread of its own:
+  /// a blocking read on the tests' few cooperative threads could starve the server's own tasks
+  /// (in-process) or every other test (the pool has as many threads as cores).
   func send(
+    _ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:],
+    timeout: Int = 60
+  ) async throws -> Reply {
+    try await Self.offPool { try sendNow(method, path, body: body, headers: headers, timeout: timeout) }
+  }
+
+  /// `stream` on a thread of its own (see `send`).
+  func stream(
+    _ path: String, headers: [String: String] = [:], timeout: Int = 30,
+    until done: @escaping @Sendable (String) -> Bool
+  ) async throws -> String {
+    try await Self.offPool { try streamNow(path, headers: headers, timeout: timeout, until: done) }
+  }
+
+  /// Runs blocking `work` on a new thread and waits for it without holding a cooperative thread.
+  static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+  }
+
+  /// Sends one request (`Connection: close`) and reads the whole answer, blocking this thread.
+  func sendNow(
     _ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:],
     timeout: Int = 60
   ) throws -> Reply {
@@ -55,7 +80,22 @@ struct RawHTTP {
 
   /// Opens a stream (`GET path`) and reads until `done` says the text so far is enough, the
   /// server closes, or `timeout` seconds pass; returns the raw text (headers and body).
-  func stream(
+  /// Sends a request without its final blank line (a stalled client) and reads until the server
+  /// closes the connection (true) or `timeout` seconds pass (false).
+  func stallUntilClosed(_ path: String, timeout: Int) throws -> Bool {
+    let fd = try connect(timeout: 1)
+    defer { close(fd) }
+    try write(fd, Array(request("GET", path, body: nil, headers: [:]).dropLast(4)))
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+    while Date() < deadline {
+      let n = read(fd, &buffer, buffer.count)
+      if n == 0 || (n < 0 && errno == ECONNRESET) { return true }
+    }
+    return false
+  }
+
+  func streamNow(
     _ path: String, headers: [String: String] = [:], timeout: Int = 30, until done: (String) -> Bool
   ) throws -> String {
     let fd = try connect(timeout: 1)

@@ -51,7 +51,11 @@ final class ServedLanes {
   }
 
   static func port(in log: String) -> Int? {
-    guard let range = log.range(of: "address=http://127.0.0.1:") else { return nil }
+    // Text logs write `address=http://...`, JSON logs `"address":"http://...`.
+    guard
+      let range = log.range(of: "address=http://127.0.0.1:")
+        ?? log.range(of: #""address":"http://127.0.0.1:"#)
+    else { return nil }
     let digits = log[range.upperBound...].prefix { $0.isNumber }
     return Int(digits)
   }
@@ -59,9 +63,35 @@ final class ServedLanes {
   /// A client for this server.
   func client(token: String? = nil) -> RawHTTP { RawHTTP(port: port, token: token) }
 
-  /// SIGTERM, then waits for the exit.
-  func stop(timeout: TimeInterval = 60) -> ChildProcess.Result {
+  /// SIGTERM, then waits for the exit (on a thread of its own: see `RawHTTP.send`).
+  func stop(timeout: TimeInterval = 60) async throws -> ChildProcess.Result {
     child.signal(SIGTERM)
-    return child.wait(timeout: timeout)
+    return try await wait(timeout: timeout)
   }
+
+  /// Waits for the exit on a thread of its own.
+  func wait(timeout: TimeInterval = 60) async throws -> ChildProcess.Result {
+    let box = UncheckedChild(child: child)
+    return try await RawHTTP.offPool { box.child.wait(timeout: timeout) }
+  }
+}
+
+/// ChildProcess is a class without Sendable; handed to one thread at a time.
+struct UncheckedChild: @unchecked Sendable {
+  // Safe: the test awaits the thread's result and touches the child only after it.
+  let child: ChildProcess
+}
+
+/// Polls `condition` until it holds or `limit` passes; unlike `eventually`, the condition may
+/// await (an HTTP request off the cooperative pool).
+func poll(
+  within limit: Duration = .seconds(30), every interval: Duration = .milliseconds(20),
+  _ condition: () async -> Bool
+) async -> Bool {
+  let deadline = ContinuousClock.now + limit
+  while ContinuousClock.now < deadline {
+    if await condition() { return true }
+    try? await Task.sleep(for: interval)
+  }
+  return await condition()
 }
