@@ -1,0 +1,330 @@
+/// Where a runtime keeps its background steps when they must outlive the process: the interface
+/// every durable store implements (SQLite in `LanesSQLite`, PostgreSQL in `LanesPostgres`).
+///
+/// The store, not the process, is the truth about background work. The shape is the one trusted
+/// job systems share (River, Oban, graphile-worker): a table of step rows with a state, claimed by
+/// workers, ended by the worker that claimed them. A runtime with a store:
+/// - inserts a run's background steps (`enqueue`) and answers the run's caller only after that
+///   commit returned: the acknowledgement is the commit (many runs share one commit: group commit);
+/// - feeds each queue's local workers from `claim` (a claim is a lease held by this node, on the
+///   store's clock), waking on `waitForWork`;
+/// - ends each attempt with `finish`, which the store fences: an attempt whose claim is no longer
+///   this node's (its lease expired and another node took the step) is refused, counted, never
+///   applied;
+/// - on `open`, gets back what a previous process left (`StoreRecovery`).
+///
+/// States a step row goes through (the same words in every store's schema):
+/// `waiting` (some dependency has not succeeded yet) → `queued` → `running` (claimed, leased) →
+/// `succeeded` | `retrying` (due at a time on the store's clock, then claimable again) | `dead`;
+/// a step whose dependency ended without success is `skipped`. Redrive moves `dead` to `queued`.
+///
+/// Every method may throw `StoreError`; none may crash or hang on a lost database: they fail and
+/// the runtime refuses new runs (503) until the store answers again.
+public protocol StepStore: Sendable {
+  /// How the store is named on the command line and in messages (`sqlite:lanes.db`, a URL
+  /// without its password).
+  var name: String { get }
+
+  /// Opens the store for `topology`: checks it is a Lanes store, creates or migrates the schema
+  /// (refusing a newer one), takes what makes this process the holder (SQLite: one process per
+  /// file; PostgreSQL: a node row with a fresh id per boot), and recovers what a previous process
+  /// left. Called once, before any other method.
+  func open(_ topology: StoreTopology) async throws -> StoreRecovery
+
+  /// Run ids this process may hand out: never used by any other process or earlier boot on this
+  /// store (ids of durable runs are unique in the store, so `LANES_RUN_ID` + step id is a stable
+  /// idempotency key).
+  func reserveRunIDs(count: Int) async throws -> Range<UInt64>
+
+  /// Inserts the background steps of one or more runs and returns once they are committed.
+  /// A step whose dependencies have all succeeded arrives `queued`, the others `waiting`.
+  func enqueue(_ steps: [NewStoredStep]) async throws
+
+  /// Claims up to `limit` claimable steps of `queue` (queued, or retrying and due), oldest first,
+  /// for this node: each becomes `running` with its attempt counted before its body can run (a
+  /// step that kills the process every time ends dead, not in a crash loop) and a lease on the
+  /// store's clock. Nothing when the queue is paused.
+  func claim(queue: String, limit: Int) async throws -> [ClaimedStep]
+
+  /// Ends the attempt `claim` holds. Returns false when the claim is stale (no longer this
+  /// node's: the lease expired and the step was rescued or taken by someone else); the store
+  /// counted it and changed nothing. A success makes the run's dependents whose dependencies have
+  /// now all succeeded `queued` in the same commit; a dead step skips its dependents.
+  func finish(_ claim: StepClaim, _ ending: StepEnding) async throws -> Bool
+
+  /// Extends the leases of running steps; returns the claims that are no longer this node's.
+  func extendLeases(_ claims: [StepClaim]) async throws -> [StepClaim]
+
+  /// Pauses or resumes a queue for every process using the store (persisted: a restart keeps it).
+  func setPaused(queue: String, _ paused: Bool) async throws
+
+  /// Moves `queue`'s dead steps back to `queued` (attempts start again); returns how many.
+  func redrive(queue: String) async throws -> Int
+
+  /// Deletes `queue`'s dead steps; returns how many.
+  func deleteDeadLetters(queue: String) async throws -> Int
+
+  /// `queue`'s dead steps, oldest first, at most `limit`.
+  func deadLetters(queue: String, limit: Int) async throws -> [StoredDeadLetter]
+
+  /// Every queue's rows by state and its totals since the store was created.
+  func stats() async throws -> [String: StoredQueueStats]
+
+  /// Returns when `queue` may have claimable steps (a step was enqueued, a retry fell due, a
+  /// queue resumed) or after `timeout` (the polling fallback: a lost notification only slows
+  /// pick-up to this interval), whichever is first.
+  func waitForWork(queue: String, timeout: Duration) async
+
+  /// Hands back this node's running steps (graceful stop) and releases what `open` took.
+  func close() async
+}
+
+/// The workflows and queues a store serves: what it needs to move dependents along, to count
+/// attempts against limits, and to dead-letter steps whose workflow or step no longer exists.
+public struct StoreTopology: Sendable, Hashable {
+  /// One background step of a workflow.
+  public struct Step: Sendable, Hashable {
+    /// The step's id.
+    public var id: String
+    /// Its queue.
+    public var queue: String
+    /// Attempts allowed (1: no retry).
+    public var maxAttempts: Int
+    /// The ids of its dependencies (blocking ones included).
+    public var dependencies: [String]
+
+    /// Creates a step.
+    public init(id: String, queue: String, maxAttempts: Int, dependencies: [String]) {
+      self.id = id
+      self.queue = queue
+      self.maxAttempts = maxAttempts
+      self.dependencies = dependencies
+    }
+  }
+
+  /// Background steps by workflow name.
+  public var workflows: [String: [Step]]
+  /// Queue names.
+  public var queues: [String]
+
+  /// Creates a topology.
+  public init(workflows: [String: [Step]], queues: [String]) {
+    self.workflows = workflows
+    self.queues = queues
+  }
+}
+
+/// A background step to insert.
+public struct NewStoredStep: Sendable, Hashable {
+  /// The run (unique in the store: from `reserveRunIDs`).
+  public var runID: UInt64
+  /// Workflow name.
+  public var workflow: String
+  /// Step id.
+  public var step: String
+  /// Queue name.
+  public var queue: String
+  /// Dependencies not yet succeeded when inserted (0: `queued`).
+  public var pendingDependencies: Int
+  /// What the step sees: the run's input and the outputs of its dependencies known at insertion.
+  /// Outputs of background dependencies that succeed later are added by the store at claim time.
+  public var data: StepInput
+
+  /// Creates a step to insert.
+  public init(
+    runID: UInt64, workflow: String, step: String, queue: String, pendingDependencies: Int, data: StepInput
+  ) {
+    self.runID = runID
+    self.workflow = workflow
+    self.step = step
+    self.queue = queue
+    self.pendingDependencies = pendingDependencies
+    self.data = data
+  }
+}
+
+/// Which attempt of which step a node holds: what fencing compares.
+public struct StepClaim: Sendable, Hashable {
+  /// The store's row id.
+  public var id: Int64
+  /// The attempt this claim is for (1-based, counted at claim).
+  public var attempt: Int
+
+  /// Creates a claim.
+  public init(id: Int64, attempt: Int) {
+    self.id = id
+    self.attempt = attempt
+  }
+}
+
+/// A step this node claimed.
+public struct ClaimedStep: Sendable, Hashable {
+  /// The claim to end it with.
+  public var claim: StepClaim
+  /// The run.
+  public var runID: UInt64
+  /// Workflow name.
+  public var workflow: String
+  /// Step id.
+  public var step: String
+  /// What the step sees (its background dependencies' outputs included).
+  public var data: StepInput
+  /// When it became claimable (enqueued, due, or redriven), as the store's clock says, in
+  /// nanoseconds since the epoch: the queue wait is measured from here.
+  public var readySinceNs: Int64
+
+  /// Creates a claimed step.
+  public init(
+    claim: StepClaim, runID: UInt64, workflow: String, step: String, data: StepInput, readySinceNs: Int64
+  ) {
+    self.claim = claim
+    self.runID = runID
+    self.workflow = workflow
+    self.step = step
+    self.data = data
+    self.readySinceNs = readySinceNs
+  }
+}
+
+/// How an attempt ended.
+public enum StepEnding: Sendable, Hashable {
+  /// Succeeded with this output (null: none).
+  case succeeded(output: Payload)
+  /// Failed; claimable again after `delay` on the store's clock.
+  case retry(error: String, delay: Duration)
+  /// Failed for good.
+  case dead(error: String)
+  /// Not run to an end (this process is stopping): back to `queued`, the attempt not counted.
+  case handedBack
+}
+
+/// A dead step as the store keeps it.
+public struct StoredDeadLetter: Sendable, Hashable {
+  /// Row id.
+  public var id: Int64
+  /// The run.
+  public var runID: UInt64
+  /// Workflow name.
+  public var workflow: String
+  /// Step id.
+  public var step: String
+  /// Attempts made.
+  public var attempts: Int
+  /// The last error.
+  public var error: String
+  /// When it died, nanoseconds since the epoch on the store's clock.
+  public var diedAtNs: Int64
+
+  /// Creates a dead letter.
+  public init(
+    id: Int64, runID: UInt64, workflow: String, step: String, attempts: Int, error: String, diedAtNs: Int64
+  ) {
+    self.id = id
+    self.runID = runID
+    self.workflow = workflow
+    self.step = step
+    self.attempts = attempts
+    self.error = error
+    self.diedAtNs = diedAtNs
+  }
+}
+
+/// One queue as the store has it.
+public struct StoredQueueStats: Sendable, Hashable {
+  /// Rows waiting for a dependency.
+  public var waiting = 0
+  /// Rows claimable now.
+  public var queued = 0
+  /// Rows claimed and running.
+  public var running = 0
+  /// Rows waiting for a retry's due time.
+  public var retrying = 0
+  /// Dead letters.
+  public var dead = 0
+  /// Age of the oldest claimable step, nanoseconds (0: none).
+  public var oldestReadyAgeNs: Int64 = 0
+  /// Paused (for every process).
+  public var paused = false
+  /// Steps inserted since the store was created (totals continue across restarts).
+  public var accepted = 0
+  /// Steps that succeeded.
+  public var succeeded = 0
+  /// Failed attempts that will be retried.
+  public var retried = 0
+  /// Steps that died.
+  public var deadLettered = 0
+  /// Finishes refused because the claim was stale (fencing).
+  public var staleCompletions = 0
+
+  /// Creates empty stats.
+  public init() {}
+}
+
+/// What `open` found a previous process left.
+public struct StoreRecovery: Sendable, Hashable {
+  /// Steps waiting to run, in order.
+  public var queued = 0
+  /// Steps a dead process held running: back to `queued`, their attempt counted.
+  public var running = 0
+  /// Steps waiting to retry, keeping their due times.
+  public var retrying = 0
+  /// Dead letters kept.
+  public var dead = 0
+  /// Steps dead-lettered now because their attempts were used up by processes that died while
+  /// running them (a poison step), or because their workflow or step no longer exists.
+  public var deadLetteredAtOpen = 0
+  /// Queues that stay paused.
+  public var pausedQueues: [String] = []
+  /// Totals per queue, so counters continue where they were.
+  public var totals: [String: StoredQueueStats] = [:]
+
+  /// Creates an empty recovery.
+  public init() {}
+
+  /// "recovered 37 steps: 30 queued, 5 running, 2 waiting to retry", or nil when nothing was.
+  public var summary: String? {
+    let total = queued + running + retrying
+    guard total > 0 || dead > 0 || deadLetteredAtOpen > 0 else { return nil }
+    var parts: [String] = []
+    if queued > 0 { parts.append("\(queued) queued") }
+    if running > 0 { parts.append("\(running) running") }
+    if retrying > 0 { parts.append("\(retrying) waiting to retry") }
+    if dead > 0 { parts.append("\(dead) dead letter\(dead == 1 ? "" : "s")") }
+    if deadLetteredAtOpen > 0 { parts.append("\(deadLetteredAtOpen) dead-lettered at open") }
+    return "recovered \(total) step\(total == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+  }
+}
+
+/// Why a store could not do what was asked: each names the store and says what to do.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// What kind of problem.
+  public enum Kind: Sendable, Hashable {
+    /// Another process holds the store (SQLite: one process per file).
+    case held
+    /// Not a Lanes store, or damaged.
+    case notAStore
+    /// Written by a newer Lanes (schema version higher than this binary knows).
+    case newerSchema
+    /// Cannot write (read-only file or directory, permissions).
+    case readOnly
+    /// No space left.
+    case full
+    /// The database cannot be reached (now or any more).
+    case unavailable
+    /// Anything else.
+    case other
+  }
+
+  /// The kind.
+  public var kind: Kind
+  /// The whole message: the store, the problem, the fix.
+  public var message: String
+
+  /// Creates an error.
+  public init(_ kind: Kind, _ message: String) {
+    self.kind = kind
+    self.message = message
+  }
+
+  public var description: String { message }
+}
