@@ -9,9 +9,9 @@ import Synchronization
 /// A runtime in another process, watched and commanded over the Lanes HTTP API (`lanes serve`).
 ///
 /// One background thread asks for `GET /v1/snapshot` and keeps the latest answer, which `snapshot()`
-/// returns without waiting. It polls no faster than the snapshot is read: timed to arrive just
-/// before the next read is due (a dashboard refreshing every 500 ms costs the server 2 snapshots a
-/// second, not 4), never more often than every `pollInterval` (250 ms by default), and at least
+/// returns without waiting. It polls no faster than the snapshot is read: once per read, timed to
+/// arrive just before it (a dashboard refreshing every 500 ms costs the server 2 snapshots a
+/// second, not 4); every `pollInterval` (250 ms by default) when reads come faster; and at least
 /// once a second, so the connection's age stays a true sign of a server gone. When a request
 /// fails it retries with a growing pause (0.25 s doubling up to 2 s) until the server answers again,
 /// and asks `GET /v1/info` again then (the server may have restarted with other settings). Commands
@@ -22,7 +22,8 @@ import Synchronization
 public final class RemoteRuntime: RemoteRuntimeControl, Sendable {
   /// The server.
   public let endpoint: RemoteEndpoint
-  /// The shortest time between two requests for a snapshot (they follow the reads when slower).
+  /// The time between two requests for a snapshot when it is read more often (they follow the
+  /// reads when these are slower).
   public let pollInterval: Duration
   /// The longest pause between two attempts to reconnect.
   public let maxBackoff: Duration
@@ -277,19 +278,20 @@ public final class RemoteRuntime: RemoteRuntimeControl, Sendable {
     }
   }
 
-  /// When the poll after one that started at `started` is due: just before the next read is
-  /// expected (the reads' own pace), but no sooner than `interval` after `started` and no later than
-  /// `longestPollGap` after it. Before two reads there is no pace: every `interval`.
+  /// When the poll after one that started at `started` is due: `pollLead` before the next read
+  /// expected at the reads' own pace (one poll per read), and no later than `longestPollGap` after
+  /// `started`. A read too close for that (sooner than half an `interval` away: the poll woke late,
+  /// after the read it aimed at) is left to this poll's answer, and the poll aims at the one after.
+  /// Before two reads, or when reads come faster than `interval`: every `interval`.
   static func nextPoll(
     after started: ContinuousClock.Instant, interval: Duration, _ lastRead: ContinuousClock.Instant?,
     _ readGap: Duration?
   ) -> ContinuousClock.Instant {
-    let soonest = started + interval
-    guard let lastRead, let readGap, readGap > interval else { return soonest }
+    guard let lastRead, let readGap, readGap > interval else { return started + interval }
+    let earliest = started + interval / 2
     var due = lastRead + readGap - pollLead
-    // The next read is too close for a poll to be due before it: aim at the one after.
-    if due < soonest { due += readGap * Int(((soonest - due) / readGap).rounded(.up)) }
-    return min(max(due, soonest), started + max(interval, longestPollGap))
+    if due < earliest { due += readGap * Int(((earliest - due) / readGap).rounded(.up)) }
+    return min(due, started + max(interval, longestPollGap))
   }
 
   /// Why one poll failed.

@@ -325,6 +325,8 @@ import Testing
     #expect(next(lastRead: .milliseconds(-100), gap: .milliseconds(500)) == .milliseconds(350))
     // The next read is 20 ms away, too close for a poll: aim at the one after it.
     #expect(next(lastRead: .milliseconds(-480), gap: .milliseconds(500)) == .milliseconds(470))
+    // This poll woke 10 ms late, after the read it aimed at: the next aims at the next read.
+    #expect(next(lastRead: .milliseconds(-10), gap: .milliseconds(260)) == .milliseconds(200))
     // Reads every 2 s: still at least once a second, so a server gone shows as stale.
     #expect(next(lastRead: .zero, gap: .seconds(2)) == .seconds(1))
   }
