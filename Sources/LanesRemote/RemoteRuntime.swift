@@ -8,8 +8,11 @@ import Synchronization
 
 /// A runtime in another process, watched and commanded over the Lanes HTTP API (`lanes serve`).
 ///
-/// One background thread asks for `GET /v1/snapshot` every `pollInterval` (4 times a second by
-/// default) and keeps the latest answer, which `snapshot()` returns without waiting. When a request
+/// One background thread asks for `GET /v1/snapshot` and keeps the latest answer, which `snapshot()`
+/// returns without waiting. It polls no faster than the snapshot is read: once per read, timed to
+/// arrive just before it (a dashboard refreshing every 500 ms costs the server 2 snapshots a
+/// second, not 4); every `pollInterval` (250 ms by default) when reads come faster; and at least
+/// once a second, so the connection's age stays a true sign of a server gone. When a request
 /// fails it retries with a growing pause (0.25 s doubling up to 2 s) until the server answers again,
 /// and asks `GET /v1/info` again then (the server may have restarted with other settings). Commands
 /// go out on a second thread, one at a time in the order they were made, so the caller never waits
@@ -19,7 +22,8 @@ import Synchronization
 public final class RemoteRuntime: RemoteRuntimeControl, Sendable {
   /// The server.
   public let endpoint: RemoteEndpoint
-  /// How often a snapshot is asked for.
+  /// The time between two requests for a snapshot when it is read more often (they follow the
+  /// reads when these are slower).
   public let pollInterval: Duration
   /// The longest pause between two attempts to reconnect.
   public let maxBackoff: Duration
@@ -46,7 +50,15 @@ public final class RemoteRuntime: RemoteRuntimeControl, Sendable {
     /// This client's recording ids to the server's.
     var recordings: [UInt64: UInt64] = [:]
     var closed = false
+    /// When `snapshot()` was last called, and the time between its last two calls.
+    var lastRead: ContinuousClock.Instant?
+    var readGap: Duration?
   }
+
+  /// Polls are due this long before the next read: the time an answer takes, with room to spare.
+  static let pollLead: Duration = .milliseconds(50)
+  /// The longest time between two polls, however rarely the snapshot is read.
+  static let longestPollGap: Duration = .seconds(1)
 
   /// The first `GET /v1/info`'s answer (or the latest, after a reconnection).
   public var info: RemoteInfo { state.withLock { $0.info } }
@@ -130,8 +142,15 @@ public final class RemoteRuntime: RemoteRuntimeControl, Sendable {
 
   // MARK: RemoteRuntimeControl
 
-  /// The latest snapshot received (see `link()` for its age).
-  public func snapshot() -> RuntimeSnapshot { state.withLock { $0.snapshot } }
+  /// The latest snapshot received (see `link()` for its age). Its calls set the polling pace.
+  public func snapshot() -> RuntimeSnapshot {
+    let now = ContinuousClock.now
+    return state.withLock { state in
+      if let last = state.lastRead { state.readGap = now - last }
+      state.lastRead = now
+      return state.snapshot
+    }
+  }
 
   /// The connection as of now.
   public func link() -> RuntimeLink {
@@ -246,8 +265,9 @@ public final class RemoteRuntime: RemoteRuntimeControl, Sendable {
       case .success:
         attempt = 0
         needInfo = false
-        // On the cadence, but never a burst of catch-up requests after a slow answer.
-        next = max(next + pollInterval, started)
+        next = state.withLock {
+          Self.nextPoll(after: started, interval: pollInterval, $0.lastRead, $0.readGap)
+        }
       case .failure(let failure):
         attempt += 1
         needInfo = true
@@ -256,6 +276,22 @@ public final class RemoteRuntime: RemoteRuntimeControl, Sendable {
         state.withLock { $0.failure = (failure.reason, attempt, next) }
       }
     }
+  }
+
+  /// When the poll after one that started at `started` is due: `pollLead` before the next read
+  /// expected at the reads' own pace (one poll per read), and no later than `longestPollGap` after
+  /// `started`. A read too close for that (sooner than half an `interval` away: the poll woke late,
+  /// after the read it aimed at) is left to this poll's answer, and the poll aims at the one after.
+  /// Before two reads, or when reads come faster than `interval`: every `interval`.
+  static func nextPoll(
+    after started: ContinuousClock.Instant, interval: Duration, _ lastRead: ContinuousClock.Instant?,
+    _ readGap: Duration?
+  ) -> ContinuousClock.Instant {
+    guard let lastRead, let readGap, readGap > interval else { return started + interval }
+    let earliest = started + interval / 2
+    var due = lastRead + readGap - pollLead
+    if due < earliest { due += readGap * Int(((earliest - due) / readGap).rounded(.up)) }
+    return min(due, started + max(interval, longestPollGap))
   }
 
   /// Why one poll failed.

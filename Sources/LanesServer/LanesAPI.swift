@@ -67,6 +67,8 @@ public final class LanesAPI: Sendable {
   /// The OpenAPI document as served: the shipped one with this server's first workflow and
   /// queue as the examples of the name parameters (so a client or a fuzzer reaches real ones).
   let servedDocument: String
+  /// The latest encoded snapshot, shared by requests within the runtime's refresh interval.
+  let encodedSnapshot = EncodedSnapshot()
 
   /// An API over `runtime`. `metrics` fills its histograms only if it is also the runtime's
   /// `RuntimeOptions.observer`; made here from the snapshot when not given (then its histograms
@@ -116,7 +118,7 @@ public final class LanesAPI: Sendable {
     router.add(middleware: AccessMiddleware<Context>(token: options.token, readOnly: options.readOnly))
     router.get("/healthz") { _, _ in Reply.json(.ok, ["status": "ok"]) }
     router.get("/v1/info") { _, _ in self.info() }
-    router.get("/v1/snapshot") { _, _ in Reply.json(.ok, self.runtime.snapshot()) }
+    router.get("/v1/snapshot") { request, _ in self.snapshot(request) }
     router.get("/v1/events") { request, _ in self.events(request) }
     router.get("/v1/runs/{id}") { _, context in self.run(context.parameters.get("id")) }
     router.get("/metrics") { _, _ in

@@ -75,4 +75,27 @@ import Testing
     #expect(link?["address"] as? String == "127.0.0.1:\(server.port)", "\(json.stdout)")
     #expect(link?["stale"] as? Bool == false)
   }
+
+  @Test func flagsForALocalRuntimeAreRefusedWithConnect() throws {
+    // Port 9 (discard) has nothing listening: a flag let through would end in "cannot reach" and 2.
+    var result = try run(["--connect", "127.0.0.1:9", "--mode", "all-sync"])
+    #expect(result.status == 64)
+    #expect(
+      result.stderr.contains(
+        "--mode cannot go with --connect: it sets up a runtime this dashboard would run itself"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("press m in the dashboard"))
+    result = try run(["--connect", "127.0.0.1:9", "--seed", "7", "--background-share", "0.1"])
+    #expect(result.status == 64)
+    #expect(
+      result.stderr.contains("--seed, --background-share cannot go with --connect: they set up a runtime"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("give --seed and --background-share to `lanes serve`"))
+    // Without --connect they still set up the local runtime.
+    let local = try ChildProcess.run(
+      Self.lanes, ["dashboard", "--seed", "7", "--mode", "all-sync", "--duration", "1s"],
+      environment: ["TERM": "xterm"], timeout: 60)
+    #expect(local.status == 0, "\(local.stderr)")
+    #expect(local.stdout.contains("ALL-SYNC") || local.stdout.contains("all-sync"), "\(local.stdout)")
+  }
 }

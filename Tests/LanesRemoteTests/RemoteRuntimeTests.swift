@@ -292,4 +292,42 @@ import Testing
     try await Task.sleep(for: .milliseconds(300))
     #expect(server.requests.count == polls, "it still polls after close")
   }
+
+  @Test func pollsNoFasterThanTheSnapshotIsRead() async throws {
+    let server = try await Fixtures.server()
+    let remote = try await Fixtures.connect(server)  // polls at most every 50 ms
+    defer { remote.close() }
+    _ = remote.snapshot()
+    try await Task.sleep(for: .milliseconds(400))
+    let before = server.requests.filter { $0.path == "/v1/snapshot" }.count
+    // Read 5 times, 400 ms apart: at 50 ms it would ask for about 40 snapshots meanwhile. Reads
+    // that come late on a busy machine only make the gaps, and so the polls, rarer.
+    for _ in 0..<5 {
+      _ = remote.snapshot()
+      try await Task.sleep(for: .milliseconds(400))
+    }
+    let polls = server.requests.filter { $0.path == "/v1/snapshot" }.count - before
+    #expect(polls >= 1)
+    #expect(polls <= 5 + 2, "\(polls) snapshots asked for over 5 reads")
+  }
+
+  @Test func thePollIsTimedJustBeforeTheNextRead() {
+    let start = ContinuousClock.now
+    let interval = Duration.milliseconds(250)
+    func next(lastRead: Duration?, gap: Duration?) -> Duration {
+      RemoteRuntime.nextPoll(after: start, interval: interval, lastRead.map { start + $0 }, gap) - start
+    }
+    // No pace yet (fewer than two reads), or reads faster than the interval: every interval.
+    #expect(next(lastRead: nil, gap: nil) == interval)
+    #expect(next(lastRead: .zero, gap: nil) == interval)
+    #expect(next(lastRead: .zero, gap: .milliseconds(100)) == interval)
+    // Reads every 500 ms, the last 100 ms ago: due 50 ms before the next, 400 ms from now.
+    #expect(next(lastRead: .milliseconds(-100), gap: .milliseconds(500)) == .milliseconds(350))
+    // The next read is 20 ms away, too close for a poll: aim at the one after it.
+    #expect(next(lastRead: .milliseconds(-480), gap: .milliseconds(500)) == .milliseconds(470))
+    // This poll woke 10 ms late, after the read it aimed at: the next aims at the next read.
+    #expect(next(lastRead: .milliseconds(-10), gap: .milliseconds(260)) == .milliseconds(200))
+    // Reads every 2 s: still at least once a second, so a server gone shows as stale.
+    #expect(next(lastRead: .zero, gap: .seconds(2)) == .seconds(1))
+  }
 }

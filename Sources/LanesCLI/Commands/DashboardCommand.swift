@@ -34,8 +34,8 @@ struct DashboardCommand: AsyncParsableCommand {
   @Option(help: "A theme name or a .theme file (see `lanes themes`).")
   var theme: String?
 
-  @Option(help: "hybrid (as declared) or all-sync (every step blocking) at start.")
-  var mode: ExecutionMode = .hybrid
+  @Option(help: "hybrid (as declared, the default) or all-sync (every step blocking) at start.")
+  var mode: ExecutionMode?
 
   @OptionGroup var runtimeFlags: RuntimeFlags
 
@@ -63,6 +63,23 @@ struct DashboardCommand: AsyncParsableCommand {
         "--connect watches the server's workflows: give the workflow files to `lanes serve`, not here "
           + "(got \(workflows.joined(separator: " ")))")
     }
+    if connect != nil {
+      // These set up the runtime the dashboard runs itself; with --connect there is none, and
+      // silently ignoring them would let a user believe they took effect on the server.
+      let local = (mode == nil ? [] : ["--mode"]) + runtimeFlags.given
+      if !local.isEmpty {
+        let list = local.joined(separator: ", ")
+        let they = local.count == 1 ? "it sets" : "they set"
+        var fix = "drop \(list)"
+        if mode != nil { fix += "; press m in the dashboard to change the server's mode" }
+        if !runtimeFlags.given.isEmpty {
+          fix += "; give \(runtimeFlags.given.joined(separator: " and ")) to `lanes serve` when starting it"
+        }
+        throw ValidationError(
+          "\(list) cannot go with --connect: \(they) up a runtime this dashboard would run itself, and "
+            + "--connect watches the one `lanes serve` runs (\(fix))")
+      }
+    }
   }
 
   func run() async throws {
@@ -83,7 +100,8 @@ struct DashboardCommand: AsyncParsableCommand {
     let runtime = try Loading.runtime(
       topology,
       options: RuntimeOptions(
-        mode: mode, seed: runtimeFlags.seed, startLoad: true, backgroundShare: runtimeFlags.backgroundShare))
+        mode: mode ?? .hybrid, seed: runtimeFlags.seed, startLoad: true,
+        backgroundShare: runtimeFlags.backgroundShare))
     runtime.start()
     if workflows.isEmpty, topology.workflows.contains(where: { $0.name == BuiltInWorkflows.overload.name }) {
       // The overload demo floods its queue on purpose: it waits, paused, until someone presses p.
