@@ -87,6 +87,116 @@ extension AllRuntimeTests {
       #expect(finished.value.load(ordering: .relaxed) == jobs)
     }
 
+    // MARK: The watchdog's rules, driven with the samples the kernel gives
+
+    /// A 50 ms tick in nanoseconds.
+    static let tick = 50e6
+    /// A thread that is runnable and never got the CPU: what SCHED_IDLE beside two hogs looks like.
+    /// The kernel books its run-queue delay only when it runs, so `waited` stays 0.
+    static let starvedSample = AgingPolicy.Sample(ran: 0, waited: 0, runnable: true)
+    /// A thread waiting for work on its condition variable.
+    static let idleSample = AgingPolicy.Sample(ran: 0, waited: 0, runnable: false)
+
+    @Test("A thread kept off the CPU that books no run-queue delay raises every thread after two ticks")
+    func starvedWithoutBookedDelayIsRaised() {
+      var policy = AgingPolicy(threads: 2, share: 0.25)
+      let samples: [AgingPolicy.Sample?] = [Self.starvedSample, Self.idleSample]
+      #expect(policy.assess(samples, elapsed: Self.tick, idleNs: 0, tick: 1) == .none)
+      #expect(policy.assess(samples, elapsed: Self.tick, idleNs: 0, tick: 2) == .raiseAll(resume: false))
+      #expect(policy.contended)
+    }
+
+    @Test("A long booked delay counts as starvation too, and one starved tick is not enough")
+    func bookedDelayCountsAndBurstsDoNot() {
+      var policy = AgingPolicy(threads: 1, share: 0.25)
+      let waitedLong = AgingPolicy.Sample(ran: 1e6, waited: 1.3e9, runnable: false)
+      #expect(policy.assess([waitedLong], elapsed: Self.tick, idleNs: 0, tick: 1) == .none)
+      // A tick with CPU for the thread in between: the count starts again.
+      let ran = AgingPolicy.Sample(ran: 40e6, waited: 0, runnable: true)
+      #expect(policy.assess([ran], elapsed: Self.tick, idleNs: 0, tick: 2) == .none)
+      #expect(policy.assess([waitedLong], elapsed: Self.tick, idleNs: 0, tick: 3) == .none)
+      #expect(
+        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 4)
+          == .raiseAll(resume: false))
+    }
+
+    @Test("Nothing is raised while the machine has CPU to spare or the threads get the CPU")
+    func notRaisedWithoutForeignLoad() {
+      var policy = AgingPolicy(threads: 2, share: 0.25)
+      // Idle CPU: a SCHED_IDLE thread gets it (the load balancer moves it there).
+      for tick in 1...20 {
+        #expect(
+          policy.assess(
+            [Self.starvedSample, Self.starvedSample], elapsed: Self.tick, idleNs: 0.5 * Self.tick, tick: tick)
+            == .none)
+      }
+      // Saturated by the background itself: both threads run most of every tick.
+      let busy = AgingPolicy.Sample(ran: 45e6, waited: 2e6, runnable: true)
+      for tick in 21...40 {
+        #expect(policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, tick: tick) == .none)
+      }
+      #expect(!policy.contended)
+    }
+
+    @Test("Raised threads stay raised without work while the machine stays saturated")
+    func raisedStayRaisedUnderLoad() {
+      var policy = AgingPolicy(threads: 2, share: 0.25)
+      _ = policy.assess([Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, tick: 1)
+      #expect(
+        policy.assess([Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, tick: 2)
+          == .raiseAll(resume: false))
+      for tick in 3...200 {
+        #expect(
+          policy.assess([Self.idleSample, Self.idleSample], elapsed: Self.tick, idleNs: 0, tick: tick)
+            == .adjust)
+      }
+      #expect(policy.contended)
+    }
+
+    @Test("Lowered after ten ticks in a row with CPU to spare; starved again soon, raised after one tick")
+    func loweredWhenCalmAndResumed() {
+      var policy = AgingPolicy(threads: 1, share: 0.25)
+      _ = policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 1)
+      #expect(
+        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 2)
+          == .raiseAll(resume: false))
+      let spare = Self.tick  // one core idle for the whole tick
+      var tick = 3
+      for _ in 1...9 {
+        #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: spare, tick: tick) == .adjust)
+        tick += 1
+      }
+      // One saturated tick: the calm count starts again.
+      #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: 0, tick: tick) == .adjust)
+      tick += 1
+      for _ in 1...9 {
+        #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: spare, tick: tick) == .adjust)
+        tick += 1
+      }
+      #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: spare, tick: tick) == .lowerAll)
+      #expect(!policy.contended)
+      tick += 1
+      #expect(
+        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: tick)
+          == .raiseAll(resume: true))
+      // Long after a lowering, two ticks again, at the share's nice.
+      var later = AgingPolicy(threads: 1, share: 0.25)
+      #expect(later.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 1000) == .none)
+    }
+
+    @Test("A raised thread's nice follows the share of the time it wanted the CPU, within 0 and the share's")
+    func niceFollowsTheShare() {
+      let policy = AgingPolicy(threads: 1, share: 0.25)
+      let short = AgingPolicy.Sample(ran: 3e6, waited: 27e6, runnable: true)  // got 10% of what it wanted
+      let plenty = AgingPolicy.Sample(ran: 16e6, waited: 14e6, runnable: true)  // got 53%
+      let light = AgingPolicy.Sample(ran: 1e6, waited: 5e6, runnable: false)  // waited under a quarter tick
+      #expect(policy.nice(current: 5, shareNice: 5, short, elapsed: Self.tick) == 4)
+      #expect(policy.nice(current: 0, shareNice: 5, short, elapsed: Self.tick) == 0)
+      #expect(policy.nice(current: 2, shareNice: 5, plenty, elapsed: Self.tick) == 3)
+      #expect(policy.nice(current: 5, shareNice: 5, plenty, elapsed: Self.tick) == 5)
+      #expect(policy.nice(current: 3, shareNice: 5, light, elapsed: Self.tick) == 3)
+    }
+
     @Test("A share maps to the nice level with that share of a core against one nice-0 competitor")
     func shareToNice() {
       #expect(BackgroundShare.nice(for: 0) == nil)
