@@ -94,6 +94,8 @@ extension AllRuntimeTests {
     /// A thread that is runnable and never got the CPU: what SCHED_IDLE beside two hogs looks like.
     /// The kernel books its run-queue delay only when it runs, so `waited` stays 0.
     static let starvedSample = AgingPolicy.Sample(ran: 0, waited: 0, runnable: true)
+    /// Two hogs' worth of other programs' CPU in a tick (two cores).
+    static let hogs = 2 * tick
     /// A thread waiting for work on its condition variable.
     static let idleSample = AgingPolicy.Sample(ran: 0, waited: 0, runnable: false)
 
@@ -101,8 +103,10 @@ extension AllRuntimeTests {
     func starvedWithoutBookedDelayIsRaised() {
       var policy = AgingPolicy(threads: 2, share: 0.25)
       let samples: [AgingPolicy.Sample?] = [Self.starvedSample, Self.idleSample]
-      #expect(policy.assess(samples, elapsed: Self.tick, idleNs: 0, tick: 1) == .none)
-      #expect(policy.assess(samples, elapsed: Self.tick, idleNs: 0, tick: 2) == .raiseAll(resume: false))
+      #expect(policy.assess(samples, elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1) == .none)
+      #expect(
+        policy.assess(samples, elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 2)
+          == .raiseAll(resume: false))
       #expect(policy.contended)
     }
 
@@ -110,13 +114,15 @@ extension AllRuntimeTests {
     func bookedDelayCountsAndBurstsDoNot() {
       var policy = AgingPolicy(threads: 1, share: 0.25)
       let waitedLong = AgingPolicy.Sample(ran: 1e6, waited: 1.3e9, runnable: false)
-      #expect(policy.assess([waitedLong], elapsed: Self.tick, idleNs: 0, tick: 1) == .none)
+      #expect(
+        policy.assess([waitedLong], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1) == .none)
       // A tick with CPU for the thread in between: the count starts again.
       let ran = AgingPolicy.Sample(ran: 40e6, waited: 0, runnable: true)
-      #expect(policy.assess([ran], elapsed: Self.tick, idleNs: 0, tick: 2) == .none)
-      #expect(policy.assess([waitedLong], elapsed: Self.tick, idleNs: 0, tick: 3) == .none)
+      #expect(policy.assess([ran], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 2) == .none)
       #expect(
-        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 4)
+        policy.assess([waitedLong], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 3) == .none)
+      #expect(
+        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 4)
           == .raiseAll(resume: false))
     }
 
@@ -127,13 +133,23 @@ extension AllRuntimeTests {
       for tick in 1...20 {
         #expect(
           policy.assess(
-            [Self.starvedSample, Self.starvedSample], elapsed: Self.tick, idleNs: 0.5 * Self.tick, tick: tick)
+            [Self.starvedSample, Self.starvedSample], elapsed: Self.tick, idleNs: 0.5 * Self.tick,
+            foreignNs: Self.tick, tick: tick)
+            == .none)
+      }
+      // Saturated by this process's own threads (a busy critical path): no other program ran.
+      for tick in 21...40 {
+        #expect(
+          policy.assess(
+            [Self.starvedSample, Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: 0, tick: tick)
             == .none)
       }
       // Saturated by the background itself: both threads run most of every tick.
       let busy = AgingPolicy.Sample(ran: 45e6, waited: 2e6, runnable: true)
-      for tick in 21...40 {
-        #expect(policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, tick: tick) == .none)
+      for tick in 41...60 {
+        #expect(
+          policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: tick)
+            == .none)
       }
       #expect(!policy.contended)
     }
@@ -141,13 +157,17 @@ extension AllRuntimeTests {
     @Test("Raised threads stay raised without work while the machine stays saturated")
     func raisedStayRaisedUnderLoad() {
       var policy = AgingPolicy(threads: 2, share: 0.25)
-      _ = policy.assess([Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, tick: 1)
+      _ = policy.assess(
+        [Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1)
       #expect(
-        policy.assess([Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, tick: 2)
+        policy.assess(
+          [Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 2)
           == .raiseAll(resume: false))
       for tick in 3...200 {
         #expect(
-          policy.assess([Self.idleSample, Self.idleSample], elapsed: Self.tick, idleNs: 0, tick: tick)
+          policy.assess(
+            [Self.idleSample, Self.idleSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs,
+            tick: tick)
             == .adjust)
       }
       #expect(policy.contended)
@@ -156,32 +176,63 @@ extension AllRuntimeTests {
     @Test("Lowered after ten ticks in a row with CPU to spare; starved again soon, raised after one tick")
     func loweredWhenCalmAndResumed() {
       var policy = AgingPolicy(threads: 1, share: 0.25)
-      _ = policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 1)
+      _ = policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1)
       #expect(
-        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 2)
+        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 2)
           == .raiseAll(resume: false))
       let spare = Self.tick  // one core idle for the whole tick
       var tick = 3
       for _ in 1...9 {
-        #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: spare, tick: tick) == .adjust)
+        #expect(
+          policy.assess(
+            [Self.idleSample], elapsed: Self.tick, idleNs: spare, foreignNs: Self.hogs, tick: tick) == .adjust
+        )
         tick += 1
       }
       // One saturated tick: the calm count starts again.
-      #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: 0, tick: tick) == .adjust)
+      #expect(
+        policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: tick)
+          == .adjust)
       tick += 1
       for _ in 1...9 {
-        #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: spare, tick: tick) == .adjust)
+        #expect(
+          policy.assess(
+            [Self.idleSample], elapsed: Self.tick, idleNs: spare, foreignNs: Self.hogs, tick: tick) == .adjust
+        )
         tick += 1
       }
-      #expect(policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: spare, tick: tick) == .lowerAll)
+      #expect(
+        policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: spare, foreignNs: Self.hogs, tick: tick)
+          == .lowerAll)
       #expect(!policy.contended)
       tick += 1
       #expect(
-        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: tick)
+        policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: tick)
           == .raiseAll(resume: true))
       // Long after a lowering, two ticks again, at the share's nice.
       var later = AgingPolicy(threads: 1, share: 0.25)
-      #expect(later.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, tick: 1000) == .none)
+      #expect(
+        later.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1000)
+          == .none)
+    }
+
+    @Test("Lowered once other programs stop using the CPU, though the runtime's own backlog keeps it busy")
+    func loweredWhenForeignLoadLeaves() {
+      var policy = AgingPolicy(threads: 2, share: 0.25)
+      _ = policy.assess(
+        [Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1)
+      #expect(
+        policy.assess(
+          [Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 2)
+          == .raiseAll(resume: false))
+      // The hogs are gone; the raised threads work off a backlog on both cores (no idle CPU).
+      let busy = AgingPolicy.Sample(ran: 48e6, waited: 1e6, runnable: true)
+      for tick in 3...11 {
+        #expect(
+          policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, foreignNs: 0, tick: tick) == .adjust)
+      }
+      #expect(
+        policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, foreignNs: 0, tick: 12) == .lowerAll)
     }
 
     @Test("A raised thread's nice follows the share of the time it wanted the CPU, within 0 and the share's")

@@ -212,8 +212,10 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         Int64(Self.tick.components.seconds) * 1_000_000_000 + Self.tick.components.attoseconds
         / 1_000_000_000
       let uptime = open("/proc/uptime", O_RDONLY | O_CLOEXEC)
+      let cores = Double(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
       var last = Self.monotonicNs()
       var lastIdle = Self.machineIdleNs(uptime)
+      var lastOwn = Self.processCPUNs()
       var ticks = 0
       var policy = AgingPolicy(threads: slots.count, share: share)
       for slot in slots { (slot.lastRun, slot.lastDelay) = Self.schedstat(slot) }
@@ -227,14 +229,20 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         // Unknown (no /proc/uptime): taken as saturated, so starvation is judged by the threads alone.
         let idleNs = idle.flatMap { idle in lastIdle.map { Double(max(0, idle - $0)) } } ?? 0
         lastIdle = idle
+        let own = Self.processCPUNs()
+        // What other programs used: every core's time, less the idle time and this process's own.
+        let foreignNs = max(0, cores * elapsed - idleNs - Double(max(0, own - lastOwn)))
+        lastOwn = own
         ticks += 1
-        assess(&policy, elapsed: elapsed, idleNs: idleNs, tick: ticks)
+        assess(&policy, elapsed: elapsed, idleNs: idleNs, foreignNs: foreignNs, tick: ticks)
       }
     #endif
   }
 
   /// One tick: samples every thread, lets `policy` decide, and applies its decisions.
-  private func assess(_ policy: inout AgingPolicy, elapsed: Double, idleNs: Double, tick: Int) {
+  private func assess(
+    _ policy: inout AgingPolicy, elapsed: Double, idleNs: Double, foreignNs: Double, tick: Int
+  ) {
     #if os(Linux)
       guard let nice = shareNice else { return }
       let samples = slots.map { slot -> AgingPolicy.Sample? in
@@ -245,7 +253,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
           ran: Double(max(0, run - slot.lastRun)), waited: Double(max(0, delay - slot.lastDelay)),
           runnable: !policy.contended && Self.runnable(slot))
       }
-      switch policy.assess(samples, elapsed: elapsed, idleNs: idleNs, tick: tick) {
+      switch policy.assess(samples, elapsed: elapsed, idleNs: idleNs, foreignNs: foreignNs, tick: tick) {
       case .raiseAll(let resume):
         for slot in slots where !slot.reserve { raise(slot, nice: nice, resume: resume) }
       case .lowerAll:
@@ -304,6 +312,13 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     #else
       false
     #endif
+  }
+
+  /// CPU time of the whole process (every thread, background included), in nanoseconds.
+  private static func processCPUNs() -> Int64 {
+    var spec = timespec()
+    guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec) == 0 else { return 0 }
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
   }
 
   /// Whether `slot`'s thread is running or waiting for a CPU right now (state R in its stat file).
@@ -490,7 +505,12 @@ struct AgingPolicy {
   /// Less idle CPU than this share of one core during a tick: the machine is saturated; at least
   /// this much: it has CPU to spare, and a `SCHED_IDLE` thread gets it.
   static let spareCoreFraction = 0.2
-  /// Consecutive ticks with CPU to spare before raised threads go back to `SCHED_IDLE`.
+  /// Other processes used at least this share of one core during a tick: the saturation is not
+  /// only this process's own (a busy critical path starving its own background is isolation
+  /// working, not a reason to raise anything).
+  static let foreignCoreFraction = 0.25
+  /// Consecutive calm ticks (CPU to spare, or under `foreignCoreFraction` of a core used by other
+  /// programs) before raised threads go back to `SCHED_IDLE`.
   static let calmTicks = 10
   /// Ticks after a lowering during which one starved tick raises the threads again, at the levels
   /// they had reached.
@@ -509,12 +529,18 @@ struct AgingPolicy {
     starved = Array(repeating: 0, count: threads)
   }
 
-  /// One tick of `elapsed` nanoseconds in which the machine's CPUs were idle for `idleNs` in all;
-  /// `samples` has one entry per thread (nil: not watched).
-  mutating func assess(_ samples: [Sample?], elapsed: Double, idleNs: Double, tick: Int) -> Decision {
+  /// One tick of `elapsed` nanoseconds in which the machine's CPUs were idle for `idleNs` in all
+  /// and other processes ran for `foreignNs`; `samples` has one entry per thread (nil: not
+  /// watched).
+  mutating func assess(
+    _ samples: [Sample?], elapsed: Double, idleNs: Double, foreignNs: Double, tick: Int
+  ) -> Decision {
     let spare = idleNs >= Self.spareCoreFraction * elapsed
+    let foreign = foreignNs >= Self.foreignCoreFraction * elapsed
     if contended {
-      calm = spare ? calm + 1 : 0
+      // Calm: CPU to spare, or nothing but this process keeps the machine busy (its own backlog
+      // after the foreign load left, which the critical path must win again).
+      calm = spare || !foreign ? calm + 1 : 0
       guard calm >= Self.calmTicks else { return .adjust }
       contended = false
       loweredAtTick = tick
@@ -528,10 +554,11 @@ struct AgingPolicy {
         continue
       }
       // It wanted the CPU (runnable now, or booked a long wait) and got little of it, on a machine
-      // with none to spare. A SCHED_IDLE thread that never gets the CPU books no delay at all, so
-      // the runnable state is the signal that does not wait for it to run.
+      // with none to spare, part of it taken by other programs. A SCHED_IDLE thread that never
+      // gets the CPU books no delay at all, so the runnable state is the signal that does not
+      // wait for it to run.
       let wanted = sample.runnable || sample.waited > Self.starvedWaitFraction * elapsed
-      let tickStarved = !spare && wanted && sample.ran < Self.starvedRanFraction * elapsed
+      let tickStarved = !spare && foreign && wanted && sample.ran < Self.starvedRanFraction * elapsed
       starved[index] = tickStarved ? starved[index] + 1 : 0
       if starved[index] >= (resuming ? 1 : Self.starvedTicks) { raise = true }
     }
