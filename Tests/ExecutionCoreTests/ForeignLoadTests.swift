@@ -101,7 +101,7 @@ extension AllRuntimeTests {
 
     @Test("A thread kept off the CPU that books no run-queue delay raises every thread after two ticks")
     func starvedWithoutBookedDelayIsRaised() {
-      var policy = AgingPolicy(threads: 2, share: 0.25)
+      var policy = AgingPolicy(threads: 2)
       let samples: [AgingPolicy.Sample?] = [Self.starvedSample, Self.idleSample]
       #expect(policy.assess(samples, elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1) == .none)
       #expect(
@@ -112,7 +112,7 @@ extension AllRuntimeTests {
 
     @Test("A long booked delay counts as starvation too, and one starved tick is not enough")
     func bookedDelayCountsAndBurstsDoNot() {
-      var policy = AgingPolicy(threads: 1, share: 0.25)
+      var policy = AgingPolicy(threads: 1)
       let waitedLong = AgingPolicy.Sample(ran: 1e6, waited: 1.3e9, runnable: false)
       #expect(
         policy.assess([waitedLong], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1) == .none)
@@ -128,7 +128,7 @@ extension AllRuntimeTests {
 
     @Test("Nothing is raised while the machine has CPU to spare or the threads get the CPU")
     func notRaisedWithoutForeignLoad() {
-      var policy = AgingPolicy(threads: 2, share: 0.25)
+      var policy = AgingPolicy(threads: 2)
       // Idle CPU: a SCHED_IDLE thread gets it (the load balancer moves it there).
       for tick in 1...20 {
         #expect(
@@ -156,7 +156,7 @@ extension AllRuntimeTests {
 
     @Test("Raised threads stay raised without work while the machine stays saturated")
     func raisedStayRaisedUnderLoad() {
-      var policy = AgingPolicy(threads: 2, share: 0.25)
+      var policy = AgingPolicy(threads: 2)
       _ = policy.assess(
         [Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1)
       #expect(
@@ -168,14 +168,14 @@ extension AllRuntimeTests {
           policy.assess(
             [Self.idleSample, Self.idleSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs,
             tick: tick)
-            == .adjust)
+            == .none)
       }
       #expect(policy.contended)
     }
 
     @Test("Lowered after ten ticks in a row with CPU to spare; starved again soon, raised after one tick")
     func loweredWhenCalmAndResumed() {
-      var policy = AgingPolicy(threads: 1, share: 0.25)
+      var policy = AgingPolicy(threads: 1)
       _ = policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1)
       #expect(
         policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 2)
@@ -185,19 +185,19 @@ extension AllRuntimeTests {
       for _ in 1...9 {
         #expect(
           policy.assess(
-            [Self.idleSample], elapsed: Self.tick, idleNs: spare, foreignNs: Self.hogs, tick: tick) == .adjust
+            [Self.idleSample], elapsed: Self.tick, idleNs: spare, foreignNs: Self.hogs, tick: tick) == .none
         )
         tick += 1
       }
       // One saturated tick: the calm count starts again.
       #expect(
         policy.assess([Self.idleSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: tick)
-          == .adjust)
+          == .none)
       tick += 1
       for _ in 1...9 {
         #expect(
           policy.assess(
-            [Self.idleSample], elapsed: Self.tick, idleNs: spare, foreignNs: Self.hogs, tick: tick) == .adjust
+            [Self.idleSample], elapsed: Self.tick, idleNs: spare, foreignNs: Self.hogs, tick: tick) == .none
         )
         tick += 1
       }
@@ -210,7 +210,7 @@ extension AllRuntimeTests {
         policy.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: tick)
           == .raiseAll(resume: true))
       // Long after a lowering, two ticks again, at the share's nice.
-      var later = AgingPolicy(threads: 1, share: 0.25)
+      var later = AgingPolicy(threads: 1)
       #expect(
         later.assess([Self.starvedSample], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1000)
           == .none)
@@ -218,7 +218,7 @@ extension AllRuntimeTests {
 
     @Test("Lowered once other programs stop using the CPU, though the runtime's own backlog keeps it busy")
     func loweredWhenForeignLoadLeaves() {
-      var policy = AgingPolicy(threads: 2, share: 0.25)
+      var policy = AgingPolicy(threads: 2)
       _ = policy.assess(
         [Self.starvedSample, nil], elapsed: Self.tick, idleNs: 0, foreignNs: Self.hogs, tick: 1)
       #expect(
@@ -229,23 +229,10 @@ extension AllRuntimeTests {
       let busy = AgingPolicy.Sample(ran: 48e6, waited: 1e6, runnable: true)
       for tick in 3...11 {
         #expect(
-          policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, foreignNs: 0, tick: tick) == .adjust)
+          policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, foreignNs: 0, tick: tick) == .none)
       }
       #expect(
         policy.assess([busy, busy], elapsed: Self.tick, idleNs: 0, foreignNs: 0, tick: 12) == .lowerAll)
-    }
-
-    @Test("A raised thread's nice follows the share of the time it wanted the CPU, within 0 and the share's")
-    func niceFollowsTheShare() {
-      let policy = AgingPolicy(threads: 1, share: 0.25)
-      let short = AgingPolicy.Sample(ran: 3e6, waited: 27e6, runnable: true)  // got 10% of what it wanted
-      let plenty = AgingPolicy.Sample(ran: 16e6, waited: 14e6, runnable: true)  // got 53%
-      let light = AgingPolicy.Sample(ran: 1e6, waited: 5e6, runnable: false)  // waited under a quarter tick
-      #expect(policy.nice(current: 5, shareNice: 5, short, elapsed: Self.tick) == 4)
-      #expect(policy.nice(current: 0, shareNice: 5, short, elapsed: Self.tick) == 0)
-      #expect(policy.nice(current: 2, shareNice: 5, plenty, elapsed: Self.tick) == 3)
-      #expect(policy.nice(current: 5, shareNice: 5, plenty, elapsed: Self.tick) == 5)
-      #expect(policy.nice(current: 3, shareNice: 5, light, elapsed: Self.tick) == 3)
     }
 
     @Test("A share maps to the nice level with that share of a core against one nice-0 competitor")

@@ -29,29 +29,36 @@ import Synchronization
 ///
 /// So a watchdog thread looks at every thread each 50 ms tick. A thread is starved in a tick when
 /// it wanted the CPU (it is runnable, state R in `/proc/thread-self/stat`, or its run-queue delay in
-/// `schedstat` grew by most of the tick), got less than a quarter of the tick, and the machine had
-/// no CPU to spare (less than a fifth of a core idle, from `/proc/uptime`). The runnable state is
+/// `schedstat` grew by most of the tick), got less than a quarter of the tick, the machine had no
+/// CPU to spare (less than a fifth of a core idle, from `/proc/uptime`), and other programs used at
+/// least a quarter of a core (every core's time less the idle time and this process's CPU time):
+/// a busy critical path starving its own background is isolation working. The runnable state is
 /// what makes this work: the kernel books a thread's run-queue delay only when it gets the CPU
 /// back, so a `SCHED_IDLE` thread that never gets it shows no delay at all (a spinning `SCHED_IDLE`
 /// process beside two hogs showed 0 for a second, then 1.3 s in one tick); an earlier watchdog
 /// that judged by the delay alone raised threads only by luck, and `lanes bench --case
-/// foreign-load` measured background wait p99 from 0.36 s to 12 s.
+/// foreign-load` measured background wait p99 from 0.1 s to 12 s.
 ///
 /// After two starved ticks of any thread, every thread is raised to `SCHED_OTHER` at the nice
 /// level of the configured share (`RuntimeOptions.backgroundShare`), which gets that share of a
 /// core against one ordinary-priority competitor. Every thread, not only the starved one: a thread
 /// left at `SCHED_IDLE` would take the next job and could starve holding a runtime lock (a
-/// queue's, a run's, the workflow's metrics) that the critical path then waits for. With n
-/// competitors on its core the share's nice gets only weight/(weight + n·1024), so while a raised
-/// thread still waits and gets less than 4/5 of the share of the time it wanted the CPU, its nice
-/// drops a level per tick (never below 0); above 5/4 it climbs back. The share is a bound as well
-/// as a floor: a raised thread is not pushed past it.
+/// queue's, a run's, the workflow's metrics) that the critical path then waits for. A raised
+/// thread stays at the share's nice: with n competitors on its core it gets weight/(weight +
+/// n·1024), less than the share but never nothing. (An earlier watchdog lowered the nice towards 0
+/// while a thread got less than its share; against other sessions' autogroups or cgroups a
+/// thread's nice does not count, so that only made background equal to the critical path: no-op
+/// isolation p99 156 to 166 ms with threads raised under load, 14 to 20 ms without.)
 ///
-/// The threads go back to `SCHED_IDLE` together once the machine has had CPU to spare for ten
-/// ticks in a row (500 ms): then a `SCHED_IDLE` thread gets that idle CPU, and the critical path
-/// gets its isolation back. Not when a thread runs out of work (an earlier rule): with the
-/// foreign load still there, the next job would start on a starved thread. Lowered, and starved
-/// again within 2 s, they are raised after one tick, at the levels they had reached.
+/// The threads go back to `SCHED_IDLE` together after ten calm ticks in a row (500 ms): the machine
+/// had CPU to spare (a `SCHED_IDLE` thread gets it), or other programs used under a quarter of a
+/// core (what keeps the CPU busy is this process's own work, which the critical path must win).
+/// Not when a thread runs out of work (an earlier rule): with the foreign load still there, the
+/// next job would start on a starved thread. Lowered, and starved again within 2 s, they are
+/// raised after one tick, at the levels they had reached.
+///
+/// The idle and foreign figures are machine-wide: a process confined to a few CPUs of a bigger
+/// machine (a cpuset) that has idle CPUs elsewhere is not seen as starved.
 ///
 /// Leaving `SCHED_IDLE` needs `CAP_SYS_NICE` or an `RLIMIT_NICE` of at least 20 − nice (`ulimit
 /// -e`). Without either (the kernel refuses a probe at start), one extra thread runs permanently
@@ -71,7 +78,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   /// Threads in the pool.
   let threadCount: Int
-  /// The fraction of a core a raised thread aims at (0: never raised, pure `SCHED_IDLE`).
+  /// The fraction of a core a raised thread gets against one ordinary competitor (0: never raised).
   let share: Double
   /// The nice level a starved thread is promoted to (nil: never promoted, pure `SCHED_IDLE`).
   let shareNice: Int32?
@@ -217,7 +224,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
       var lastIdle = Self.machineIdleNs(uptime)
       var lastOwn = Self.processCPUNs()
       var ticks = 0
-      var policy = AgingPolicy(threads: slots.count, share: share)
+      var policy = AgingPolicy(threads: slots.count)
       for slot in slots { (slot.lastRun, slot.lastDelay) = Self.schedstat(slot) }
       while true {
         var pause = timespec(tv_sec: 0, tv_nsec: Int(tickNs))
@@ -244,7 +251,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     _ policy: inout AgingPolicy, elapsed: Double, idleNs: Double, foreignNs: Double, tick: Int
   ) {
     #if os(Linux)
-      guard let nice = shareNice else { return }
+      guard shareNice != nil else { return }
       let samples = slots.map { slot -> AgingPolicy.Sample? in
         guard !slot.reserve, slot.tid.load(ordering: .relaxed) > 0 else { return nil }
         let (run, delay) = Self.schedstat(slot)
@@ -254,25 +261,19 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
           runnable: !policy.contended && Self.runnable(slot))
       }
       switch policy.assess(samples, elapsed: elapsed, idleNs: idleNs, foreignNs: foreignNs, tick: tick) {
-      case .raiseAll(let resume):
-        for slot in slots where !slot.reserve { raise(slot, nice: nice, resume: resume) }
+      case .raiseAll:
+        for slot in slots where !slot.reserve { raise(slot) }
       case .lowerAll:
-        for slot in slots where !slot.reserve { lower(slot, nice: nice) }
-      case .adjust:
-        for (slot, sample) in zip(slots, samples) {
-          guard let sample, slot.raised.load(ordering: .relaxed) else { continue }
-          let level = policy.nice(current: slot.nice, shareNice: nice, sample, elapsed: elapsed)
-          if level != slot.nice, Self.setNice(slot, level) { slot.nice = level }
-        }
+        for slot in slots where !slot.reserve { lower(slot) }
       case .none:
         break
       }
     #endif
   }
 
-  /// Promotes `slot`'s thread to `SCHED_OTHER` at the share's nice, or at the level it had reached
-  /// before its last lowering when `resume`.
-  private func raise(_ slot: Slot, nice: Int32, resume: Bool) {
+  /// Promotes `slot`'s thread to `SCHED_OTHER`. The legacy call keeps the thread's nice: the
+  /// share's, set when the thread started.
+  private func raise(_ slot: Slot) {
     #if os(Linux)
       let tid = slot.tid.load(ordering: .relaxed)
       guard tid > 0, !slot.refused, !slot.raised.load(ordering: .relaxed) else { return }
@@ -281,36 +282,20 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         slot.refused = true
         return
       }
-      // The legacy call keeps the thread's nice: the share's, set when the thread started.
-      slot.nice = nice
-      if resume, let level = slot.resumeLevel, level != nice, Self.setNice(slot, level) { slot.nice = level }
       slot.raised.store(true, ordering: .relaxed)
       slot.promotions.add(1, ordering: .relaxed)
     #endif
   }
 
-  /// Puts `slot`'s thread back to `SCHED_IDLE`, remembering the level it had reached.
-  private func lower(_ slot: Slot, nice: Int32) {
+  /// Puts `slot`'s thread back to `SCHED_IDLE`.
+  private func lower(_ slot: Slot) {
     #if os(Linux)
       let tid = slot.tid.load(ordering: .relaxed)
       guard tid > 0, slot.raised.load(ordering: .relaxed) else { return }
-      slot.resumeLevel = slot.nice
-      // Back to the share's nice first (raising nice is always allowed), for the next promotion.
-      if slot.nice != nice, Self.setNice(slot, nice) { slot.nice = nice }
       var parameters = sched_param(sched_priority: 0)
       if sched_setscheduler(tid, Self.idlePolicy, &parameters) == 0 {
         slot.raised.store(false, ordering: .relaxed)
       }
-    #endif
-  }
-
-  /// Sets `slot`'s thread's nice level; true if the kernel took it.
-  private static func setNice(_ slot: Slot, _ level: Int32) -> Bool {
-    #if os(Linux)
-      setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(slot.tid.load(ordering: .relaxed)), level)
-        == 0
-    #else
-      false
     #endif
   }
 
@@ -448,9 +433,8 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   /// What the watchdog knows of one thread.
   private final class Slot: @unchecked Sendable {
-    // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastRun`, `nice`,
-    // `resumeLevel` and `refused` are read and written by the watchdog thread only; `reserve` is
-    // immutable.
+    // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastRun` and
+    // `refused` are read and written by the watchdog thread only; `reserve` is immutable.
     let tid = Atomic<Int32>(0)
     let statFD = Atomic<Int32>(-1)
     let stateFD = Atomic<Int32>(-1)
@@ -459,8 +443,6 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     let reserve: Bool
     var lastDelay: Int64 = 0
     var lastRun: Int64 = 0
-    var nice: Int32 = 19
-    var resumeLevel: Int32?
     var refused = false
     init(reserve: Bool) { self.reserve = reserve }
   }
@@ -483,11 +465,9 @@ struct AgingPolicy {
   /// What to do after a tick.
   enum Decision: Equatable {
     case none
-    /// Promote every thread to the share's nice (`resume`: at the levels reached before the last
-    /// lowering).
+    /// Promote every thread to `SCHED_OTHER` at the share's nice (`resume`: within
+    /// `resumeTicks` of the last lowering, after one starved tick).
     case raiseAll(resume: Bool)
-    /// Keep the raised threads near the share (`nice(current:shareNice:_:elapsed:)`).
-    case adjust
     /// Put every thread back to `SCHED_IDLE`.
     case lowerAll
   }
@@ -500,8 +480,6 @@ struct AgingPolicy {
   /// Consecutive starved ticks before the threads are raised (a short burst of foreign work is not
   /// starvation).
   static let starvedTicks = 2
-  /// A raised thread kept waiting for more than this share of a tick wants more CPU than it gets.
-  static let wantsMoreFraction = 0.25
   /// Less idle CPU than this share of one core during a tick: the machine is saturated; at least
   /// this much: it has CPU to spare, and a `SCHED_IDLE` thread gets it.
   static let spareCoreFraction = 0.2
@@ -512,20 +490,16 @@ struct AgingPolicy {
   /// Consecutive calm ticks (CPU to spare, or under `foreignCoreFraction` of a core used by other
   /// programs) before raised threads go back to `SCHED_IDLE`.
   static let calmTicks = 10
-  /// Ticks after a lowering during which one starved tick raises the threads again, at the levels
-  /// they had reached.
+  /// Ticks after a lowering during which one starved tick raises the threads again.
   static let resumeTicks = 40
 
-  /// The fraction of a core a raised thread aims at.
-  let share: Double
   /// Whether the threads are raised now.
   private(set) var contended = false
   private var starved: [Int]
   private var calm = 0
   private var loweredAtTick = Int.min / 2
 
-  init(threads: Int, share: Double) {
-    self.share = share
+  init(threads: Int) {
     starved = Array(repeating: 0, count: threads)
   }
 
@@ -541,7 +515,7 @@ struct AgingPolicy {
       // Calm: CPU to spare, or nothing but this process keeps the machine busy (its own backlog
       // after the foreign load left, which the critical path must win again).
       calm = spare || !foreign ? calm + 1 : 0
-      guard calm >= Self.calmTicks else { return .adjust }
+      guard calm >= Self.calmTicks else { return .none }
       contended = false
       loweredAtTick = tick
       return .lowerAll
@@ -567,19 +541,6 @@ struct AgingPolicy {
     calm = 0
     starved = starved.map { _ in 0 }
     return .raiseAll(resume: resuming)
-  }
-
-  /// The nice level a raised thread at `current` should have next: while it keeps waiting for the
-  /// CPU and gets less than 4/5 of the share of the time it wanted it, a level lower (never below
-  /// 0, everyone's default); above 5/4 of it, a level higher, back towards `shareNice`. Of the time
-  /// it wanted, not of the tick: a lightly loaded thread that waits a little is not short of its
-  /// share. (With n competitors on its core the share's nice gets only weight/(weight + n·1024).)
-  func nice(current: Int32, shareNice: Int32, _ sample: Sample, elapsed: Double) -> Int32 {
-    guard sample.waited > Self.wantsMoreFraction * elapsed else { return current }
-    let achieved = sample.ran / max(1, sample.ran + sample.waited)
-    if achieved < share * 0.8 && current > 0 { return current - 1 }
-    if achieved > share * 1.25 && current < shareNice { return current + 1 }
-    return current
   }
 }
 
