@@ -27,21 +27,38 @@ import Synchronization
 ///   *any* other program wants the CPU: with two ordinary CPU hogs on 2 cores, 319 of 500 background
 ///   steps had run 30 s after the load ended (issue 10).
 ///
-/// So a watchdog thread reads each thread's run-queue delay (`/proc/thread-self/schedstat`: time
-/// it was runnable but not running). A thread that was kept waiting for more than 3/4 of two
-/// consecutive 50 ms ticks is starved by someone; it is promoted to `SCHED_OTHER` at the nice level
-/// of the configured share (`RuntimeOptions.backgroundShare`), which gets that share of a core
-/// against one ordinary-priority competitor. With n competitors on its core that nice gets only
-/// weight/(weight + n·1024), so while a raised thread still waits and gets less than 4/5 of the
-/// share, its nice drops a level per tick (never below 0); above 5/4 it climbs back. The share is
-/// a bound as well as a floor: a raised thread is not pushed past it. It goes back to `SCHED_IDLE`
-/// only once its backlog is gone (no job for 200 ms), so on a quiet machine the critical path
-/// keeps its isolation. It is not lowered while it still has work, even if the competition seems
-/// gone: a thread lowered mid-backlog starved again under the hogs while holding a runtime lock
-/// (a queue's, a run's), and the critical path waited behind it: `lanes bench --case
-/// foreign-load` measured critical-path p99 of 1.18 s and 1.41 s in two of three runs with that
-/// rule, 3.6 to 7.4 ms in four without it. Lowered for lack of work and starved again within 2 s,
-/// it is raised after one tick instead of two, at the level it had reached.
+/// So a watchdog thread looks at every thread each 50 ms tick. A thread is starved in a tick when
+/// it wanted the CPU (it is runnable, state R in `/proc/thread-self/stat`, or its run-queue delay in
+/// `schedstat` grew by most of the tick), got less than a quarter of the tick, the machine had no
+/// CPU to spare (less than a fifth of a core idle, from `/proc/uptime`), and other programs used at
+/// least a quarter of a core (every core's time less the idle time and this process's CPU time):
+/// a busy critical path starving its own background is isolation working. The runnable state is
+/// what makes this work: the kernel books a thread's run-queue delay only when it gets the CPU
+/// back, so a `SCHED_IDLE` thread that never gets it shows no delay at all (a spinning `SCHED_IDLE`
+/// process beside two hogs showed 0 for a second, then 1.3 s in one tick); an earlier watchdog
+/// that judged by the delay alone raised threads only by luck, and `lanes bench --case
+/// foreign-load` measured background wait p99 from 0.1 s to 12 s.
+///
+/// After two starved ticks of any thread, every thread is raised to `SCHED_OTHER` at the nice
+/// level of the configured share (`RuntimeOptions.backgroundShare`), which gets that share of a
+/// core against one ordinary-priority competitor. Every thread, not only the starved one: a thread
+/// left at `SCHED_IDLE` would take the next job and could starve holding a runtime lock (a
+/// queue's, a run's, the workflow's metrics) that the critical path then waits for. A raised
+/// thread stays at the share's nice: with n competitors on its core it gets weight/(weight +
+/// n·1024), less than the share but never nothing. (An earlier watchdog lowered the nice towards 0
+/// while a thread got less than its share; against other sessions' autogroups or cgroups a
+/// thread's nice does not count, so that only made background equal to the critical path: no-op
+/// isolation p99 156 to 166 ms with threads raised under load, 14 to 20 ms without.)
+///
+/// The threads go back to `SCHED_IDLE` together after ten calm ticks in a row (500 ms): the machine
+/// had CPU to spare (a `SCHED_IDLE` thread gets it), or other programs used under a quarter of a
+/// core (what keeps the CPU busy is this process's own work, which the critical path must win).
+/// Not when a thread runs out of work (an earlier rule): with the foreign load still there, the
+/// next job would start on a starved thread. Lowered, and starved again within 2 s, they are
+/// raised after one tick, at the levels they had reached.
+///
+/// The idle and foreign figures are machine-wide: a process confined to a few CPUs of a bigger
+/// machine (a cpuset) that has idle CPUs elsewhere is not seen as starved.
 ///
 /// Leaving `SCHED_IDLE` needs `CAP_SYS_NICE` or an `RLIMIT_NICE` of at least 20 − nice (`ulimit
 /// -e`). Without either (the kernel refuses a probe at start), one extra thread runs permanently
@@ -61,7 +78,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   /// Threads in the pool.
   let threadCount: Int
-  /// The fraction of a core a raised thread aims at (0: never raised, pure `SCHED_IDLE`).
+  /// The fraction of a core a raised thread gets against one ordinary competitor (0: never raised).
   let share: Double
   /// The nice level a starved thread is promoted to (nil: never promoted, pure `SCHED_IDLE`).
   let shareNice: Int32?
@@ -159,6 +176,7 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
       // Opened by the thread itself: /proc/thread-self resolves to this thread, and the watchdog
       // reads the same file through the descriptor.
       slot.statFD.store(open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC), ordering: .relaxed)
+      slot.stateFD.store(open("/proc/thread-self/stat", O_RDONLY | O_CLOEXEC), ordering: .relaxed)
       // On Linux the nice value is per thread, and `who` = 0 names the calling thread only. The
       // share's nice is set first: a SCHED_IDLE thread ignores it, and a promotion then only has
       // to change the policy (one call, and the kernel checks RLIMIT_NICE against this value).
@@ -181,14 +199,11 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
       pthread_mutex_lock(mutex)
       while jobs.isEmpty {
         idleThreads += 1
-        slot.waiting.store(true, ordering: .relaxed)
         pthread_cond_wait(condition, mutex)
-        slot.waiting.store(false, ordering: .relaxed)
         idleThreads -= 1
       }
       let job = jobs.removeFirst()
       pthread_mutex_unlock(mutex)
-      slot.jobsStarted.add(1, ordering: .relaxed)
       job.runSynchronously(on: executor)
     }
   }
@@ -197,24 +212,19 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   /// One tick of the watchdog.
   static let tick: Duration = .milliseconds(50)
-  /// A tick in which a thread waited on a run queue for more than this share of it is a starved tick.
-  static let starvedFraction = 0.75
-  /// Consecutive starved ticks before a promotion (a short burst of foreign work is not starvation).
-  static let starvedTicks = 2
-  /// A raised thread kept waiting for more than this share of a tick wants more CPU than it gets.
-  static let wantsMoreFraction = 0.25
-  /// Ticks after a lowering for lack of work during which a new starvation resumes the last level.
-  static let resumeTicks = 40
-  /// Consecutive ticks without a job before a raised thread is lowered again.
-  static let idleTicks = 4
 
   private func watchdog() {
     #if os(Linux)
       let tickNs =
         Int64(Self.tick.components.seconds) * 1_000_000_000 + Self.tick.components.attoseconds
         / 1_000_000_000
+      let uptime = open("/proc/uptime", O_RDONLY | O_CLOEXEC)
+      let cores = Double(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
       var last = Self.monotonicNs()
+      var lastIdle = Self.machineIdleNs(uptime)
+      var lastOwn = Self.processCPUNs()
       var ticks = 0
+      var policy = AgingPolicy(threads: slots.count)
       for slot in slots { (slot.lastRun, slot.lastDelay) = Self.schedstat(slot) }
       while true {
         var pause = timespec(tv_sec: 0, tv_nsec: Int(tickNs))
@@ -222,85 +232,113 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
         let now = Self.monotonicNs()
         let elapsed = Double(max(1, now - last))
         last = now
+        let idle = Self.machineIdleNs(uptime)
+        // Unknown (no /proc/uptime): taken as saturated, so starvation is judged by the threads alone.
+        let idleNs = idle.flatMap { idle in lastIdle.map { Double(max(0, idle - $0)) } } ?? 0
+        lastIdle = idle
+        let own = Self.processCPUNs()
+        // What other programs used: every core's time, less the idle time and this process's own.
+        let foreignNs = max(0, cores * elapsed - idleNs - Double(max(0, own - lastOwn)))
+        lastOwn = own
         ticks += 1
-        for slot in slots { assess(slot, elapsed: elapsed, tick: ticks) }
+        assess(&policy, elapsed: elapsed, idleNs: idleNs, foreignNs: foreignNs, tick: ticks)
       }
     #endif
   }
 
-  /// Promotes `slot`'s thread after `starvedTicks` starved ticks; lowers a promoted one again when
-  /// it ran out of work or of competitors.
-  private func assess(_ slot: Slot, elapsed: Double, tick: Int) {
+  /// One tick: samples every thread, lets `policy` decide, and applies its decisions.
+  private func assess(
+    _ policy: inout AgingPolicy, elapsed: Double, idleNs: Double, foreignNs: Double, tick: Int
+  ) {
     #if os(Linux)
-      let tid = slot.tid.load(ordering: .relaxed)
-      guard tid > 0, let nice = shareNice, !slot.reserve else { return }
-      let (run, delay) = Self.schedstat(slot)
-      let waited = Double(max(0, delay - slot.lastDelay))
-      let ran = Double(max(0, run - slot.lastRun))
-      (slot.lastRun, slot.lastDelay) = (run, delay)
-      // Starved: runnable but off the CPU for most of the tick.
-      let fraction = waited / elapsed
-      let started = slot.jobsStarted.load(ordering: .relaxed)
-      let ranJob = started != slot.lastJobs || !slot.waiting.load(ordering: .relaxed)
-      slot.lastJobs = started
-      if !slot.raised.load(ordering: .relaxed) {
-        slot.starved = fraction > Self.starvedFraction ? slot.starved + 1 : 0
-        // Lowered for lack of work moments ago, with the competition still there: starving again
-        // is no surprise, so one tick is evidence enough and the level found last time is kept
-        // (every restart from the share's nice would cost the climb down again).
-        let resume = tick - slot.loweredAtTick <= Self.resumeTicks ? slot.resumeLevel : nil
-        guard slot.starved >= (resume == nil ? Self.starvedTicks : 1), !slot.refused else { return }
-        var parameters = sched_param(sched_priority: 0)
-        if sched_setscheduler(tid, Self.otherPolicy, &parameters) == 0 {
-          // The legacy call keeps the thread's nice: the share's, set when the thread started.
-          slot.nice = nice
-          if let resume, resume != nice,
-            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), resume) == 0
-          {
-            slot.nice = resume
-          }
-          slot.raised.store(true, ordering: .relaxed)
-          slot.promotions.add(1, ordering: .relaxed)
-        } else {
-          slot.refused = true
-        }
-        slot.starved = 0
-      } else {
-        slot.idle = ranJob ? 0 : slot.idle + 1
-        // Aim at the share itself: with n competitors on its core the share's nice gets only
-        // weight/(weight + n·1024). While the thread keeps waiting for the CPU and gets less than
-        // 4/5 of its share, its nice drops a level per tick (never below 0, everyone's default);
-        // above 5/4 of it, it climbs back towards the share's nice.
-        if fraction > Self.wantsMoreFraction {
-          let achieved = ran / elapsed
-          var level = slot.nice
-          if achieved < share * 0.8 && level > 0 {
-            level -= 1
-          } else if achieved > share * 1.25 && level < nice {
-            level += 1
-          }
-          if level != slot.nice, setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), level) == 0
-          {
-            slot.nice = level
-          }
-        }
-        // Idle for `idleTicks`: the backlog is gone (one tick would lower a thread between two steps
-        // of a steady load and make the next one starve again). Never while it still has work:
-        // see the type's comment (a lowered thread starves holding runtime locks).
-        guard slot.idle >= Self.idleTicks else { return }
-        slot.resumeLevel = slot.nice
-        slot.loweredAtTick = tick
-        // Back to the share's nice first (raising nice is always allowed), for the next promotion.
-        if slot.nice != nice, setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), nice) == 0 {
-          slot.nice = nice
-        }
-        var parameters = sched_param(sched_priority: 0)
-        if sched_setscheduler(tid, Self.idlePolicy, &parameters) == 0 {
-          slot.raised.store(false, ordering: .relaxed)
-        }
-        slot.idle = 0
+      guard shareNice != nil else { return }
+      let samples = slots.map { slot -> AgingPolicy.Sample? in
+        guard !slot.reserve, slot.tid.load(ordering: .relaxed) > 0 else { return nil }
+        let (run, delay) = Self.schedstat(slot)
+        defer { (slot.lastRun, slot.lastDelay) = (run, delay) }
+        return AgingPolicy.Sample(
+          ran: Double(max(0, run - slot.lastRun)), waited: Double(max(0, delay - slot.lastDelay)),
+          runnable: !policy.contended && Self.runnable(slot))
+      }
+      switch policy.assess(samples, elapsed: elapsed, idleNs: idleNs, foreignNs: foreignNs, tick: tick) {
+      case .raiseAll:
+        for slot in slots where !slot.reserve { raise(slot) }
+      case .lowerAll:
+        for slot in slots where !slot.reserve { lower(slot) }
+      case .none:
+        break
       }
     #endif
+  }
+
+  /// Promotes `slot`'s thread to `SCHED_OTHER`. The legacy call keeps the thread's nice: the
+  /// share's, set when the thread started.
+  private func raise(_ slot: Slot) {
+    #if os(Linux)
+      let tid = slot.tid.load(ordering: .relaxed)
+      guard tid > 0, !slot.refused, !slot.raised.load(ordering: .relaxed) else { return }
+      var parameters = sched_param(sched_priority: 0)
+      guard sched_setscheduler(tid, Self.otherPolicy, &parameters) == 0 else {
+        slot.refused = true
+        return
+      }
+      slot.raised.store(true, ordering: .relaxed)
+      slot.promotions.add(1, ordering: .relaxed)
+    #endif
+  }
+
+  /// Puts `slot`'s thread back to `SCHED_IDLE`.
+  private func lower(_ slot: Slot) {
+    #if os(Linux)
+      let tid = slot.tid.load(ordering: .relaxed)
+      guard tid > 0, slot.raised.load(ordering: .relaxed) else { return }
+      var parameters = sched_param(sched_priority: 0)
+      if sched_setscheduler(tid, Self.idlePolicy, &parameters) == 0 {
+        slot.raised.store(false, ordering: .relaxed)
+      }
+    #endif
+  }
+
+  /// CPU time of the whole process (every thread, background included), in nanoseconds.
+  private static func processCPUNs() -> Int64 {
+    var spec = timespec()
+    guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec) == 0 else { return 0 }
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+  }
+
+  /// Whether `slot`'s thread is running or waiting for a CPU right now (state R in its stat file).
+  private static func runnable(_ slot: Slot) -> Bool {
+    let fd = slot.stateFD.load(ordering: .relaxed)
+    guard fd >= 0 else { return false }
+    // "<tid> (<comm>) <state> ...": the state follows the last ')' (a name may hold one).
+    var buffer = [UInt8](repeating: 0, count: 96)
+    let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+    guard count > 0, let close = buffer[0..<count].lastIndex(of: UInt8(ascii: ")")), close + 2 < count
+    else { return false }
+    return buffer[close + 2] == UInt8(ascii: "R")
+  }
+
+  /// The time every CPU of the machine has spent idle, in nanoseconds, from /proc/uptime's second
+  /// field ("<uptime> <idle>", both in seconds with two decimals); nil if unreadable.
+  private static func machineIdleNs(_ fd: Int32) -> Int64? {
+    guard fd >= 0 else { return nil }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+    guard count > 0 else { return nil }
+    var field = 0
+    var centiseconds: Int64 = 0
+    var digits = 0
+    for byte in buffer[0..<count] {
+      if byte == UInt8(ascii: " ") {
+        field += 1
+      } else if field == 1, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+        centiseconds = centiseconds * 10 + Int64(byte - UInt8(ascii: "0"))
+        digits += 1
+      } else if field == 1, byte == UInt8(ascii: "\n") {
+        break
+      }
+    }
+    return digits > 0 ? centiseconds * 10_000_000 : nil
   }
 
   /// Nanoseconds `slot`'s thread has spent on a CPU and runnable but waiting for one ((0, 0) if
@@ -395,27 +433,114 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
 
   /// What the watchdog knows of one thread.
   private final class Slot: @unchecked Sendable {
-    // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastRun`, `lastJobs`, `starved`,
-    // `idle`, `nice`, `resumeLevel`, `loweredAtTick` and
-    // `refused` are read and written by the watchdog thread only; `reserve` is
-    // immutable.
+    // @unchecked Sendable is safe: the first group is atomics; `lastDelay`, `lastRun` and
+    // `refused` are read and written by the watchdog thread only; `reserve` is immutable.
     let tid = Atomic<Int32>(0)
     let statFD = Atomic<Int32>(-1)
+    let stateFD = Atomic<Int32>(-1)
     let raised = Atomic<Bool>(false)
-    let waiting = Atomic<Bool>(false)
-    let jobsStarted = Atomic<Int>(0)
     let promotions = Atomic<Int>(0)
     let reserve: Bool
     var lastDelay: Int64 = 0
     var lastRun: Int64 = 0
-    var lastJobs = 0
-    var starved = 0
-    var idle = 0
-    var nice: Int32 = 19
-    var resumeLevel: Int32?
-    var loweredAtTick = Int.min / 2
     var refused = false
     init(reserve: Bool) { self.reserve = reserve }
+  }
+}
+
+/// The watchdog's decisions, apart from the system calls that sample the threads and apply them
+/// (so tests can drive it with the samples a starved thread gives). See `BackgroundExecutor` for
+/// why each rule is what it is.
+struct AgingPolicy {
+  /// What one thread did during a tick.
+  struct Sample: Equatable {
+    /// Nanoseconds on a CPU.
+    var ran: Double
+    /// Nanoseconds of run-queue delay booked (only when the thread got the CPU back).
+    var waited: Double
+    /// Running or waiting for a CPU at the end of the tick.
+    var runnable: Bool
+  }
+
+  /// What to do after a tick.
+  enum Decision: Equatable {
+    case none
+    /// Promote every thread to `SCHED_OTHER` at the share's nice (`resume`: within
+    /// `resumeTicks` of the last lowering, after one starved tick).
+    case raiseAll(resume: Bool)
+    /// Put every thread back to `SCHED_IDLE`.
+    case lowerAll
+  }
+
+  /// A thread that wanted the CPU and got less than this share of a tick while the machine had no
+  /// idle CPU was kept off the CPU by someone: a starved tick.
+  static let starvedRanFraction = 0.25
+  /// A run-queue delay grown by more than this share of a tick: the thread waited most of it.
+  static let starvedWaitFraction = 0.75
+  /// Consecutive starved ticks before the threads are raised (a short burst of foreign work is not
+  /// starvation).
+  static let starvedTicks = 2
+  /// Less idle CPU than this share of one core during a tick: the machine is saturated; at least
+  /// this much: it has CPU to spare, and a `SCHED_IDLE` thread gets it.
+  static let spareCoreFraction = 0.2
+  /// Other processes used at least this share of one core during a tick: the saturation is not
+  /// only this process's own (a busy critical path starving its own background is isolation
+  /// working, not a reason to raise anything).
+  static let foreignCoreFraction = 0.25
+  /// Consecutive calm ticks (CPU to spare, or under `foreignCoreFraction` of a core used by other
+  /// programs) before raised threads go back to `SCHED_IDLE`.
+  static let calmTicks = 10
+  /// Ticks after a lowering during which one starved tick raises the threads again.
+  static let resumeTicks = 40
+
+  /// Whether the threads are raised now.
+  private(set) var contended = false
+  private var starved: [Int]
+  private var calm = 0
+  private var loweredAtTick = Int.min / 2
+
+  init(threads: Int) {
+    starved = Array(repeating: 0, count: threads)
+  }
+
+  /// One tick of `elapsed` nanoseconds in which the machine's CPUs were idle for `idleNs` in all
+  /// and other processes ran for `foreignNs`; `samples` has one entry per thread (nil: not
+  /// watched).
+  mutating func assess(
+    _ samples: [Sample?], elapsed: Double, idleNs: Double, foreignNs: Double, tick: Int
+  ) -> Decision {
+    let spare = idleNs >= Self.spareCoreFraction * elapsed
+    let foreign = foreignNs >= Self.foreignCoreFraction * elapsed
+    if contended {
+      // Calm: CPU to spare, or nothing but this process keeps the machine busy (its own backlog
+      // after the foreign load left, which the critical path must win again).
+      calm = spare || !foreign ? calm + 1 : 0
+      guard calm >= Self.calmTicks else { return .none }
+      contended = false
+      loweredAtTick = tick
+      return .lowerAll
+    }
+    let resuming = tick - loweredAtTick <= Self.resumeTicks
+    var raise = false
+    for (index, sample) in samples.enumerated() where index < starved.count {
+      guard let sample else {
+        starved[index] = 0
+        continue
+      }
+      // It wanted the CPU (runnable now, or booked a long wait) and got little of it, on a machine
+      // with none to spare, part of it taken by other programs. A SCHED_IDLE thread that never
+      // gets the CPU books no delay at all, so the runnable state is the signal that does not
+      // wait for it to run.
+      let wanted = sample.runnable || sample.waited > Self.starvedWaitFraction * elapsed
+      let tickStarved = !spare && foreign && wanted && sample.ran < Self.starvedRanFraction * elapsed
+      starved[index] = tickStarved ? starved[index] + 1 : 0
+      if starved[index] >= (resuming ? 1 : Self.starvedTicks) { raise = true }
+    }
+    guard raise else { return .none }
+    contended = true
+    calm = 0
+    starved = starved.map { _ in 0 }
+    return .raiseAll(resume: resuming)
   }
 }
 
