@@ -39,6 +39,8 @@ struct DashboardCommand: AsyncParsableCommand {
 
   @OptionGroup var runtimeFlags: RuntimeFlags
 
+  @OptionGroup var storeFlags: StoreFlags
+
   @Flag(help: "Show only: refuse every key that changes the runtime.")
   var readOnly = false
 
@@ -83,7 +85,10 @@ struct DashboardCommand: AsyncParsableCommand {
     let runtime = try Loading.runtime(
       topology,
       options: RuntimeOptions(
-        mode: mode, seed: runtimeFlags.seed, startLoad: true, backgroundShare: runtimeFlags.backgroundShare))
+        mode: mode, seed: runtimeFlags.seed, startLoad: true, backgroundShare: runtimeFlags.backgroundShare,
+        store: try storeFlags.make(command: "dashboard")))
+    // Recovery is told in the dashboard's event log (the screen is not up yet).
+    try await StoreFlags.open(runtime, command: "dashboard", announce: false)
     runtime.start()
     if workflows.isEmpty, topology.workflows.contains(where: { $0.name == BuiltInWorkflows.overload.name }) {
       // The overload demo floods its queue on purpose: it waits, paused, until someone presses p.
