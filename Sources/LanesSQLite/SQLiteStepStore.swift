@@ -40,15 +40,20 @@ public final class SQLiteStepStore: StepStore {
   let state = Mutex(StoreState())
   let signals = Mutex([String: QueueSignal]())
 
+  /// The largest the file may grow, in pages (nil: as large as the disk allows); past it writes
+  /// fail as on a full disk (SQLITE_FULL): a quota, and how the tests fill a disk.
+  public let maxPageCount: Int?
+
   /// Creates a store on `path` (opened by `open`).
   public init(
     path: String, durability: SQLiteDurability = .process, retention: Duration = .seconds(600),
-    lease: Duration = .seconds(30)
+    lease: Duration = .seconds(30), maxPageCount: Int? = nil
   ) {
     self.path = path
     self.durability = durability
     self.retention = retention
     self.lease = lease
+    self.maxPageCount = maxPageCount
   }
 
   deinit {
@@ -93,12 +98,18 @@ public final class SQLiteStepStore: StepStore {
       throw StoreError(
         .unavailable, "\(name): the directory \(directory) does not exist; create it or choose another path")
     }
-    if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+    // The mode bits too: a file or directory marked read-only is refused even for root, whom
+    // access(2) lets write anything.
+    func markedReadOnly(_ p: String) -> Bool {
+      var info = stat()
+      return stat(p, &info) == 0 && (info.st_mode & 0o222) == 0
+    }
+    if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 || markedReadOnly(path) {
       throw StoreError(
         .readOnly,
         "\(name): the file is read-only; make it writable (chmod u+w \(path)) or choose another file")
     }
-    if access(directory, W_OK) != 0 {
+    if access(directory, W_OK) != 0 || markedReadOnly(directory) {
       throw StoreError(
         .readOnly,
         "\(name): the directory \(directory) is read-only (SQLite writes its journal beside the file); make it writable or choose another directory"
@@ -144,8 +155,10 @@ public final class SQLiteStepStore: StepStore {
     config.journalMode = .wal
     config.busyMode = .timeout(5)
     let synchronous = durability == .power ? "FULL" : "NORMAL"
+    let maxPages = maxPageCount
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+      if let maxPages { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(maxPages)") }
     }
     return try DatabaseQueue(path: path, configuration: config)
   }
@@ -201,6 +214,23 @@ public final class SQLiteStepStore: StepStore {
     return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
   }
 
+  /// Drops the database and the lock without handing anything back, as a process that died
+  /// would: what the recovery tests start from (the kill -9 tests kill real processes).
+  func abandonForTesting() {
+    let (db, fd) = state.withLock { state -> (DatabaseQueue?, Int32) in
+      defer {
+        state.db = nil
+        state.lockFD = -1
+      }
+      return (state.db, state.lockFD)
+    }
+    try? db?.close()
+    if fd >= 0 { Glibc.close(fd) }
+  }
+
+  /// Batches committed since open: many writers sharing commits shows here.
+  var commits: Int { state.withLock { $0.commits } }
+
   // MARK: Errors
 
   /// A `StoreError` for anything `open` or a write threw.
@@ -250,9 +280,10 @@ public final class SQLiteStepStore: StepStore {
               return .commit
             }
             let result = value!
-            return { continuation.resume(returning: result) }
+            return ({ continuation.resume(returning: result) }, nil)
           } catch {
-            return { continuation.resume(throwing: error) }
+            let storeError = self.mapped(error)
+            return ({ continuation.resume(throwing: storeError) }, storeError)
           }
         },
         fail: { continuation.resume(throwing: $0) })
@@ -293,12 +324,21 @@ public final class SQLiteStepStore: StepStore {
         let completions = try await db.writeWithoutTransaction { db -> [@Sendable () -> Void] in
           var completions: [@Sendable () -> Void] = []
           try db.inTransaction(.immediate) {
-            completions = batch.map { $0.run(db, model) }
+            let ran = batch.map { $0.run(db, model) }
+            // A full disk or a damaged file aborts SQLite's whole transaction: the batch fails
+            // together (nothing of it was committed), with that error.
+            if let fatal = ran.compactMap(\.1).first(where: {
+              [.full, .notAStore, .unavailable].contains($0.kind)
+            }) {
+              throw fatal
+            }
+            completions = ran.map(\.0)
             if sweep { try Rows.sweep(db, olderThan: Self.nowNs() - model.retentionNs) }
             return .commit
           }
           return completions
         }
+        state.withLock { $0.commits += 1 }
         for completion in completions { completion() }
       } catch {
         let storeError = mapped(error)
@@ -392,7 +432,7 @@ struct QueueSignal {
 
 /// One operation of a batch: runs inside the transaction and returns what to do once it committed.
 struct PendingWrite: Sendable {
-  var run: @Sendable (Database, StoreModel) -> @Sendable () -> Void
+  var run: @Sendable (Database, StoreModel) -> (@Sendable () -> Void, StoreError?)
   var fail: @Sendable (any Error) -> Void
 }
 
@@ -410,6 +450,8 @@ struct StoreState: Sendable {
   var writing = false
   var lockFD: Int32 = -1
   var lastSweepNs: Int64 = 0
+  /// Transactions committed since open (a batch is one).
+  var commits = 0
   /// The earliest due time of a retrying step per queue (wakes `waitForWork`).
   var nextDue: [String: Int64] = [:]
 }
