@@ -181,7 +181,9 @@ extension SQLiteStepStore {
   public func deleteDeadLetters(queue: String) async throws -> Int {
     try await write { db, _ -> Int in
       try db.execute(sql: "DELETE FROM lanes_steps WHERE queue = ? AND state = 'dead'", arguments: [queue])
-      return db.changesCount
+      let n = db.changesCount
+      if n > 0 { try Rows.count(db, queue: queue, column: "deleted", by: n) }
+      return n
     }
   }
 

@@ -34,7 +34,9 @@ enum Schema {
       succeeded INTEGER NOT NULL DEFAULT 0,
       retried INTEGER NOT NULL DEFAULT 0,
       dead_lettered INTEGER NOT NULL DEFAULT 0,
-      stale INTEGER NOT NULL DEFAULT 0
+      stale INTEGER NOT NULL DEFAULT 0,
+      skipped INTEGER NOT NULL DEFAULT 0,
+      deleted INTEGER NOT NULL DEFAULT 0
     );
     """
 }
@@ -169,6 +171,9 @@ enum Rows {
           sql:
             "UPDATE lanes_steps SET state = 'skipped', finished_ns = ? WHERE run_id = ? AND step = ? AND state = 'waiting'",
           arguments: [nowNs, runID, d])
+        if db.changesCount > 0, let queue = model.step(workflow, d)?.queue {
+          try count(db, queue: queue, column: "skipped")
+        }
         stack.append(contentsOf: model.step(workflow, d)?.dependents ?? [])
       }
     }
@@ -284,6 +289,8 @@ enum Stats {
       s.retried = row["retried"]
       s.deadLettered = row["dead_lettered"]
       s.staleCompletions = row["stale"]
+      s.skipped = row["skipped"]
+      s.deadLettersDeleted = row["deleted"]
       stats[row["name"]] = s
     }
     for row in try Row.fetchAll(

@@ -691,15 +691,17 @@ extension StepQueue {
         QueueSnapshot(
           name: definition.name, state: core.state, capacity: definition.capacity,
           workers: definition.workers, busyWorkers: core.running, whenFull: definition.whenFull,
-          queued: s.queued + s.waiting, running: core.running, waitingRetry: s.retrying,
+          // All from one read of the store, so they add up (`isBalanced`): steps skipped
+          // because a dependency died were accepted (inserted) and count as cancelled.
+          queued: s.queued + s.waiting, running: s.running, waitingRetry: s.retrying,
           dead: s.dead, accepted: s.accepted, succeeded: s.succeeded,
           retried: s.retried, failedAttempts: s.retried + s.deadLettered, deadLettered: s.deadLettered,
-          rejected: 0, dropped: 0, cancelled: core.cancelled,
+          rejected: 0, dropped: 0, cancelled: s.skipped,
           blockedProducers: 0,
           oldestQueuedAge: s.queued > 0 ? .nanoseconds(s.oldestReadyAgeNs) : nil,
           wait: c.wait, run: c.run, depthSeries: c.depthSeries, recent: c.rates, windows: c.windows,
           workerTasks: core.workerTasks, idleWorkers: definition.workers - core.running, offered: s.accepted,
-          refusedAtShutdown: 0, deadLettersDeleted: 0)
+          refusedAtShutdown: 0, deadLettersDeleted: s.deadLettersDeleted)
       }
     }
     return core.withLock { core in

@@ -58,10 +58,12 @@ extension Runtime {
     if store != nil {
       // Running attempts hand their steps back; what is left stays in the store for the next
       // process (kept, not lost).
-      await closeStore()
-      return ShutdownReport(
+      let kept = await closeStore()
+      var report = ShutdownReport(
         settledInTime: settledInTime, runsCancelled: runsCancelled, stepsCancelled: 0,
         snapshot: snapshot(fresh: true))
+      report.stepsKept = kept
+      return report
     }
     let limit = ContinuousClock.now + .seconds(5)
     _ = await waitUntilSettled(timeout: .seconds(5))

@@ -358,8 +358,9 @@ extension Runtime {
   // MARK: Stopping
 
   /// Stops feeding, cancels running attempts (they hand their steps back), and closes the store.
-  func closeStore() async {
-    guard let store else { return }
+  /// Returns the steps left in it unfinished (kept for the next process).
+  func closeStore() async -> Int {
+    guard let store else { return 0 }
     let tasks = storeLink.withLock { link -> [Task<Void, Never>] in
       link.stopping = true
       return link.tasks
@@ -370,7 +371,12 @@ extension Runtime {
     while storeLink.withLock({ !$0.claims.isEmpty }), ContinuousClock.now < limit {
       try? await Task.sleep(for: .milliseconds(2))
     }
+    await refreshStoreFigures(store)
+    let kept = (try? await store.stats())?.values.reduce(0) {
+      $0 + $1.waiting + $1.queued + $1.running + $1.retrying
+    }
     await store.close()
+    return kept ?? 0
   }
 }
 

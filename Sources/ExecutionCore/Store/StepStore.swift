@@ -255,6 +255,10 @@ public struct StoredQueueStats: Sendable, Hashable {
   public var deadLettered = 0
   /// Finishes refused because the claim was stale (fencing).
   public var staleCompletions = 0
+  /// Steps skipped because a dependency died (inserted, never run).
+  public var skipped = 0
+  /// Dead letters deleted (accepted, and gone for good).
+  public var deadLettersDeleted = 0
 
   /// Creates empty stats.
   public init() {}

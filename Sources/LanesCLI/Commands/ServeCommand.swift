@@ -112,14 +112,10 @@ struct ServeCommand: AsyncParsableCommand {
         "signal": .string(SignalWatch.name(of: number)), "drain": .string(DurationText.format(drain)),
       ])
     let summary = await server.stop(drain: drain)
-    if summary.stepsLost > 0 || summary.runsCancelled > 0 || summary.runsUnanswered > 0 {
+    if summary.stepsLost > 0 || summary.runsCancelled > 0 || summary.runsUnanswered > 0
+      || summary.stepsKept > 0
+    {
       Loading.printError("lanes serve: \(summary.sentence)")
-    }
-    if let store = runtime.storeName {
-      let kept = summary.stepsHeldAtStop
-      Loading.printError(
-        "lanes serve: background steps not finished are kept in \(store) and run when it opens again (\(kept) held at the stop)"
-      )
     }
   }
 
