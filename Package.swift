@@ -132,7 +132,7 @@ let package = Package(
     .target(
       name: "Benchmarks",
       dependencies: [
-        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory",
+        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory", "LanesSQLite",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "DequeModule", package: "swift-collections"),
       ]

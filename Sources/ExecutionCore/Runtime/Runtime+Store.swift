@@ -67,7 +67,9 @@ extension Runtime {
     }
     var tasks: [Task<Void, Never>] = []
     for queue in queues {
-      tasks.append(Task(executorPreference: executor) { [weak self] in await self?.feed(queue, store) })
+      // On the shared pool, like a run's orchestration: the feeder only claims and hands over,
+      // and must not wait behind starved low-priority threads to do it.
+      tasks.append(Task { [weak self] in await self?.feed(queue, store) })
     }
     tasks.append(Task { [weak self] in await self?.refreshStoreLoop(store) })
     storeLink.withLock { $0.tasks = tasks }
@@ -188,9 +190,8 @@ extension Runtime {
   private func startStored(_ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore) {
     storeLink.withLock { $0.claims[claimed.claim.id] = claimed.claim }
     let task = Task(executorPreference: executor) { [self] in
-      await self.runStored(claimed, on: queue, store)
+      await self.runStored(claimed, on: queue, store) { queue.gate.giveBack(1) }
       self.storeLink.withLock { _ = $0.claims.removeValue(forKey: claimed.claim.id) }
-      queue.gate.giveBack(1)
     }
     let cancel = global.withLock { global -> Bool in
       global.workers.removeAll { $0.isCancelled }
@@ -203,7 +204,13 @@ extension Runtime {
   /// Runs one claimed attempt and ends it in the store. A step of a run of this process that is
   /// still in flight updates that run (its trace, its settling); any other (recovered, or from
   /// another node) runs against a detached copy of its run that nothing else sees.
-  private func runStored(_ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore) async {
+  private func runStored(
+    _ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore, release: () -> Void
+  ) async {
+    // The worker is free once the attempt ended: its result is committed with the next batch
+    // while the worker already runs the next step (its finish and the next claim share a commit).
+    var released = false
+    defer { if !released { release() } }
     guard let w = workflowIndex[claimed.workflow],
       let i = workflows[w].steps.firstIndex(where: { $0.definition.id == claimed.step && $0.queue != nil })
     else {
@@ -284,6 +291,8 @@ extension Runtime {
         outcome = .dead
       }
     }
+    released = true
+    release()
     var fresh = false
     // The result must reach the store: a failed write is retried until the store answers or the
     // runtime stops (then the row stays running, and the next open returns it to its queue).
