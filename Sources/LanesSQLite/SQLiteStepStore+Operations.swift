@@ -49,13 +49,27 @@ extension SQLiteStepStore {
       let paused = try Int.fetchOne(
         db, sql: "SELECT paused FROM lanes_queues WHERE name = ?", arguments: [queue])
       if paused == 1 { return ([], nil) }
-      let rows = try Row.fetchAll(
+      // Queued and due retries read apart, each in index order (with `state IN (...)` SQLite
+      // sorts every claimable row of the queue for each claim), then merged oldest first.
+      let queued = try Row.fetchAll(
         db,
         sql: """
           SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
-          WHERE queue = ? AND state IN ('queued', 'retrying') AND ready_ns <= ?
-          ORDER BY ready_ns, id LIMIT ?
+          WHERE queue = ? AND state = 'queued' ORDER BY ready_ns, id LIMIT ?
+          """, arguments: [queue, limit])
+      let due = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
+          WHERE queue = ? AND state = 'retrying' AND ready_ns <= ? ORDER BY ready_ns, id LIMIT ?
           """, arguments: [queue, now, limit])
+      let rows =
+        due.isEmpty
+        ? queued
+        : Array(
+          (queued + due).sorted {
+            ($0["ready_ns"] as Int64, $0["id"] as Int64) < ($1["ready_ns"] as Int64, $1["id"] as Int64)
+          }.prefix(limit))
       var claimed: [ClaimedStep] = []
       claimed.reserveCapacity(rows.count)
       let update = try db.cachedStatement(
@@ -238,6 +252,7 @@ extension SQLiteStepStore {
       }
       return (state.db, state.lockFD)
     }
+    stopWriter()
     if let db { try? db.close() }
     if fd >= 0 {
       flock(fd, LOCK_UN)

@@ -38,6 +38,8 @@ public final class SQLiteStepStore: StepStore {
   public var name: String { "sqlite:\(path)" }
 
   let state = Mutex(StoreState())
+  /// Wakes the writer thread: signalled when a batch starts waiting.
+  let writerWake = DispatchSemaphore(value: 0)
   let signals = Mutex([String: QueueSignal]())
 
   /// The largest the file may grow, in pages (nil: as large as the disk allows); past it writes
@@ -79,6 +81,7 @@ public final class SQLiteStepStore: StepStore {
         state.model = model
         state.nextDue = recovery.nextDue
       }
+      startWriter()
       return recovery.recovery
     } catch {
       flock(fd, LOCK_UN)
@@ -226,6 +229,7 @@ public final class SQLiteStepStore: StepStore {
     }
     try? db?.close()
     if fd >= 0 { Glibc.close(fd) }
+    stopWriter()
   }
 
   /// Batches committed since open: many writers sharing commits shows here.
@@ -297,13 +301,34 @@ public final class SQLiteStepStore: StepStore {
       if closed {
         continuation.resume(throwing: StoreError(.unavailable, "\(name): the store is not open"))
       } else if startWriter {
-        Task.detached { await self.drain() }
+        writerWake.signal()
       }
     }
   }
 
+  /// Starts the writer thread: SQLite's single writer, on a thread of its own so that a commit
+  /// (an fsync with durability power) never holds a thread of Swift's small cooperative pool, and
+  /// a batch costs one wake-up of this thread and one of each waiting caller.
+  func startWriter() {
+    let thread = Thread { [self] in
+      while true {
+        writerWake.wait()
+        if state.withLock({ $0.writerStopped }) { return }
+        drain()
+      }
+    }
+    thread.name = "lanes-sqlite-writer"
+    thread.start()
+  }
+
+  /// Ends the writer thread (after what it was given).
+  func stopWriter() {
+    state.withLock { $0.writerStopped = true }
+    writerWake.signal()
+  }
+
   /// The single writer: commits everything pending in one transaction, then the next batch.
-  private func drain() async {
+  private func drain() {
     while true {
       let (batch, db, model, sweep) = state.withLock {
         state -> ([PendingWrite], DatabaseQueue?, StoreModel, Bool) in
@@ -321,7 +346,7 @@ public final class SQLiteStepStore: StepStore {
         continue
       }
       do {
-        let completions = try await db.writeWithoutTransaction { db -> [@Sendable () -> Void] in
+        let completions = try db.writeWithoutTransaction { db -> [@Sendable () -> Void] in
           var completions: [@Sendable () -> Void] = []
           try db.inTransaction(.immediate) {
             let ran = batch.map { $0.run(db, model) }
@@ -450,6 +475,7 @@ struct StoreState: Sendable {
   var writing = false
   var lockFD: Int32 = -1
   var lastSweepNs: Int64 = 0
+  var writerStopped = false
   /// Transactions committed since open (a batch is one).
   var commits = 0
   /// The earliest due time of a retrying step per queue (wakes `waitForWork`).

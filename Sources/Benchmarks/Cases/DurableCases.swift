@@ -31,7 +31,49 @@ enum DurableCases {
     try? FileManager.default.removeItem(at: folder)
   }
 
+  /// The store alone: sequential enqueues (one commit each) and concurrent ones (group commit).
+  static func storeAlone(count: Int) async throws -> (sequential: BenchHistogram, concurrentPerSecond: Double)
+  {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "lanes-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = SQLiteStepStore(path: folder.appendingPathComponent("bench.db").path)
+    _ = try await store.open(
+      StoreTopology(
+        workflows: ["w": [.init(id: "s", queue: "q", maxAttempts: 1, dependencies: [])]], queues: ["q"]))
+    var sequential = BenchHistogram()
+    for n in 0..<count {
+      let started = Nanos.now()
+      try await store.enqueue([
+        NewStoredStep(
+          runID: UInt64(n + 1), workflow: "w", step: "s", queue: "q", pendingDependencies: 0,
+          data: StepInput())
+      ])
+      sequential.record(nanoseconds: Nanos.now() - started)
+    }
+    let tickets = Tickets()
+    let started = Nanos.now()
+    await withTaskGroup(of: Void.self) { group in
+      for _ in 0..<32 {
+        group.addTask {
+          while case let n = tickets.take(), n <= count {
+            try? await store.enqueue([
+              NewStoredStep(
+                runID: UInt64(count + n), workflow: "w", step: "s", queue: "q", pendingDependencies: 0,
+                data: StepInput())
+            ])
+          }
+        }
+      }
+    }
+    let perSecond = Double(count) / (Double(Nanos.now() - started) / 1e9)
+    await store.close()
+    return (sequential, perSecond)
+  }
+
   static func measure(_ context: BenchContext) async throws -> BenchCaseResult {
+    let alone = try await storeAlone(count: min(5000, context.sizes.enqueueSamples))
     let jobs = min(20_000, max(200, context.sizes.throughputJobs / 25))
     let samples = context.sizes.enqueueSamples
     let runs = context.sizes.chainRuns
@@ -68,6 +110,9 @@ enum DurableCases {
     return BenchCaseResult(
       name: "sqlite store",
       figures: [
+        BenchFigure("store alone: one enqueue commit p50", alone.sequential.p50, .nanoseconds),
+        BenchFigure("store alone: one enqueue commit p99", alone.sequential.p99, .nanoseconds),
+        BenchFigure("store alone: enqueues/s, 32 callers", alone.concurrentPerSecond, .perSecond),
         BenchFigure("sqlite steps/s (enqueue, claim, complete)", throughput, .perSecond),
         BenchFigure("enqueue to start p50", gaps.p50, .nanoseconds),
         BenchFigure("enqueue to start p99", gaps.p99, .nanoseconds),
