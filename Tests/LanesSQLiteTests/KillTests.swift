@@ -250,3 +250,40 @@ struct SQLiteKillTests {
     #expect(row?["error"] as String? == "the process died while this step ran (2 attempts)")
   }
 }
+
+@Suite("--store on the command line")
+struct StoreFlagTests {
+  @Test func aBadStoreValueExits64NamingTheFix() throws {
+    let result = try ChildProcess.run(
+      ChildProcess.builtProduct("lanes"), ["call", "chat", "--store", "postgres://nowhere"], timeout: 60)
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("use memory or sqlite:PATH"), "\(result.stderr)")
+    let level = try ChildProcess.run(
+      ChildProcess.builtProduct("lanes"), ["call", "chat", "--store", "sqlite:x.db", "--durability", "disk"],
+      timeout: 60)
+    #expect(level.status == 64)
+    #expect(level.stderr.contains("use process or power"), "\(level.stderr)")
+  }
+
+  @Test func aStoreErrorAtOpenIsAMessageAndANonZeroExit() throws {
+    let dir = try scratchDirectory()
+    let file = dir.appendingPathComponent("notes.txt")
+    try Data(String(repeating: "plain text, not a database\n", count: 100).utf8).write(to: file)
+    let result = try ChildProcess.run(
+      ChildProcess.builtProduct("lanes"), ["call", "chat", "--store", "sqlite:\(file.path)"], timeout: 60)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("not a SQLite database"), "\(result.stderr)")
+  }
+
+  @Test func serveUsesSqliteLanesDbByDefaultAndSaysSo() async throws {
+    let dir = try scratchDirectory()
+    let child = try ChildProcess(
+      ChildProcess.builtProduct("lanes"), ["serve", "chat", "--listen", "127.0.0.1:0"], directory: dir)
+    let said = await eventually(within: .seconds(30)) { child.errorSoFar.contains("listening") }
+    child.signal(SIGTERM)
+    let result = child.wait(timeout: 20)
+    #expect(said)
+    #expect(result.stderr.contains("lanes serve: store sqlite:lanes.db"), "\(result.stderr)")
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("lanes.db").path))
+  }
+}
