@@ -71,7 +71,15 @@ extension Runtime {
       // and must not wait behind starved low-priority threads to do it.
       tasks.append(Task { [weak self] in await self?.feed(queue, store) })
     }
-    tasks.append(Task { [weak self] in await self?.refreshStoreLoop(store) })
+    // Holds the runtime only while it refreshes: a runtime dropped without `shutdown` goes away.
+    tasks.append(
+      Task { [weak self] in
+        while !Task.isCancelled {
+          guard let self else { return }
+          await self.refreshStoreFigures(store)
+          try? await Task.sleep(for: .milliseconds(250))
+        }
+      })
     storeLink.withLock { $0.tasks = tasks }
     return recovery
   }
@@ -237,7 +245,7 @@ extension Runtime {
     queue.storedBegan()
     live?.update(i, outcome: .running, attemptStartNs: startNs)
     let leases = Task { [claim = claimed.claim] in
-      let every = Duration.seconds(10)
+      let every = store.lease / 3
       while !Task.isCancelled {
         try? await Task.sleep(for: every)
         if Task.isCancelled { return }
@@ -316,14 +324,8 @@ extension Runtime {
 
   // MARK: Figures
 
-  /// Refreshes the queues' store figures and dead letters every 250 ms.
-  private func refreshStoreLoop(_ store: any StepStore) async {
-    while !Task.isCancelled {
-      await refreshStoreFigures(store)
-      try? await Task.sleep(for: .milliseconds(250))
-    }
-  }
-
+  /// Reads the queues' figures and dead letters from the store (every 250 ms, and after a control
+  /// call), so the snapshot shows the store's totals.
   func refreshStoreFigures(_ store: any StepStore) async {
     guard let stats = try? await store.stats() else { return }
     var letters: [String: [StoredDeadLetter]] = [:]

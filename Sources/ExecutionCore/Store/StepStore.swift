@@ -77,6 +77,15 @@ public protocol StepStore: Sendable {
 
   /// Hands back this node's running steps (graceful stop) and releases what `open` took.
   func close() async
+
+  /// How long a claim holds a step without an extension: the runtime extends the leases of its
+  /// running steps every third of this (default: 30 seconds).
+  var lease: Duration { get }
+}
+
+extension StepStore {
+  /// 30 seconds, for a store that does not say.
+  public var lease: Duration { .seconds(30) }
 }
 
 /// The workflows and queues a store serves: what it needs to move dependents along, to count
