@@ -275,6 +275,41 @@ struct StoreFlagTests {
     #expect(result.stderr.contains("not a SQLite database"), "\(result.stderr)")
   }
 
+  @Test func aDrainKeepsWhatItCannotFinishAndTheNextServeRunsIt() async throws {
+    let dir = try scratchDirectory()
+    let workflow = dir.appendingPathComponent("slow.yaml")
+    let file = dir.appendingPathComponent("ran.txt")
+    try """
+    workflow: slow
+    queues:
+      later: { workers: 1, capacity: 10, when-full: reject }
+    steps:
+      - id: answer
+        mode: blocking
+        simulate: { latency: 1ms }
+      - id: long
+        mode: background
+        after: [answer]
+        queue: later
+        exec:
+          shell: 'echo "$LANES_ATTEMPT" >> \(file.path); [ -e \(dir.path)/fast ] || sleep 30'
+    """.write(to: workflow, atomically: true, encoding: .utf8)
+    let store = dir.appendingPathComponent("lanes.db").path
+    let first = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+    #expect(await ServeProcess.post("slow", port: first.port) != nil)
+    #expect(await eventually { !recordedLines(file).isEmpty })
+    first.child.signal(SIGTERM)
+    let stopped = first.child.wait(timeout: 30)
+    #expect(stopped.stderr.contains("kept 1 background step in sqlite:\(store)"), "\(stopped.stderr)")
+    // Handed back at the stop: the next process runs it again as the same attempt.
+    FileManager.default.createFile(atPath: dir.appendingPathComponent("fast").path, contents: nil)
+    let second = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+    #expect(await eventually { recordedLines(file).count == 2 })
+    let result = second.stop()
+    #expect(result.stderr.contains("recovered 1 step: 1 queued"), "\(result.stderr)")
+    #expect(recordedLines(file) == ["1", "1"])
+  }
+
   @Test func serveUsesSqliteLanesDbByDefaultAndSaysSo() async throws {
     let dir = try scratchDirectory()
     let child = try ChildProcess(

@@ -16,6 +16,8 @@ struct StoreLink: Sendable {
   var tasks: [Task<Void, Never>] = []
   /// Attempts running now, by store row id (their leases are extended).
   var claims: [Int64: StepClaim] = [:]
+  /// Their tasks (cancelled at shutdown: the attempts hand their steps back).
+  var attempts: [Int64: Task<Void, Never>] = [:]
   /// Dead letters as the store had them at the last refresh, by queue.
   var deadLetters: [String: [StoredDeadLetter]] = [:]
   var opened = false
@@ -196,17 +198,21 @@ extension Runtime {
   }
 
   private func startStored(_ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore) {
-    storeLink.withLock { $0.claims[claimed.claim.id] = claimed.claim }
-    let task = Task(executorPreference: executor) { [self] in
-      await self.runStored(claimed, on: queue, store) { queue.gate.giveBack(1) }
-      self.storeLink.withLock { _ = $0.claims.removeValue(forKey: claimed.claim.id) }
+    // Made under the lock, so the task's own removal (under it too) comes after its insertion;
+    // kept by claim, so a shutdown cancels exactly the attempts still running.
+    let id = claimed.claim.id
+    storeLink.withLock { link in
+      link.claims[id] = claimed.claim
+      let task = Task(executorPreference: executor) { [self] in
+        await self.runStored(claimed, on: queue, store) { queue.gate.giveBack(1) }
+        self.storeLink.withLock { link in
+          link.claims.removeValue(forKey: id)
+          link.attempts.removeValue(forKey: id)
+        }
+      }
+      link.attempts[id] = task
+      if link.stopping { task.cancel() }
     }
-    let cancel = global.withLock { global -> Bool in
-      global.workers.removeAll { $0.isCancelled }
-      global.workers.append(task)
-      return global.workersCancelled
-    }
-    if cancel { task.cancel() }
   }
 
   /// Runs one claimed attempt and ends it in the store. A step of a run of this process that is
@@ -374,7 +380,7 @@ extension Runtime {
     guard let store else { return 0 }
     let tasks = storeLink.withLock { link -> [Task<Void, Never>] in
       link.stopping = true
-      return link.tasks
+      return link.tasks + Array(link.attempts.values)
     }
     for task in tasks { task.cancel() }
     for queue in queues { queue.gate.close() }
