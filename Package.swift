@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "LanesCLI", targets: ["LanesCLI"]),
     .library(name: "LanesRemote", targets: ["LanesRemote"]),
     .library(name: "LanesServer", targets: ["LanesServer"]),
+    .library(name: "LanesSQLite", targets: ["LanesSQLite"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -37,6 +38,8 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // LanesSQLite: the durable store on SQLite (WAL, one writer, group commit) through GRDB.
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
   ],
   targets: [
     // How Lanes writes for a person (durations, numbers, percentages, ratios, clocks, the edit
@@ -91,7 +94,8 @@ let package = Package(
       name: "LanesCLI",
       dependencies: [
         "ExecutionCore", "WorkflowFiles", "StepKinds", "TerminalUI", "Dashboard", "DashboardHost",
-        "Benchmarks", "LanesRemote", "LanesServer", .product(name: "Logging", package: "swift-log"),
+        "Benchmarks", "LanesRemote", "LanesServer", "LanesSQLite",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -106,6 +110,12 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["openapi.yaml"], plugins: ["EmbedShippedText"]
+    ),
+    // The durable step store on SQLite (`--store sqlite:PATH`): one process per file, WAL, a single
+    // writer that batches (group commit). Depends on the core's StepStore protocol only.
+    .target(
+      name: "LanesSQLite",
+      dependencies: ["ExecutionCore", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
@@ -122,7 +132,7 @@ let package = Package(
     .target(
       name: "Benchmarks",
       dependencies: [
-        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory",
+        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory", "LanesSQLite",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "DequeModule", package: "swift-collections"),
       ]
@@ -168,6 +178,10 @@ let package = Package(
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
+    .testTarget(
+      name: "LanesSQLiteTests",
+      dependencies: ["LanesSQLite", "ExecutionCore", "LanesTestSupport", "lanes"]
+    ),
     .testTarget(
       name: "LanesServerTests",
       dependencies: [
