@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "LanesCLI", targets: ["LanesCLI"]),
     .library(name: "LanesRemote", targets: ["LanesRemote"]),
     .library(name: "LanesServer", targets: ["LanesServer"]),
+    .library(name: "LanesPostgres", targets: ["LanesPostgres"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -37,6 +38,8 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // The PostgreSQL store (LanesPostgres): the only PostgreSQL client version in the local mirror.
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // How Lanes writes for a person (durations, numbers, percentages, ratios, clocks, the edit
@@ -107,6 +110,17 @@ let package = Package(
       ],
       exclude: ["openapi.yaml"], plugins: ["EmbedShippedText"]
     ),
+    // The PostgreSQL store: several Lanes processes on one database share the queues (claims with
+    // SKIP LOCKED, leases on the database's clock, fencing, LISTEN/NOTIFY with a polling fallback).
+    .target(
+      name: "LanesPostgres",
+      dependencies: [
+        "ExecutionCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    // `.ci/pg-bench`: claim+finish throughput of the PostgreSQL store with 1, 2 and 3 instances.
+    .executableTarget(name: "PostgresBench", dependencies: ["LanesPostgres", "ExecutionCore"]),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
     .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "DashboardHost"]),
@@ -175,6 +189,11 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
       ],
       exclude: ["Fixtures"]
+    ),
+
+    .testTarget(
+      name: "LanesPostgresTests",
+      dependencies: ["LanesPostgres", "ExecutionCore", "LanesTestSupport", "PostgresBench"]
     ),
 
     // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build
