@@ -66,6 +66,7 @@ final class ConnectionPool: Sendable {
   }
 
   /// Runs `body` on a pooled connection within `operationTimeout`; errors become `StoreError`.
+  @discardableResult
   func withConnection<T: Sendable>(
     _ doing: String, timeout: Duration? = nil,
     _ body: @escaping @Sendable (PostgresConnection) async throws -> T

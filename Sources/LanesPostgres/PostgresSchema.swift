@@ -165,6 +165,7 @@ enum PostgresSchema {
   }
 
   /// Runs `body` between BEGIN and COMMIT; rolls back when it throws.
+  @discardableResult
   static func transaction<T>(
     _ connection: PostgresConnection, logger: Logger, _ body: () async throws -> T
   ) async throws -> T {

@@ -66,6 +66,7 @@ public final class PostgresStepStore: StepStore {
 
   let pool: ConnectionPool
   let signals = WorkSignals()
+  let finishes: GroupCommit
   let logger: Logger
   let state = Mutex(MutableState())
 
@@ -114,6 +115,7 @@ public final class PostgresStepStore: StepStore {
     var logger = Logger(label: "lanes.postgres")
     logger.logLevel = .critical
     self.logger = logger
+    self.finishes = GroupCommit(pool: pool, logger: logger)
   }
 
   /// Creates a store for a `postgres://` or `postgresql://` URL; throws naming the bad part.
@@ -420,7 +422,6 @@ public final class PostgresStepStore: StepStore {
     }
     let shape = state.withLock { $0.shapes[info.workflow] } ?? WorkflowShape()
     let node = nodeID
-    let logger = self.logger
     let id = claim.id
     let attempt = Int64(claim.attempt)
     let queue = info.queue
@@ -530,14 +531,7 @@ public final class PostgresStepStore: StepStore {
         SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM woken)
         """
     }
-    let query = PostgresQuery(unsafeSQL: sql, binds: binds)
-    let applied = try await pool.withConnection("finish a step") { connection in
-      let rows = try await connection.query(query, logger: logger)
-      var applied = false
-      for try await (done, _) in rows.decode((Int64, Int64).self) { applied = done == 1 }
-      return applied
-    }
-    return applied
+    return try await finishes.submit(PostgresQuery(unsafeSQL: sql, binds: binds))
   }
 
   /// A claim this node has no record of (a finish after a restart of the runtime, a test).
