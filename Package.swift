@@ -25,6 +25,7 @@ let package = Package(
     .library(name: "LanesRemote", targets: ["LanesRemote"]),
     .library(name: "LanesServer", targets: ["LanesServer"]),
     .library(name: "LanesSQLite", targets: ["LanesSQLite"]),
+    .library(name: "LanesPostgres", targets: ["LanesPostgres"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -40,6 +41,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     // LanesSQLite: the durable store on SQLite (WAL, one writer, group commit) through GRDB.
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    // The PostgreSQL store (LanesPostgres): the only PostgreSQL client version in the local mirror.
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // How Lanes writes for a person (durations, numbers, percentages, ratios, clocks, the edit
@@ -117,6 +120,17 @@ let package = Package(
       name: "LanesSQLite",
       dependencies: ["ExecutionCore", .product(name: "GRDB", package: "GRDB.swift")]
     ),
+    // The PostgreSQL store: several Lanes processes on one database share the queues (claims with
+    // SKIP LOCKED, leases on the database's clock, fencing, LISTEN/NOTIFY with a polling fallback).
+    .target(
+      name: "LanesPostgres",
+      dependencies: [
+        "ExecutionCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    // `.ci/pg-bench`: claim+finish throughput of the PostgreSQL store with 1, 2 and 3 instances.
+    .executableTarget(name: "PostgresBench", dependencies: ["LanesPostgres", "ExecutionCore"]),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
     .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "DashboardHost"]),
@@ -189,6 +203,11 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
       ],
       exclude: ["Fixtures"]
+    ),
+
+    .testTarget(
+      name: "LanesPostgresTests",
+      dependencies: ["LanesPostgres", "ExecutionCore", "LanesTestSupport", "PostgresBench"]
     ),
 
     // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build
