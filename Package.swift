@@ -97,7 +97,7 @@ let package = Package(
       name: "LanesCLI",
       dependencies: [
         "ExecutionCore", "WorkflowFiles", "StepKinds", "TerminalUI", "Dashboard", "DashboardHost",
-        "Benchmarks", "LanesRemote", "LanesServer", "LanesSQLite",
+        "Benchmarks", "LanesRemote", "LanesServer", "LanesSQLite", "LanesPostgres",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -207,7 +207,7 @@ let package = Package(
 
     .testTarget(
       name: "LanesPostgresTests",
-      dependencies: ["LanesPostgres", "ExecutionCore", "LanesTestSupport", "PostgresBench"]
+      dependencies: ["LanesPostgres", "ExecutionCore", "LanesTestSupport", "PostgresBench", "lanes"]
     ),
 
     // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build

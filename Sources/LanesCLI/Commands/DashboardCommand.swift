@@ -70,7 +70,8 @@ struct DashboardCommand: AsyncParsableCommand {
       // silently ignoring them would let a user believe they took effect on the server.
       let local =
         (mode == nil ? [] : ["--mode"]) + runtimeFlags.given + (storeFlags.store == nil ? [] : ["--store"])
-        + (storeFlags.durability == "process" ? [] : ["--durability"])
+        + (storeFlags.durability == nil ? [] : ["--durability"])
+        + (storeFlags.lease == nil ? [] : ["--lease"])
       if !local.isEmpty {
         let list = local.joined(separator: ", ")
         let they = local.count == 1 ? "it sets" : "they set"

@@ -79,7 +79,9 @@ struct ServeCommand: AsyncParsableCommand {
     let topology = try Loading.topology(workflows)
     let metrics = LanesMetrics(topology: topology)
     // A service keeps its background work across restarts by default.
-    let store = try storeFlags.make(command: "serve", defaultStore: "sqlite:lanes.db")
+    // A cluster's nodes show each other this address; a kernel-chosen port (0) is not known yet.
+    let store = try storeFlags.make(
+      command: "serve", defaultStore: "sqlite:lanes.db", apiAddress: port == 0 ? nil : listen)
     let options = RuntimeOptions(
       seed: runtimeFlags.seed, maxRunsInFlight: maxInFlight, startLoad: load,
       backgroundShare: runtimeFlags.backgroundShare, keptRuns: 1000, observer: metrics, store: store)

@@ -1,12 +1,13 @@
 import ArgumentParser
 import ExecutionCore
+import LanesPostgres
 import LanesSQLite
 
 /// `--store` and `--durability`: where background steps live (`serve`, `run`, `dashboard`, `call`).
 struct StoreFlags: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "Where background steps live: memory (lost when the process dies) or sqlite:PATH (durable; one process per file). Default: memory, sqlite:lanes.db for serve.",
+      "Where background steps live: memory (lost when the process dies), sqlite:PATH (durable; one process per file) or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (durable; several nodes share the queues). Default: memory, sqlite:lanes.db for serve.",
       valueName: "store"))
   var store: String?
 
@@ -14,12 +15,20 @@ struct StoreFlags: ParsableArguments {
     help: ArgumentHelp(
       "With sqlite: process (default; a commit survives kill -9) or power (also a power loss, at an fsync per commit).",
       valueName: "level"))
-  var durability: String = "process"
+  var durability: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "With postgres://: how long a claim holds a step before another node may take it over (default: 30s; extended every third of it while the step runs).",
+      valueName: "duration"),
+    transform: OptionParsing.positiveDuration)
+  var lease: Duration?
 
   /// What `--store` names.
   enum Choice: Equatable {
     case memory
     case sqlite(path: String)
+    case postgres(PostgresURL)
   }
 
   /// Parses `text` (exits 64 with a message naming the fix on a bad value).
@@ -33,21 +42,54 @@ struct StoreFlags: ParsableArguments {
       }
       return .sqlite(path: path)
     }
+    if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+      do {
+        return .postgres(try PostgresURL(parsing: text))
+      } catch {
+        Loading.printError("lanes \(command): --store: \(error)")
+        throw ExitCode(64)
+      }
+    }
     Loading.printError(
-      "lanes \(command): --store '\(text)' is not a store; use memory or sqlite:PATH (e.g. sqlite:lanes.db)")
+      "lanes \(command): --store '\(text)' is not a store; use memory, sqlite:PATH (e.g. sqlite:lanes.db) or postgres://USER@HOST:PORT/DB"
+    )
     throw ExitCode(64)
   }
 
-  /// The store chosen (nil: memory), `defaultStore` when `--store` is not given.
-  func make(command: String, defaultStore: String = "memory") throws -> (any StepStore)? {
-    guard let level = SQLiteDurability(rawValue: durability) else {
+  /// The store chosen (nil: memory), `defaultStore` when `--store` is not given. `apiAddress` is
+  /// this node's API address (serve's `--listen`), which a PostgreSQL store shows to other nodes.
+  func make(
+    command: String, defaultStore: String = "memory", apiAddress: String? = nil
+  ) throws -> (any StepStore)? {
+    let choice = try Self.parse(store ?? defaultStore, command: command)
+    if case .sqlite = choice {
+    } else if let durability {
       Loading.printError(
-        "lanes \(command): --durability '\(durability)' is not a level; use process or power")
+        "lanes \(command): --durability \(durability) applies to sqlite: stores only; PostgreSQL's durability is the server's (synchronous_commit); drop --durability"
+      )
       throw ExitCode(64)
     }
-    switch try Self.parse(store ?? defaultStore, command: command) {
+    if case .postgres = choice {
+    } else if lease != nil {
+      Loading.printError(
+        "lanes \(command): --lease applies to postgres:// stores only (a local store has no other node to hand a step to); drop --lease"
+      )
+      throw ExitCode(64)
+    }
+    switch choice {
     case .memory: return nil
-    case .sqlite(let path): return SQLiteStepStore(path: path, durability: level)
+    case .sqlite(let path):
+      guard let level = SQLiteDurability(rawValue: durability ?? "process") else {
+        Loading.printError(
+          "lanes \(command): --durability '\(durability ?? "")' is not a level; use process or power")
+        throw ExitCode(64)
+      }
+      return SQLiteStepStore(path: path, durability: level)
+    case .postgres(let url):
+      var options = PostgresStoreOptions()
+      if let lease { options.lease = lease }
+      options.apiAddress = apiAddress
+      return PostgresStepStore(url: url, options: options)
     }
   }
 
