@@ -24,6 +24,8 @@ let package = Package(
     .library(name: "LanesCLI", targets: ["LanesCLI"]),
     .library(name: "LanesRemote", targets: ["LanesRemote"]),
     .library(name: "LanesServer", targets: ["LanesServer"]),
+    .library(name: "LanesSQLite", targets: ["LanesSQLite"]),
+    .library(name: "LanesPostgres", targets: ["LanesPostgres"]),
     .executable(name: "lanes", targets: ["lanes"]),
   ],
   dependencies: [
@@ -37,6 +39,10 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // LanesSQLite: the durable store on SQLite (WAL, one writer, group commit) through GRDB.
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    // The PostgreSQL store (LanesPostgres): the only PostgreSQL client version in the local mirror.
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // How Lanes writes for a person (durations, numbers, percentages, ratios, clocks, the edit
@@ -91,7 +97,8 @@ let package = Package(
       name: "LanesCLI",
       dependencies: [
         "ExecutionCore", "WorkflowFiles", "StepKinds", "TerminalUI", "Dashboard", "DashboardHost",
-        "Benchmarks", "LanesRemote", "LanesServer", .product(name: "Logging", package: "swift-log"),
+        "Benchmarks", "LanesRemote", "LanesServer", "LanesSQLite", "LanesPostgres",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -107,6 +114,23 @@ let package = Package(
       ],
       exclude: ["openapi.yaml"], plugins: ["EmbedShippedText"]
     ),
+    // The durable step store on SQLite (`--store sqlite:PATH`): one process per file, WAL, a single
+    // writer that batches (group commit). Depends on the core's StepStore protocol only.
+    .target(
+      name: "LanesSQLite",
+      dependencies: ["ExecutionCore", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // The PostgreSQL store: several Lanes processes on one database share the queues (claims with
+    // SKIP LOCKED, leases on the database's clock, fencing, LISTEN/NOTIFY with a polling fallback).
+    .target(
+      name: "LanesPostgres",
+      dependencies: [
+        "ExecutionCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    // `.ci/pg-bench`: claim+finish throughput of the PostgreSQL store with 1, 2 and 3 instances.
+    .executableTarget(name: "PostgresBench", dependencies: ["LanesPostgres", "ExecutionCore"]),
     .executableTarget(name: "lanes", dependencies: ["LanesCLI"]),
     // A Swift service that embeds the runtime (workflow in code; `--dashboard` watches it live).
     .executableTarget(name: "EmbeddingExample", dependencies: ["ExecutionCore", "DashboardHost"]),
@@ -122,7 +146,7 @@ let package = Package(
     .target(
       name: "Benchmarks",
       dependencies: [
-        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory",
+        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory", "LanesSQLite",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "DequeModule", package: "swift-collections"),
       ]
@@ -169,12 +193,21 @@ let package = Package(
     ),
     .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ExecutionCore"]),
     .testTarget(
+      name: "LanesSQLiteTests",
+      dependencies: ["LanesSQLite", "ExecutionCore", "LanesTestSupport", "lanes"]
+    ),
+    .testTarget(
       name: "LanesServerTests",
       dependencies: [
         "LanesServer", "ExecutionCore", "lanes", "LanesTestSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
       ],
       exclude: ["Fixtures"]
+    ),
+
+    .testTarget(
+      name: "LanesPostgresTests",
+      dependencies: ["LanesPostgres", "ExecutionCore", "LanesTestSupport", "PostgresBench", "lanes"]
     ),
 
     // examples/ and themes/ are the only copy of the shipped text: this plugin embeds them at build

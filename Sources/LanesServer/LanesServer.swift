@@ -140,9 +140,11 @@ public final class RunningServer: Sendable {
     _ = try? await task.value
     logTail.cancel()
     await logTail.value
-    let summary = ShutdownSummary(
+    var summary = ShutdownSummary(
       runsUnanswered: unanswered, runsCancelled: report.runsCancelled, stepsLost: report.stepsCancelled,
       stepsHeldAtStop: queuedBefore, settledInTime: report.settledInTime)
+    summary.stepsKept = report.stepsKept
+    summary.storeName = api.runtime.storeName
     let logger = api.options.logger
     let metadata: Logger.Metadata = [
       "stepsLost": .stringConvertible(summary.stepsLost),
@@ -169,11 +171,19 @@ public struct ShutdownSummary: Sendable, Hashable {
   public var stepsLost: Int
   /// Background steps the queues held when the drain began.
   public var stepsHeldAtStop: Int
+  /// With a durable store: background steps not finished, kept in it for the next process.
+  public var stepsKept = 0
+  /// The durable store's name (nil: in memory).
+  public var storeName: String?
   /// True if every run settled within the drain time.
   public var settledInTime: Bool
 
   /// A sentence for the log and the terminal.
   public var sentence: String {
+    if let storeName, stepsKept > 0 {
+      return
+        "kept \(stepsKept) background step\(stepsKept == 1 ? "" : "s") in \(storeName) (they run when it opens again), \(runsUnanswered) HTTP run\(runsUnanswered == 1 ? "" : "s") unanswered"
+    }
     if stepsLost == 0 && runsCancelled == 0 && runsUnanswered == 0 {
       return
         "clean: every run answered and every background step finished (\(stepsHeldAtStop) were held at the stop)"

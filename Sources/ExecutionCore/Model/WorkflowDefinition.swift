@@ -59,6 +59,10 @@ public struct StepContext: Sendable {
   public var runID: UInt64
   /// The step's id.
   public var stepID: String
+  /// `RUNID-STEPID`: the same for every attempt of this step of this run, and (with a durable
+  /// store, whose run ids never repeat) unique in the store: what a background step passes to the
+  /// systems it changes so that running it twice (at-least-once) does the change once.
+  public var idempotencyKey: String { "\(runID)-\(stepID)" }
   /// The attempt number, starting at 1.
   public var attempt: Int
   /// How the step is executing (as declared, or blocking in all-sync mode).

@@ -307,11 +307,17 @@ final class StepQueue: Sendable {
 
   /// Told every wait and run time as it is recorded (see `RuntimeOptions.observer`).
   let observer: (any RuntimeObserver)?
+  /// With a durable store: the free workers the queue's feeder claims for.
+  let gate: WorkerGate
+  /// With a durable store: the queue's figures as the store last had them (the snapshot's
+  /// queued, waiting-to-retry, dead and totals come from here; nil: in memory).
+  private let stored = Mutex<StoredQueueStats?>(nil)
 
   init(index: Int, definition: QueueDefinition, history: Int = 300, observer: (any RuntimeObserver)? = nil) {
     self.index = index
     self.definition = definition
     self.observer = observer
+    self.gate = WorkerGate(workers: definition.workers)
     self.core = Mutex(QueueCore(capacity: definition.capacity, workers: definition.workers, history: history))
   }
 
@@ -608,6 +614,51 @@ final class StepQueue: Sendable {
   }
 }
 
+extension StepQueue {
+  /// Store mode: the store's figures for this queue (totals continue across restarts).
+  func setStored(_ figures: StoredQueueStats) {
+    stored.withLock { $0 = figures }
+  }
+
+  /// Store mode: a claimed attempt started on a worker of this queue.
+  func storedBegan() {
+    core.withLock { core in
+      core.running += 1
+      core.workerTasks = max(core.workerTasks, core.running)
+    }
+  }
+
+  /// Store mode: an attempt ended (`waitingRetry`: it will be retried); the store holds the
+  /// step's state, this keeps the latency windows, the rates and the pause in step.
+  /// Returns true if this ended a pause.
+  @discardableResult
+  func storedEnded(_ outcome: StepOutcome, waitNs: Int64, runNs: Int64, nowSecond: Int) -> Bool {
+    let paused = core.withLock { core -> Bool in
+      core.advance(to: nowSecond)
+      core.running -= 1
+      core.waitWindows.record(nanoseconds: waitNs, second: nowSecond)
+      switch outcome {
+      case .succeeded:
+        core.tally.succeeded += 1
+        core.runWindows.record(nanoseconds: runNs, second: nowSecond)
+      case .waitingRetry:
+        core.tally.failed += 1
+        core.tally.retried += 1
+      case .dead:
+        core.tally.failed += 1
+        core.tally.deadLettered += 1
+      default: break
+      }
+      return core.checkPaused()
+    }
+    if let observer {
+      observer.recordQueueWait(queue: index, nanoseconds: waitNs)
+      if outcome == .succeeded { observer.recordStepRun(queue: index, nanoseconds: runNs) }
+    }
+    return paused
+  }
+}
+
 /// What one refresh read from a queue under its lock.
 struct QueueSample {
   var depthSeries: [Int]
@@ -635,7 +686,25 @@ extension StepQueue {
 
   /// The queue's live counters with the refresh's cached summaries.
   func snapshot(nowNs now: Int64, cached c: SnapshotCache.Queue) -> QueueSnapshot {
-    core.withLock { core in
+    if let s = stored.withLock({ $0 }) {
+      return core.withLock { core in
+        QueueSnapshot(
+          name: definition.name, state: core.state, capacity: definition.capacity,
+          workers: definition.workers, busyWorkers: core.running, whenFull: definition.whenFull,
+          // All from one read of the store, so they add up (`isBalanced`): steps skipped
+          // because a dependency died were accepted (inserted) and count as cancelled.
+          queued: s.queued + s.waiting, running: s.running, waitingRetry: s.retrying,
+          dead: s.dead, accepted: s.accepted, succeeded: s.succeeded,
+          retried: s.retried, failedAttempts: s.retried + s.deadLettered, deadLettered: s.deadLettered,
+          rejected: 0, dropped: 0, cancelled: s.skipped,
+          blockedProducers: 0,
+          oldestQueuedAge: s.queued > 0 ? .nanoseconds(s.oldestReadyAgeNs) : nil,
+          wait: c.wait, run: c.run, depthSeries: c.depthSeries, recent: c.rates, windows: c.windows,
+          workerTasks: core.workerTasks, idleWorkers: definition.workers - core.running, offered: s.accepted,
+          refusedAtShutdown: 0, deadLettersDeleted: s.deadLettersDeleted)
+      }
+    }
+    return core.withLock { core in
       QueueSnapshot(
         name: definition.name, state: core.state, capacity: definition.capacity,
         workers: definition.workers, busyWorkers: core.running, whenFull: definition.whenFull,

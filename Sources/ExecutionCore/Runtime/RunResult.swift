@@ -44,6 +44,9 @@ public struct ShutdownReport: Sendable {
   public var stepsCancelled: Int
   /// The final state; the per-queue counts add up.
   public var snapshot: RuntimeSnapshot
+  /// With a durable store: background steps not finished, kept in the store for the next process
+  /// (0 in memory, where they are cancelled instead).
+  public var stepsKept = 0
 
   /// Creates a report.
   public init(settledInTime: Bool, runsCancelled: Int, stepsCancelled: Int, snapshot: RuntimeSnapshot) {

@@ -46,6 +46,8 @@ struct FinishEffect {
 /// The mutable part of a run.
 struct RunProgress: Sendable {
   var steps: [StepRecord]
+  /// Background steps handed to the durable store (store mode only; empty otherwise).
+  var stored: Set<Int> = []
   var unfinished: Int
   var responded = false
   var failed = false
@@ -219,6 +221,41 @@ final class RunState: Sendable {
       }
       if input.isNull && progress.outputs.isEmpty { return nil }
       return StepInput(input: input, dependencyOutputs: Self.outputs(of: workflow.steps[i], in: progress))
+    }
+  }
+
+  /// The background steps to insert into a durable store now, in one trip through the run's lock:
+  /// each still pending, not stored yet, whose blocking dependencies all succeeded and whose
+  /// background dependencies are stored (or stored now). `pending` counts its background
+  /// dependencies (none has run yet: they run from the store). Ready ones are marked queued.
+  func storable(readyNs: Int64) -> [(step: Int, pending: Int, data: StepInput)] {
+    progress.withLock { progress in
+      var chosen: [Int] = []
+      var changed = true
+      while changed {
+        changed = false
+        for i in progress.steps.indices
+        where isBackground(i) && progress.steps[i].outcome == .pending && !progress.stored.contains(i) {
+          let eligible = workflow.steps[i].dependencies.allSatisfy { d in
+            isBackground(d) ? progress.stored.contains(d) : progress.steps[d].outcome == .succeeded
+          }
+          guard eligible else { continue }
+          progress.stored.insert(i)
+          chosen.append(i)
+          changed = true
+        }
+      }
+      return chosen.map { i in
+        let pending = workflow.steps[i].dependencies.filter { isBackground($0) }.count
+        if pending == 0 {
+          progress.steps[i].outcome = .queued
+          if progress.steps[i].readyNs < 0 { progress.steps[i].readyNs = readyNs }
+        }
+        return (
+          i, pending,
+          StepInput(input: input, dependencyOutputs: Self.outputs(of: workflow.steps[i], in: progress))
+        )
+      }
     }
   }
 

@@ -143,7 +143,7 @@ extension Runtime {
     if paused { event(.info, .queuePaused, "\(queue.definition.name): paused (no step running)") }
   }
 
-  private func recordFailure(
+  func recordFailure(
     _ run: RunState, _ step: CompiledStep, queue: StepQueue, attempt: Int, dead: Bool, error: String
   ) {
     let record = FailureRecord(

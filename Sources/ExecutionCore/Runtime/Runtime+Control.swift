@@ -154,6 +154,11 @@ extension Runtime {
   /// Workers of `queue` stop taking steps: pausing until no worker holds one, then paused.
   public func pauseQueue(_ name: String) {
     guard let q = queueIndex[name] else { return }
+    if store != nil {
+      storeControl("\(name): pause") {
+        try await $0.setPaused(queue: name, true); return 0
+      }
+    }
     guard let state = queues[q].pause() else { return }
     event(.info, .queuePausing, "\(name): pausing (workers take no new steps)")
     if state == .paused { event(.info, .queuePaused, "\(name): paused (no step running)") }
@@ -162,6 +167,11 @@ extension Runtime {
   /// Workers of `queue` take steps again.
   public func resumeQueue(_ name: String) {
     guard let q = queueIndex[name] else { return }
+    if store != nil {
+      storeControl("\(name): resume") {
+        try await $0.setPaused(queue: name, false); return 0
+      }
+    }
     guard queues[q].resume() else { return }
     event(.info, .queueResumed, "\(name): resumed")
   }
@@ -213,6 +223,12 @@ extension Runtime {
   @discardableResult
   public func redrive(queue name: String) -> Int {
     guard let q = queueIndex[name] else { return 0 }
+    if store != nil {
+      // The store moves them (asynchronously); the count is the dead letters it last reported.
+      let n = queues[q].snapshot(nowNs: nowNs, cached: SnapshotCache.Queue()).dead
+      storeControl("\(name): redrove dead letters") { try await $0.redrive(queue: name) }
+      return n
+    }
     let moved = queues[q].redrive(nowNs: nowNs)
     if !moved.isEmpty {
       event(.info, .redriven, "\(name): redrove \(moved.count) dead letter\(moved.count == 1 ? "" : "s")")
@@ -223,6 +239,7 @@ extension Runtime {
   /// The dead letters of `queue` (workflow, step, run, last error), oldest first.
   public func deadLetters(queue name: String) -> [FailureRecord] {
     guard let q = queueIndex[name] else { return [] }
+    if store != nil { return storedDeadLetters(name) }
     return queues[q].deadLetters.map { letter in
       let step = letter.item.run.workflow.steps[Int(letter.item.step)]
       return FailureRecord(
@@ -236,6 +253,11 @@ extension Runtime {
   @discardableResult
   public func deleteDeadLetters(queue name: String) -> Int {
     guard let q = queueIndex[name] else { return 0 }
+    if store != nil {
+      let n = queues[q].snapshot(nowNs: nowNs, cached: SnapshotCache.Queue()).dead
+      storeControl("\(name): deleted dead letters") { try await $0.deleteDeadLetters(queue: name) }
+      return n
+    }
     let deleted = queues[q].deleteDeadLetters()
     if !deleted.isEmpty {
       event(

@@ -37,6 +37,9 @@ extension Runtime {
   ) -> Result<RunState, Rejection> {
     let (globalMode, shuttingDown) = global.withLock { ($0.mode, $0.shuttingDown) }
     if shuttingDown { return .failure(reject(workflow, .shuttingDown, "the runtime is shutting down")) }
+    if store != nil, let refusal = storeRefusal {
+      return .failure(reject(workflow, .shuttingDown, refusal))
+    }
     if let limit = options.maxRunsInFlight {
       var current = inFlight.load(ordering: .relaxed)
       while true {
@@ -52,6 +55,11 @@ extension Runtime {
       inFlight.add(1, ordering: .relaxed)
     }
     let id = nextRunID.add(1, ordering: .relaxed).newValue
+    if store != nil, !checkReserved(id) {
+      inFlight.subtract(1, ordering: .relaxed)
+      return .failure(
+        reject(workflow, .shuttingDown, "the store cannot take new runs: run ids are being reserved; retry"))
+    }
     let index = workflow.runCounter.add(1, ordering: .relaxed).newValue - 1
     let second = second(nowNs)
     // Control, then metrics: the same order as `pause` uses, so a pause sees every admitted run.
@@ -141,6 +149,14 @@ extension Runtime {
       let failed = await executeConcurrently(run, ready: ready)
       if failed { return }
     }
+    // With a durable store the run answers only once its background steps are committed.
+    if store != nil, let error = await persist(run) {
+      let first = run.workflow.steps.indices.first { run.isBackground($0) } ?? 0
+      respond(
+        run,
+        failure: BlockingOutcome(step: first, outcome: .failed, endNs: nowNs, error: "not stored: \(error)"))
+      return
+    }
     respond(run, failure: nil)
   }
 
@@ -168,7 +184,8 @@ extension Runtime {
               group.addTask { await self.runBlocking(run, i) }
               running += 1
             }
-            for i in ready where run.isBackground(i) {
+            // With a durable store, background steps are inserted together before the response.
+            for i in ready where run.isBackground(i) && store == nil {
               await enqueue(run, i, readyNs: max(run.readyNs(i), run.intendedNs), mayBlock: true)
             }
           }
@@ -183,6 +200,8 @@ extension Runtime {
           ready = effect.ready
         } else if failure == nil {
           failure = done
+          // Background steps whose dependencies succeeded still run (as in memory): stored first.
+          if store != nil { _ = await persist(run) }
           respond(run, failure: done)
           group.cancelAll()
         }

@@ -55,6 +55,16 @@ extension Runtime {
       return global.workers
     }
     for worker in workers { worker.cancel() }
+    if store != nil {
+      // Running attempts hand their steps back; what is left stays in the store for the next
+      // process (kept, not lost).
+      let kept = await closeStore()
+      var report = ShutdownReport(
+        settledInTime: settledInTime, runsCancelled: runsCancelled, stepsCancelled: 0,
+        snapshot: snapshot(fresh: true))
+      report.stepsKept = kept
+      return report
+    }
     let limit = ContinuousClock.now + .seconds(5)
     _ = await waitUntilSettled(timeout: .seconds(5))
     // Redriven steps belong to runs that settled already: wait for the queues too.

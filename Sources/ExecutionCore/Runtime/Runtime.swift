@@ -79,6 +79,10 @@ public final class Runtime: RuntimeControl {
   let executor: BackgroundExecutor?
   /// The wall-clock time (since the Unix epoch) at which `clock` read zero.
   let startedAt: Duration
+  /// The durable store (`options.store`); nil: background steps live in memory.
+  let store: (any StepStore)?
+  /// What the runtime keeps about its store (see Runtime+Store.swift).
+  let storeLink = Mutex(StoreLink())
 
   /// Checks `topology` and readies the queues (their workers start as steps arrive); throws
   /// `RuntimeError.invalidTopology`.
@@ -104,7 +108,9 @@ public final class Runtime: RuntimeControl {
     self.executor =
       options.isolateBackground ? BackgroundExecutor.shared(share: options.backgroundShare) : nil
     self.startedAt = Self.wallClockNow() - clock.now
-    startWorkers()
+    self.store = options.store
+    // With a store, workers are fed by the store's claims (`openStore`), not by in-memory offers.
+    if store == nil { startWorkers() }
   }
 
   /// Starts the load generators (at each workflow's default rate if `options.startLoad`) and the

@@ -33,6 +33,9 @@ extension RuntimeError {
     switch reason {
     case RunRefusal.paused.description, "the workflow is paused": return .paused
     case "the runtime is shutting down": return .shuttingDown
+    // The durable store refuses writes (full disk, lost database): like a shutdown, send the run
+    // elsewhere or later (a server answers 503).
+    case let reason where reason.hasPrefix("the store "): return .shuttingDown
     default: return .inFlightLimit
     }
   }

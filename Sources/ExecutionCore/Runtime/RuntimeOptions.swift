@@ -37,6 +37,10 @@ public struct RuntimeOptions: Sendable {
   /// Told every critical-path, queue-wait and step-run time as the runtime records it (an
   /// exporter such as `lanes serve`'s Prometheus histograms); nil: nobody.
   public var observer: (any RuntimeObserver)?
+  /// Where background steps live when they must outlive the process (`LanesSQLite`,
+  /// `LanesPostgres`); nil: in memory (lost when the process dies, and fastest). With a store, call
+  /// `Runtime.openStore()` before `start()` or the first run.
+  public var store: (any StepStore)?
 
   /// Creates options.
   public init(
@@ -46,7 +50,7 @@ public struct RuntimeOptions: Sendable {
     overshootAllowance: Duration = .milliseconds(2), isolateBackground: Bool = true,
     backgroundShare: Double = BackgroundShare.defaultShare,
     inputLimit: Int = 1 << 20, keptRuns: Int = 0,
-    observer: (any RuntimeObserver)? = nil
+    observer: (any RuntimeObserver)? = nil, store: (any StepStore)? = nil
   ) {
     self.mode = mode
     self.seed = seed
@@ -62,6 +66,7 @@ public struct RuntimeOptions: Sendable {
     self.inputLimit = inputLimit
     self.keptRuns = max(0, keptRuns)
     self.observer = observer
+    self.store = store
   }
 }
 

@@ -15,6 +15,8 @@ public enum EventKind: String, Sendable, Hashable, Codable {
   case runFailed, runRejected, stepRetried, stepDeadLettered, stepRejected, stepDropped, stepTimedOut
   case workflowPausing, workflowPaused, workflowResumed, queuePausing, queuePaused, queueResumed
   case modeChanged, rateChanged, redriven, deadLettersDeleted, shutdown
+  /// A durable store: what `openStore` recovered; a write refused (disk full) or accepted again.
+  case storeRecovered, storeFailed
 }
 
 /// A notable event.

@@ -77,6 +77,15 @@ public protocol StepStore: Sendable {
 
   /// Hands back this node's running steps (graceful stop) and releases what `open` took.
   func close() async
+
+  /// How long a claim holds a step without an extension: the runtime extends the leases of its
+  /// running steps every third of this (default: 30 seconds).
+  var lease: Duration { get }
+}
+
+extension StepStore {
+  /// 30 seconds, for a store that does not say.
+  public var lease: Duration { .seconds(30) }
 }
 
 /// The workflows and queues a store serves: what it needs to move dependents along, to count
@@ -255,6 +264,10 @@ public struct StoredQueueStats: Sendable, Hashable {
   public var deadLettered = 0
   /// Finishes refused because the claim was stale (fencing).
   public var staleCompletions = 0
+  /// Steps skipped because a dependency died (inserted, never run).
+  public var skipped = 0
+  /// Dead letters deleted (accepted, and gone for good).
+  public var deadLettersDeleted = 0
 
   /// Creates empty stats.
   public init() {}

@@ -39,6 +39,8 @@ struct CallCommand: AsyncParsableCommand {
 
   @OptionGroup var runtimeFlags: RuntimeFlags
 
+  @OptionGroup var storeFlags: StoreFlags
+
   @Option(
     help: "How long to wait for the background steps after the response (default: 30s).",
     transform: OptionParsing.positiveDuration)
@@ -46,7 +48,8 @@ struct CallCommand: AsyncParsableCommand {
 
   func run() async throws {
     let options = RuntimeOptions(
-      mode: mode, seed: runtimeFlags.seed, startLoad: false, backgroundShare: runtimeFlags.backgroundShare)
+      mode: mode, seed: runtimeFlags.seed, startLoad: false, backgroundShare: runtimeFlags.backgroundShare,
+      store: try storeFlags.make(command: "call"))
     let payload: Payload
     do {
       payload = try CallInput.read(input, limit: options.inputLimit)
@@ -60,6 +63,7 @@ struct CallCommand: AsyncParsableCommand {
       throw ExitCode(1)
     }
     let runtime = try Loading.runtime(topology, options: options)
+    try await StoreFlags.open(runtime, command: "call", announce: false)
     let signals = SignalWatch(keepIgnored: true)
     defer { signals.cancel() }
     let outcome = await CallSession(runtime: runtime, workflow: name).perform(

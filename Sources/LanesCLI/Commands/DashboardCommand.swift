@@ -39,6 +39,8 @@ struct DashboardCommand: AsyncParsableCommand {
 
   @OptionGroup var runtimeFlags: RuntimeFlags
 
+  @OptionGroup var storeFlags: StoreFlags
+
   @Flag(help: "Show only: refuse every key that changes the runtime.")
   var readOnly = false
 
@@ -66,14 +68,18 @@ struct DashboardCommand: AsyncParsableCommand {
     if connect != nil {
       // These set up the runtime the dashboard runs itself; with --connect there is none, and
       // silently ignoring them would let a user believe they took effect on the server.
-      let local = (mode == nil ? [] : ["--mode"]) + runtimeFlags.given
+      let local =
+        (mode == nil ? [] : ["--mode"]) + runtimeFlags.given + (storeFlags.store == nil ? [] : ["--store"])
+        + (storeFlags.durability == nil ? [] : ["--durability"])
+        + (storeFlags.lease == nil ? [] : ["--lease"])
       if !local.isEmpty {
         let list = local.joined(separator: ", ")
         let they = local.count == 1 ? "it sets" : "they set"
         var fix = "drop \(list)"
         if mode != nil { fix += "; press m in the dashboard to change the server's mode" }
-        if !runtimeFlags.given.isEmpty {
-          fix += "; give \(runtimeFlags.given.joined(separator: " and ")) to `lanes serve` when starting it"
+        let serverFlags = local.filter { $0 != "--mode" }
+        if !serverFlags.isEmpty {
+          fix += "; give \(serverFlags.joined(separator: " and ")) to `lanes serve` when starting it"
         }
         throw ValidationError(
           "\(list) cannot go with --connect: \(they) up a runtime this dashboard would run itself, and "
@@ -101,7 +107,10 @@ struct DashboardCommand: AsyncParsableCommand {
       topology,
       options: RuntimeOptions(
         mode: mode ?? .hybrid, seed: runtimeFlags.seed, startLoad: true,
-        backgroundShare: runtimeFlags.backgroundShare))
+        backgroundShare: runtimeFlags.backgroundShare,
+        store: try storeFlags.make(command: "dashboard")))
+    // Recovery is told in the dashboard's event log (the screen is not up yet).
+    try await StoreFlags.open(runtime, command: "dashboard", announce: false)
     runtime.start()
     if workflows.isEmpty, topology.workflows.contains(where: { $0.name == BuiltInWorkflows.overload.name }) {
       // The overload demo floods its queue on purpose: it waits, paused, until someone presses p.

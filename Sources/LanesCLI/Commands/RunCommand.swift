@@ -41,6 +41,8 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup var runtimeFlags: RuntimeFlags
 
+  @OptionGroup var storeFlags: StoreFlags
+
   @Option(
     help: "How long to wait for background work to settle after the load stops (default: 30s).",
     transform: OptionParsing.positiveDuration)
@@ -78,8 +80,9 @@ struct RunCommand: AsyncParsableCommand {
     let topology = try Loading.topology(workflows)
     let options = RuntimeOptions(
       mode: mode, seed: runtimeFlags.seed, maxRunsInFlight: maxInFlight, startLoad: false,
-      backgroundShare: runtimeFlags.backgroundShare)
+      backgroundShare: runtimeFlags.backgroundShare, store: try storeFlags.make(command: "run"))
     let runtime = try Loading.runtime(topology, options: options)
+    try await StoreFlags.open(runtime, command: "run", announce: !json)
     // Watched from before the first run: a signal then ends the step processes before Lanes exits.
     let signals = SignalWatch(keepIgnored: true)
     defer { signals.cancel() }

@@ -53,6 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
 
   @OptionGroup var runtimeFlags: RuntimeFlags
 
+  @OptionGroup var storeFlags: StoreFlags
+
   enum LogFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
   }
@@ -76,10 +78,15 @@ struct ServeCommand: AsyncParsableCommand {
     let logger = Logger(label: "lanes.server")
     let topology = try Loading.topology(workflows)
     let metrics = LanesMetrics(topology: topology)
+    // A service keeps its background work across restarts by default.
+    // A cluster's nodes show each other this address; a kernel-chosen port (0) is not known yet.
+    let store = try storeFlags.make(
+      command: "serve", defaultStore: "sqlite:lanes.db", apiAddress: port == 0 ? nil : listen)
     let options = RuntimeOptions(
       seed: runtimeFlags.seed, maxRunsInFlight: maxInFlight, startLoad: load,
-      backgroundShare: runtimeFlags.backgroundShare, keptRuns: 1000, observer: metrics)
+      backgroundShare: runtimeFlags.backgroundShare, keptRuns: 1000, observer: metrics, store: store)
     let runtime = try Loading.runtime(topology, options: options)
+    try await StoreFlags.open(runtime, command: "serve", announce: true)
     // Watched before anything runs, so a signal during startup still stops cleanly.
     let signals = SignalWatch(keepIgnored: true)
     defer { signals.cancel() }
@@ -107,7 +114,9 @@ struct ServeCommand: AsyncParsableCommand {
         "signal": .string(SignalWatch.name(of: number)), "drain": .string(DurationText.format(drain)),
       ])
     let summary = await server.stop(drain: drain)
-    if summary.stepsLost > 0 || summary.runsCancelled > 0 || summary.runsUnanswered > 0 {
+    if summary.stepsLost > 0 || summary.runsCancelled > 0 || summary.runsUnanswered > 0
+      || summary.stepsKept > 0
+    {
       Loading.printError("lanes serve: \(summary.sentence)")
     }
   }

@@ -10,7 +10,7 @@ import ExecutionCore
 /// - stdin: one JSON document, `{"input": <run input>, "steps": {"<dependency id>": <its output>, …}}`
 ///   (`StepInput.document`: the dependencies the step may see, direct and transitive), then EOF.
 ///   A process need not read it.
-/// - environment: `LANES_RUN_ID`, `LANES_WORKFLOW`, `LANES_STEP`, `LANES_ATTEMPT`, over the
+/// - environment: `LANES_RUN_ID`, `LANES_WORKFLOW`, `LANES_STEP`, `LANES_ATTEMPT`, `LANES_IDEMPOTENCY_KEY`, over the
 ///   step's own `env`.
 /// - stdout is the step's output: the JSON value when it parses as one, otherwise a JSON string of
 ///   the text with one trailing newline trimmed; `null` when the process prints nothing. Stdout over
@@ -31,7 +31,7 @@ public enum ProcessStep {
   static func lanesEnvironment(_ context: StepContext, workflow: String) -> [String: String] {
     [
       "LANES_RUN_ID": String(context.runID), "LANES_WORKFLOW": workflow, "LANES_STEP": context.stepID,
-      "LANES_ATTEMPT": String(context.attempt),
+      "LANES_ATTEMPT": String(context.attempt), "LANES_IDEMPOTENCY_KEY": context.idempotencyKey,
     ]
   }
 

@@ -26,12 +26,16 @@ final class ServedLanes {
       "lanes-serve-\(UInt64.random(in: 0...UInt64.max))")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var args = ["serve", "--listen", "127.0.0.1:0"] + workflows.map(Self.fixture) + arguments
+    // These tests were written for the in-memory queues (synchronous redrive and delete counts);
+    // the durable default store (sqlite:lanes.db) is tested in LanesSQLiteTests.
+    if !arguments.contains("--store") { args += ["--store", "memory"] }
     if let token {
       let file = folder.appendingPathComponent("token")
       try Data((token + "\n").utf8).write(to: file)
       args += ["--token-file", file.path]
     }
-    child = try ChildProcess(ChildProcess.builtProduct("lanes"), args)
+    // In its own folder: the default store (sqlite:lanes.db) is one process per file.
+    child = try ChildProcess(ChildProcess.builtProduct("lanes"), args, directory: folder)
     var found: Int?
     let child = self.child
     _ = await eventually(within: .seconds(60)) {

@@ -1,0 +1,281 @@
+import ExecutionCore
+import Foundation
+import GRDB
+
+extension SQLiteStepStore {
+  public func reserveRunIDs(count: Int) async throws -> Range<UInt64> {
+    let n = UInt64(max(1, count))
+    return try await write { db, _ in
+      let next =
+        UInt64(try String.fetchOne(db, sql: "SELECT value FROM lanes_meta WHERE key = 'next_run_id'") ?? "1")
+        ?? 1
+      try db.execute(
+        sql: "UPDATE lanes_meta SET value = ? WHERE key = 'next_run_id'", arguments: [String(next + n)])
+      return next..<(next + n)
+    }
+  }
+
+  public func enqueue(_ steps: [NewStoredStep]) async throws {
+    guard !steps.isEmpty else { return }
+    let queues = try await write { db, _ -> Set<String> in
+      let now = Self.nowNs()
+      var ready = Set<String>()
+      var accepted: [String: Int] = [:]
+      let statement = try db.cachedStatement(
+        sql: """
+          INSERT INTO lanes_steps(run_id, workflow, step, queue, state, pending, data, ready_ns)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """)
+      for step in steps {
+        let queued = step.pendingDependencies <= 0
+        try statement.execute(arguments: [
+          Int64(bitPattern: step.runID), step.workflow, step.step, step.queue, queued ? "queued" : "waiting",
+          max(0, step.pendingDependencies), DataCoding.encode(step.data), now,
+        ])
+        accepted[step.queue, default: 0] += 1
+        if queued { ready.insert(step.queue) }
+      }
+      for (queue, n) in accepted { try Rows.count(db, queue: queue, column: "accepted", by: n) }
+      return ready
+    }
+    for queue in queues { signal(queue) }
+  }
+
+  public func claim(queue: String, limit: Int) async throws -> [ClaimedStep] {
+    guard limit > 0 else { return [] }
+    let leaseNs = Int64(lease.components.seconds) * 1_000_000_000
+    let (claimed, nextDue) = try await write { db, _ -> ([ClaimedStep], Int64?) in
+      let now = Self.nowNs()
+      let paused = try Int.fetchOne(
+        db, sql: "SELECT paused FROM lanes_queues WHERE name = ?", arguments: [queue])
+      if paused == 1 { return ([], nil) }
+      // Queued and due retries read apart, each in index order (with `state IN (...)` SQLite
+      // sorts every claimable row of the queue for each claim), then merged oldest first.
+      let queued = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
+          WHERE queue = ? AND state = 'queued' ORDER BY ready_ns, id LIMIT ?
+          """, arguments: [queue, limit])
+      let due = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
+          WHERE queue = ? AND state = 'retrying' AND ready_ns <= ? ORDER BY ready_ns, id LIMIT ?
+          """, arguments: [queue, now, limit])
+      let rows =
+        due.isEmpty
+        ? queued
+        : Array(
+          (queued + due).sorted {
+            ($0["ready_ns"] as Int64, $0["id"] as Int64) < ($1["ready_ns"] as Int64, $1["id"] as Int64)
+          }.prefix(limit))
+      var claimed: [ClaimedStep] = []
+      claimed.reserveCapacity(rows.count)
+      let update = try db.cachedStatement(
+        sql: "UPDATE lanes_steps SET state = 'running', attempt = attempt + 1, lease_ns = ? WHERE id = ?")
+      for row in rows {
+        let id: Int64 = row["id"]
+        let attempt: Int = row["attempt"]
+        try update.execute(arguments: [now + leaseNs, id])
+        let runID: Int64 = row["run_id"]
+        claimed.append(
+          ClaimedStep(
+            claim: StepClaim(id: id, attempt: attempt + 1), runID: UInt64(bitPattern: runID),
+            workflow: row["workflow"], step: row["step"], data: try DataCoding.decode(row["data"] as Data),
+            readySinceNs: row["ready_ns"]))
+      }
+      let nextDue = try Int64.fetchOne(
+        db,
+        sql: "SELECT MIN(ready_ns) FROM lanes_steps WHERE queue = ? AND state = 'retrying' AND ready_ns > ?",
+        arguments: [queue, now])
+      return (claimed, nextDue)
+    }
+    state.withLock { state in state.nextDue[queue] = nextDue }
+    return claimed
+  }
+
+  public func finish(_ claim: StepClaim, _ ending: StepEnding) async throws -> Bool {
+    let (fresh, ready, due) = try await write { db, model -> (Bool, Set<String>, (String, Int64)?) in
+      let now = Self.nowNs()
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT run_id, workflow, step, queue, state, attempt, data FROM lanes_steps WHERE id = ?",
+          arguments: [claim.id])
+      else { return (false, [], nil) }
+      let queue: String = row["queue"]
+      guard row["state"] as String == "running", row["attempt"] as Int == claim.attempt else {
+        try Rows.count(db, queue: queue, column: "stale")
+        return (false, [], nil)
+      }
+      var ready = Set<String>()
+      var due: (String, Int64)?
+      switch ending {
+      case .succeeded(let output):
+        try db.execute(
+          sql:
+            "UPDATE lanes_steps SET state = 'succeeded', output = ?, finished_ns = ?, lease_ns = NULL WHERE id = ?",
+          arguments: [output.isNull ? nil : output.text, now, claim.id])
+        try Rows.count(db, queue: queue, column: "succeeded")
+        ready = try Rows.propagate(
+          db, model: model.topology, runID: row["run_id"], workflow: row["workflow"], step: row["step"],
+          succeeded: true, output: output, data: row["data"] as Data, nowNs: now)
+      case .retry(let error, let delay):
+        let (s, a) = delay.components
+        let dueNs = now + s * 1_000_000_000 + a / 1_000_000_000
+        try db.execute(
+          sql:
+            "UPDATE lanes_steps SET state = 'retrying', error = ?, ready_ns = ?, lease_ns = NULL WHERE id = ?",
+          arguments: [error, dueNs, claim.id])
+        try Rows.count(db, queue: queue, column: "retried")
+        due = (queue, dueNs)
+      case .dead(let error):
+        try db.execute(
+          sql:
+            "UPDATE lanes_steps SET state = 'dead', error = ?, finished_ns = ?, lease_ns = NULL WHERE id = ?",
+          arguments: [error, now, claim.id])
+        try Rows.count(db, queue: queue, column: "dead_lettered")
+        _ = try Rows.propagate(
+          db, model: model.topology, runID: row["run_id"], workflow: row["workflow"], step: row["step"],
+          succeeded: false, output: nil, data: row["data"] as Data, nowNs: now)
+      case .handedBack:
+        try db.execute(
+          sql: "UPDATE lanes_steps SET state = 'queued', attempt = attempt - 1, lease_ns = NULL WHERE id = ?",
+          arguments: [claim.id])
+        ready.insert(queue)
+      }
+      return (true, ready, due)
+    }
+    if let (queue, dueNs) = due {
+      state.withLock { state in state.nextDue[queue] = min(state.nextDue[queue] ?? dueNs, dueNs) }
+      signal(queue)
+    }
+    for queue in ready { signal(queue) }
+    return fresh
+  }
+
+  public func extendLeases(_ claims: [StepClaim]) async throws -> [StepClaim] {
+    guard !claims.isEmpty else { return [] }
+    let leaseNs = Int64(lease.components.seconds) * 1_000_000_000
+    return try await write { db, _ in
+      let now = Self.nowNs()
+      var lost: [StepClaim] = []
+      for claim in claims {
+        try db.execute(
+          sql: "UPDATE lanes_steps SET lease_ns = ? WHERE id = ? AND attempt = ? AND state = 'running'",
+          arguments: [now + leaseNs, claim.id, claim.attempt])
+        if db.changesCount == 0 { lost.append(claim) }
+      }
+      return lost
+    }
+  }
+
+  public func setPaused(queue: String, _ paused: Bool) async throws {
+    try await write { db, _ in
+      try db.execute(sql: "INSERT OR IGNORE INTO lanes_queues(name) VALUES (?)", arguments: [queue])
+      try db.execute(
+        sql: "UPDATE lanes_queues SET paused = ? WHERE name = ?", arguments: [paused ? 1 : 0, queue])
+    }
+    if !paused { signal(queue) }
+  }
+
+  public func redrive(queue: String) async throws -> Int {
+    let n = try await write { db, _ -> Int in
+      try db.execute(
+        sql: """
+          UPDATE lanes_steps SET state = 'queued', attempt = 0, ready_ns = ?, finished_ns = NULL
+          WHERE queue = ? AND state = 'dead'
+          """, arguments: [Self.nowNs(), queue])
+      return db.changesCount
+    }
+    if n > 0 { signal(queue) }
+    return n
+  }
+
+  public func deleteDeadLetters(queue: String) async throws -> Int {
+    try await write { db, _ -> Int in
+      try db.execute(sql: "DELETE FROM lanes_steps WHERE queue = ? AND state = 'dead'", arguments: [queue])
+      let n = db.changesCount
+      if n > 0 { try Rows.count(db, queue: queue, column: "deleted", by: n) }
+      return n
+    }
+  }
+
+  public func deadLetters(queue: String, limit: Int) async throws -> [StoredDeadLetter] {
+    guard let db = state.withLock({ $0.db }) else {
+      throw StoreError(.unavailable, "\(name): the store is not open")
+    }
+    do {
+      return try await db.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT id, run_id, workflow, step, attempt, error, finished_ns FROM lanes_steps
+            WHERE queue = ? AND state = 'dead' ORDER BY finished_ns, id LIMIT ?
+            """, arguments: [queue, limit]
+        ).map { row in
+          StoredDeadLetter(
+            id: row["id"], runID: UInt64(bitPattern: row["run_id"] as Int64), workflow: row["workflow"],
+            step: row["step"], attempts: row["attempt"], error: row["error"] ?? "failed",
+            diedAtNs: row["finished_ns"] ?? 0)
+        }
+      }
+    } catch {
+      throw mapped(error)
+    }
+  }
+
+  public func stats() async throws -> [String: StoredQueueStats] {
+    guard let db = state.withLock({ $0.db }) else {
+      throw StoreError(.unavailable, "\(name): the store is not open")
+    }
+    do {
+      return try await db.read { db in try Stats.read(db, nowNs: Self.nowNs()) }
+    } catch {
+      throw mapped(error)
+    }
+  }
+
+  public func close() async {
+    // Hands back what this process still holds (graceful stop): queued again, the attempt not counted.
+    _ = try? await write { db, _ in
+      try db.execute(
+        sql:
+          "UPDATE lanes_steps SET state = 'queued', attempt = attempt - 1, lease_ns = NULL WHERE state = 'running'"
+      )
+      try db.execute(sql: "DELETE FROM lanes_meta WHERE key = 'holder'")
+    }
+    let (db, fd) = state.withLock { state -> (DatabaseQueue?, Int32) in
+      defer {
+        state.db = nil
+        state.lockFD = -1
+      }
+      return (state.db, state.lockFD)
+    }
+    stopWriter()
+    if let db { try? db.close() }
+    if fd >= 0 {
+      flock(fd, LOCK_UN)
+      Glibc.close(fd)
+    }
+    let waiters = signals.withLock { signals -> [CheckedContinuation<Void, Never>] in
+      defer { signals.removeAll() }
+      return signals.values.flatMap(\.waiters)
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+
+  /// Rows by state, for tests and the kill test's checks: (state, count) over the whole file.
+  public func countByState() async throws -> [String: Int] {
+    guard let db = state.withLock({ $0.db }) else {
+      throw StoreError(.unavailable, "\(name): the store is not open")
+    }
+    return try await db.read { db in
+      var counts: [String: Int] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM lanes_steps GROUP BY state") {
+        counts[row["state"]] = row["n"]
+      }
+      return counts
+    }
+  }
+}

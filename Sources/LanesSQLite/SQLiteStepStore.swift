@@ -1,0 +1,483 @@
+import ExecutionCore
+import Foundation
+import GRDB
+import Synchronization
+
+/// How hard a commit tries to survive a crash.
+public enum SQLiteDurability: String, Sendable, CaseIterable {
+  /// WAL with `synchronous=NORMAL`: a commit survives the process dying (kill -9, OOM); the last
+  /// commits before a power loss or an OS crash may be lost. No fsync per commit.
+  case process
+  /// WAL with `synchronous=FULL`: a commit survives a power loss too, at an fsync per commit
+  /// (group commit shares it between every step in the batch).
+  case power
+}
+
+/// The durable step store on one SQLite file (`--store sqlite:PATH`).
+///
+/// One process per file (an exclusive `flock` on `PATH.lock`, which names its holder); WAL; one
+/// writer that batches: every enqueue, claim, finish and lease extension submitted while a commit
+/// is in progress shares the next `BEGIN IMMEDIATE` transaction (group commit), so throughput does
+/// not pay one fsync per step. The store's clock is this process's wall clock in nanoseconds
+/// (one process per file: no other clock to agree with).
+public final class SQLiteStepStore: StepStore {
+  /// The schema this binary writes; a file with a higher version is refused.
+  public static let schemaVersion = 1
+  /// What marks a file as a Lanes store (`lanes_meta.store`).
+  static let marker = "lanes step store"
+
+  /// The file.
+  public let path: String
+  /// The durability level.
+  public let durability: SQLiteDurability
+  /// Succeeded and skipped rows older than this are deleted (the file stays flat under steady load).
+  public let retention: Duration
+  /// Leases given at claim (one process per file: they matter only for `extendLeases` and fencing).
+  public let lease: Duration
+
+  public var name: String { "sqlite:\(path)" }
+
+  let state = Mutex(StoreState())
+  /// Wakes the writer thread: signalled when a batch starts waiting.
+  let writerWake = DispatchSemaphore(value: 0)
+  let signals = Mutex([String: QueueSignal]())
+
+  /// The largest the file may grow, in pages (nil: as large as the disk allows); past it writes
+  /// fail as on a full disk (SQLITE_FULL): a quota, and how the tests fill a disk.
+  public let maxPageCount: Int?
+
+  /// Creates a store on `path` (opened by `open`).
+  public init(
+    path: String, durability: SQLiteDurability = .process, retention: Duration = .seconds(600),
+    lease: Duration = .seconds(30), maxPageCount: Int? = nil
+  ) {
+    self.path = path
+    self.durability = durability
+    self.retention = retention
+    self.lease = lease
+    self.maxPageCount = maxPageCount
+  }
+
+  deinit {
+    let fd = state.withLock { $0.lockFD }
+    if fd >= 0 { Glibc.close(fd) }
+  }
+
+  // MARK: Open
+
+  public func open(_ topology: StoreTopology) async throws -> StoreRecovery {
+    let model = TopologyModel(topology)
+    try checkWritable()
+    let fd = try takeLock()
+    do {
+      let queue = try openDatabase()
+      let recovery = try await queue.write { db in
+        try self.migrate(db)
+        try self.writeHolder(db)
+        return try Recovery.run(db, model: model, nowNs: Self.nowNs())
+      }
+      state.withLock { state in
+        state.db = queue
+        state.model = model
+        state.nextDue = recovery.nextDue
+      }
+      startWriter()
+      return recovery.recovery
+    } catch {
+      flock(fd, LOCK_UN)
+      Glibc.close(fd)
+      state.withLock { $0.lockFD = -1 }
+      throw mapped(error)
+    }
+  }
+
+  /// Refuses a read-only file or directory before anything is written.
+  private func checkWritable() throws {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+    else {
+      throw StoreError(
+        .unavailable, "\(name): the directory \(directory) does not exist; create it or choose another path")
+    }
+    // The mode bits too: a file or directory marked read-only is refused even for root, whom
+    // access(2) lets write anything.
+    func markedReadOnly(_ p: String) -> Bool {
+      var info = stat()
+      return stat(p, &info) == 0 && (info.st_mode & 0o222) == 0
+    }
+    if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 || markedReadOnly(path) {
+      throw StoreError(
+        .readOnly,
+        "\(name): the file is read-only; make it writable (chmod u+w \(path)) or choose another file")
+    }
+    if access(directory, W_OK) != 0 || markedReadOnly(directory) {
+      throw StoreError(
+        .readOnly,
+        "\(name): the directory \(directory) is read-only (SQLite writes its journal beside the file); make it writable or choose another directory"
+      )
+    }
+  }
+
+  /// Takes the exclusive lock on `PATH.lock` and writes this process's pid and host in it.
+  private func takeLock() throws -> Int32 {
+    let lockPath = path + ".lock"
+    let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      let reason = String(cString: strerror(errno))
+      throw StoreError(
+        errno == EACCES || errno == EROFS ? .readOnly : .unavailable,
+        "\(name): cannot open the lock file \(lockPath): \(reason)")
+    }
+    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+      Glibc.close(fd)
+      let who = holder.flatMap { $0.isEmpty ? nil : $0 } ?? "another process"
+      throw StoreError(
+        .held,
+        "\(name) is in use by \(who) (one process per file); stop that process, or give this one another file"
+      )
+    }
+    let text = "pid \(getpid()) on \(Self.hostName())\n"
+    _ = ftruncate(fd, 0)
+    _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+    state.withLock { $0.lockFD = fd }
+    return fd
+  }
+
+  static func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    gethostname(&buffer, 255)
+    return String(cString: buffer)
+  }
+
+  private func openDatabase() throws -> DatabaseQueue {
+    var config = Configuration()
+    config.journalMode = .wal
+    config.busyMode = .timeout(5)
+    let synchronous = durability == .power ? "FULL" : "NORMAL"
+    let maxPages = maxPageCount
+    config.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+      if let maxPages { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(maxPages)") }
+    }
+    return try DatabaseQueue(path: path, configuration: config)
+  }
+
+  /// Creates the schema on an empty file, checks the marker and version on any other.
+  private func migrate(_ db: Database) throws {
+    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+    if !tables.contains("lanes_meta") {
+      let own = tables.filter { !$0.hasPrefix("sqlite_") }
+      guard own.isEmpty else {
+        throw StoreError(
+          .notAStore,
+          "\(name): this SQLite file is not a Lanes store (it has tables \(own.prefix(5).joined(separator: ", "))); nothing was changed. Choose another file"
+        )
+      }
+      try db.execute(sql: Schema.version1)
+      try db.execute(
+        sql:
+          "INSERT INTO lanes_meta(key, value) VALUES ('store', ?), ('schema_version', ?), ('next_run_id', '1')",
+        arguments: [Self.marker, String(Self.schemaVersion)])
+      return
+    }
+    let marker = try String.fetchOne(db, sql: "SELECT value FROM lanes_meta WHERE key = 'store'")
+    guard marker == Self.marker else {
+      throw StoreError(
+        .notAStore, "\(name): this SQLite file is not a Lanes store (no Lanes marker); nothing was changed")
+    }
+    let version =
+      Int(try String.fetchOne(db, sql: "SELECT value FROM lanes_meta WHERE key = 'schema_version'") ?? "")
+      ?? 0
+    if version > Self.schemaVersion {
+      throw StoreError(
+        .newerSchema,
+        "\(name): written by a newer Lanes (schema \(version); this binary knows up to \(Self.schemaVersion)); upgrade lanes, nothing was changed"
+      )
+    }
+    if version < 1 {
+      throw StoreError(.notAStore, "\(name): the Lanes store has no valid schema version; it is damaged")
+    }
+    // Future versions migrate here, one step at a time, inside this transaction.
+  }
+
+  private func writeHolder(_ db: Database) throws {
+    try db.execute(
+      sql: "INSERT OR REPLACE INTO lanes_meta(key, value) VALUES ('holder', ?)",
+      arguments: ["pid \(getpid()) on \(Self.hostName())"])
+  }
+
+  /// The wall clock in nanoseconds since the epoch: the store's clock.
+  static func nowNs() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+  }
+
+  /// Drops the database and the lock without handing anything back, as a process that died
+  /// would: what the recovery tests start from (the kill -9 tests kill real processes).
+  func abandonForTesting() {
+    let (db, fd) = state.withLock { state -> (DatabaseQueue?, Int32) in
+      defer {
+        state.db = nil
+        state.lockFD = -1
+      }
+      return (state.db, state.lockFD)
+    }
+    try? db?.close()
+    if fd >= 0 { Glibc.close(fd) }
+    stopWriter()
+  }
+
+  /// Batches committed since open: many writers sharing commits shows here.
+  var commits: Int { state.withLock { $0.commits } }
+
+  // MARK: Errors
+
+  /// A `StoreError` for anything `open` or a write threw.
+  func mapped(_ error: any Error) -> StoreError {
+    if let error = error as? StoreError { return error }
+    if let error = error as? DatabaseError {
+      switch error.resultCode {
+      case .SQLITE_FULL:
+        return StoreError(
+          .full,
+          "\(name): the disk is full; free space (new runs are refused until then), nothing acknowledged is lost"
+        )
+      case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+        return StoreError(
+          .notAStore,
+          "\(name): the file is not a SQLite database or is damaged (\(error.message ?? "corrupt")); nothing was changed. Restore it from a copy or choose another file"
+        )
+      case .SQLITE_READONLY, .SQLITE_PERM:
+        return StoreError(
+          .readOnly, "\(name): cannot write (\(error.message ?? "read-only")); check its permissions")
+      case .SQLITE_CANTOPEN:
+        return StoreError(.unavailable, "\(name): cannot open the file (\(error.message ?? "cannot open"))")
+      case .SQLITE_BUSY, .SQLITE_LOCKED:
+        return StoreError(.held, "\(name): the database is locked by another connection")
+      case .SQLITE_IOERR:
+        return StoreError(.unavailable, "\(name): I/O error (\(error.message ?? "disk I/O error"))")
+      default:
+        return StoreError(.other, "\(name): \(error.message ?? String(describing: error))")
+      }
+    }
+    return StoreError(.other, "\(name): \(error)")
+  }
+
+  // MARK: Group commit
+
+  /// Runs `operation` in the next batch's transaction and returns its result once that committed.
+  func write<T: Sendable>(_ operation: @escaping @Sendable (Database, StoreModel) throws -> T) async throws
+    -> T
+  {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+      let op = PendingWrite(
+        run: { db, model in
+          do {
+            var value: T?
+            try db.inSavepoint {
+              value = try operation(db, model)
+              return .commit
+            }
+            let result = value!
+            return ({ continuation.resume(returning: result) }, nil)
+          } catch {
+            let storeError = self.mapped(error)
+            return ({ continuation.resume(throwing: storeError) }, storeError)
+          }
+        },
+        fail: { continuation.resume(throwing: $0) })
+      let (startWriter, closed) = state.withLock { state -> (Bool, Bool) in
+        guard state.db != nil else { return (false, true) }
+        state.pending.append(op)
+        if state.writing { return (false, false) }
+        state.writing = true
+        return (true, false)
+      }
+      if closed {
+        continuation.resume(throwing: StoreError(.unavailable, "\(name): the store is not open"))
+      } else if startWriter {
+        writerWake.signal()
+      }
+    }
+  }
+
+  /// Starts the writer thread: SQLite's single writer, on a thread of its own so that a commit
+  /// (an fsync with durability power) never holds a thread of Swift's small cooperative pool, and
+  /// a batch costs one wake-up of this thread and one of each waiting caller.
+  func startWriter() {
+    let thread = Thread { [self] in
+      while true {
+        writerWake.wait()
+        if state.withLock({ $0.writerStopped }) { return }
+        drain()
+      }
+    }
+    thread.name = "lanes-sqlite-writer"
+    thread.start()
+  }
+
+  /// Ends the writer thread (after what it was given).
+  func stopWriter() {
+    state.withLock { $0.writerStopped = true }
+    writerWake.signal()
+  }
+
+  /// The single writer: commits everything pending in one transaction, then the next batch.
+  private func drain() {
+    while true {
+      let (batch, db, model, sweep) = state.withLock {
+        state -> ([PendingWrite], DatabaseQueue?, StoreModel, Bool) in
+        let batch = state.pending
+        state.pending.removeAll()
+        if batch.isEmpty { state.writing = false }
+        let now = Self.nowNs()
+        let sweep = now - state.lastSweepNs > 1_000_000_000
+        if sweep { state.lastSweepNs = now }
+        return (batch, state.db, StoreModel(topology: state.model, retentionNs: self.retentionNs), sweep)
+      }
+      guard !batch.isEmpty else { return }
+      guard let db else {
+        for op in batch { op.fail(StoreError(.unavailable, "\(name): the store is closed")) }
+        continue
+      }
+      do {
+        let completions = try db.writeWithoutTransaction { db -> [@Sendable () -> Void] in
+          var completions: [@Sendable () -> Void] = []
+          try db.inTransaction(.immediate) {
+            let ran = batch.map { $0.run(db, model) }
+            // A full disk or a damaged file aborts SQLite's whole transaction: the batch fails
+            // together (nothing of it was committed), with that error.
+            if let fatal = ran.compactMap(\.1).first(where: {
+              [.full, .notAStore, .unavailable].contains($0.kind)
+            }) {
+              throw fatal
+            }
+            completions = ran.map(\.0)
+            if sweep { try Rows.sweep(db, olderThan: Self.nowNs() - model.retentionNs) }
+            return .commit
+          }
+          return completions
+        }
+        state.withLock { $0.commits += 1 }
+        for completion in completions { completion() }
+      } catch {
+        let storeError = mapped(error)
+        for op in batch { op.fail(storeError) }
+      }
+    }
+  }
+
+  var retentionNs: Int64 {
+    let (s, a) = retention.components
+    return s * 1_000_000_000 + a / 1_000_000_000
+  }
+
+  // MARK: Signals
+
+  /// Wakes `queue`'s `waitForWork` (or leaves a flag for the next one).
+  func signal(_ queue: String) {
+    let waiters = signals.withLock { signals -> [CheckedContinuation<Void, Never>] in
+      var s = signals[queue] ?? QueueSignal()
+      let waiters = s.waiters
+      if waiters.isEmpty { s.pending = true }
+      s.waiters = []
+      s.waiterIDs = []
+      signals[queue] = s
+      return waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+
+  public func waitForWork(queue: String, timeout: Duration) async {
+    // A retry that falls due sooner than the timeout shortens the wait.
+    let now = Self.nowNs()
+    var wait = timeout
+    if let due = state.withLock({ $0.nextDue[queue] }) {
+      let untilDue = Duration.nanoseconds(max(0, due - now))
+      if untilDue < wait { wait = untilDue }
+    }
+    if wait <= .zero { return }
+    let sleep = wait
+    let consumed = signals.withLock { signals -> Bool in
+      if signals[queue]?.pending == true {
+        signals[queue]!.pending = false
+        return true
+      }
+      return false
+    }
+    if consumed { return }
+    let id = UInt64.random(in: 0...UInt64.max)
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask {
+        try? await Task.sleep(for: sleep)
+      }
+      group.addTask {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+          let resumeNow = self.signals.withLock { signals -> Bool in
+            var s = signals[queue] ?? QueueSignal()
+            if s.pending {
+              s.pending = false
+              signals[queue] = s
+              return true
+            }
+            s.waiters.append(continuation)
+            s.waiterIDs.append(id)
+            signals[queue] = s
+            return false
+          }
+          if resumeNow { continuation.resume() }
+        }
+      }
+      await group.next()
+      group.cancelAll()
+      // Release the continuation if the sleep won (resumed here, outside the lock).
+      let leftover = self.signals.withLock { signals -> CheckedContinuation<Void, Never>? in
+        guard var s = signals[queue], let k = s.waiterIDs.firstIndex(of: id) else { return nil }
+        s.waiterIDs.remove(at: k)
+        let c = s.waiters.remove(at: k)
+        signals[queue] = s
+        return c
+      }
+      leftover?.resume()
+    }
+  }
+}
+
+/// One queue's wake-up state.
+struct QueueSignal {
+  var pending = false
+  var waiters: [CheckedContinuation<Void, Never>] = []
+  var waiterIDs: [UInt64] = []
+}
+
+/// One operation of a batch: runs inside the transaction and returns what to do once it committed.
+struct PendingWrite: Sendable {
+  var run: @Sendable (Database, StoreModel) -> (@Sendable () -> Void, StoreError?)
+  var fail: @Sendable (any Error) -> Void
+}
+
+/// What a batch needs to know.
+struct StoreModel: Sendable {
+  var topology: TopologyModel
+  var retentionNs: Int64
+}
+
+/// The store's mutable state.
+struct StoreState: Sendable {
+  var db: DatabaseQueue?
+  var model = TopologyModel(StoreTopology(workflows: [:], queues: []))
+  var pending: [PendingWrite] = []
+  var writing = false
+  var lockFD: Int32 = -1
+  var lastSweepNs: Int64 = 0
+  var writerStopped = false
+  /// Transactions committed since open (a batch is one).
+  var commits = 0
+  /// The earliest due time of a retrying step per queue (wakes `waitForWork`).
+  var nextDue: [String: Int64] = [:]
+}
