@@ -57,7 +57,9 @@ final class ConnectionPool: Sendable {
     let configuration = self.configuration
     let logger = self.logger
     do {
-      return try await withDeadline(connectTimeout, onTimeout: {}) { () async throws -> PostgresConnection in
+      return try await withDeadline(
+        connectTimeout, onTimeout: {}, late: { connection in try? await connection.close() }
+      ) { () async throws -> PostgresConnection in
         try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
       }
     } catch {
@@ -185,28 +187,58 @@ struct DeadlineExceeded: Error {
   var limit: Duration
 }
 
-/// Runs `body`, or after `limit` runs `onTimeout` (which must make `body` return, e.g. by closing
-/// its connection) and throws `DeadlineExceeded`.
+/// Runs `body`, or after `limit` runs `onTimeout` (which should make `body` return, e.g. by
+/// closing its connection) and throws `DeadlineExceeded` at once: the caller never waits for a
+/// `body` that ignores both (a task group would). A value `body` returns too late goes to
+/// `late` (a connection made after its deadline is closed there).
 func withDeadline<T: Sendable>(
   _ limit: Duration, onTimeout: @escaping @Sendable () async -> Void,
+  late: @escaping @Sendable (T) async -> Void = { _ in },
   _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-  return try await withThrowingTaskGroup(of: DeadlineOutcome<T>.self) { group in
-    group.addTask { .done(try await body()) }
-    group.addTask {
-      try await Task.sleep(for: limit)
-      return .timedOut
-    }
-    defer { group.cancelAll() }
-    while let outcome = try await group.next() {
-      switch outcome {
-      case .done(let value): return value
-      case .timedOut:
-        await onTimeout()
-        throw DeadlineExceeded(limit: limit)
+  let race = DeadlineRace<T>()
+  let outcome = try await withTaskCancellationHandler {
+    try await withCheckedThrowingContinuation {
+      (continuation: CheckedContinuation<DeadlineOutcome<T>, any Error>) in
+      race.settled.withLock { $0 = continuation }
+      let runner = Task {
+        do {
+          let value = try await body()
+          if !race.settle(.success(.done(value))) { await late(value) }
+        } catch {
+          _ = race.settle(.failure(error))
+        }
       }
+      let timer = Task {
+        do { try await Task.sleep(for: limit) } catch { return }
+        if race.settle(.success(.timedOut)) { await onTimeout() }
+      }
+      race.tasks.withLock { $0 = [runner, timer] }
     }
-    throw CancellationError()
+  } onCancel: {
+    _ = race.settle(.failure(CancellationError()))
+    for task in race.tasks.withLock({ $0 }) { task.cancel() }
+  }
+  for task in race.tasks.withLock({ $0 }).dropFirst() { task.cancel() }
+  switch outcome {
+  case .done(let value): return value
+  case .timedOut: throw DeadlineExceeded(limit: limit)
+  }
+}
+
+/// An operation racing its deadline: whichever settles first resumes the caller.
+final class DeadlineRace<T: Sendable>: Sendable {
+  let settled = Mutex<CheckedContinuation<DeadlineOutcome<T>, any Error>?>(nil)
+  let tasks = Mutex<[Task<Void, Never>]>([])
+
+  /// Resumes the caller with `result` unless something else did; returns whether this did.
+  func settle(_ result: Result<DeadlineOutcome<T>, any Error>) -> Bool {
+    let continuation = settled.withLock { slot in
+      defer { slot = nil }
+      return slot
+    }
+    continuation?.resume(with: result)
+    return continuation != nil
   }
 }
 

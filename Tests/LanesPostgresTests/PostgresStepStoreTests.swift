@@ -21,6 +21,14 @@ func testTopology(maxAttempts: Int = 3) -> StoreTopology {
     queues: ["q", "other"])
 }
 
+/// Options with the tests' deadlines (see `openStore`).
+func patientOptions() -> PostgresStoreOptions {
+  var options = PostgresStoreOptions()
+  options.operationTimeout = .seconds(60)
+  options.connectTimeout = .seconds(30)
+  return options
+}
+
 /// A store on `url` whose maintenance (rescue) runs only when a test asks, unless told otherwise.
 func openStore(
   _ url: String, lease: Duration = .seconds(30), topology: StoreTopology = testTopology(),
@@ -29,7 +37,10 @@ func openStore(
   var options = PostgresStoreOptions()
   options.lease = lease
   options.maintenanceInterval = .seconds(3600)
-  options.operationTimeout = .seconds(5)
+  // Generous: the whole test run shares two cores and blocks cooperative threads at times, and a
+  // stopped server is refused at once anyway (what the lost-database test relies on).
+  options.operationTimeout = .seconds(60)
+  options.connectTimeout = .seconds(30)
   configure(&options)
   let store = try PostgresStepStore(url: url, options: options)
   _ = try await store.open(topology)
@@ -106,7 +117,7 @@ struct PostgresStepStoreTests {
     try await TestPostgres.with { server in
       let url = try server.createDatabase("schema")
       // A version-1 store, as an older Lanes left it, with a row in it.
-      let old = PostgresStepStore(url: try PostgresURL(parsing: url))
+      let old = PostgresStepStore(url: try PostgresURL(parsing: url), options: patientOptions())
       _ = try await old.pool.withConnection("test") { connection in
         try await PostgresSchema.migrate(connection, url: old.url, logger: old.logger, upTo: 1)
       }
@@ -423,7 +434,7 @@ struct PostgresStepStoreTests {
       try await nodeA.setPaused(queue: "other", true)
       #expect(try await nodeB.claim(queue: "other", limit: 10).isEmpty)
       #expect(try await nodeB.stats()["other"]?.paused == true)
-      let nodeC = PostgresStepStore(url: try PostgresURL(parsing: url))
+      let nodeC = PostgresStepStore(url: try PostgresURL(parsing: url), options: patientOptions())
       let recovery = try await nodeC.open(testTopology())
       #expect(recovery.pausedQueues == ["other"] && recovery.queued == 3)
       await nodeC.close()
