@@ -92,21 +92,9 @@ extension Runtime {
     case .failure(let message, let timedOut):
       let now = nowNs
       let second = second(now)
-      let name = "\(run.workflow.name)/\(step.definition.id)"
-      let willRetry = attempt < step.definition.retry.attempts && !Task.isCancelled
-      run.workflow.metrics.withLock { metrics in
-        metrics.steps[i].failed += 1
-        if timedOut { metrics.steps[i].timedOut += 1 }
-        if willRetry { metrics.steps[i].retried += 1 } else { metrics.steps[i].deadLettered += 1 }
-      }
-      if timedOut { event(.warning, .stepTimedOut, "\(name): attempt \(attempt) \(message)") }
-      recordFailure(run, step, queue: queue, attempt: attempt, dead: !willRetry, error: message)
-      if willRetry {
-        let delay = backoff(run, step, failedAttempt: attempt)
-        event(
-          .warning, .stepRetried,
-          "\(name): attempt \(attempt)/\(step.definition.retry.attempts) failed: \(message); retry in \(DurationText.format(.nanoseconds(delay)))"
-        )
+      if let delay = attemptFailed(
+        run, i, queue: queue, attempt: attempt, message: message, timedOut: timedOut)
+      {
         run.update(i, outcome: .waitingRetry)
         let wake = Duration.nanoseconds(now + delay)
         let clock = self.clock
@@ -124,10 +112,6 @@ extension Runtime {
         }
         announcePaused(queue, paused)
       } else {
-        event(
-          .error, .stepDeadLettered,
-          "\(name): dead-lettered on \(queue.definition.name) after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(message)"
-        )
         announcePaused(
           queue,
           queue.ended(
@@ -137,6 +121,37 @@ extension Runtime {
       }
     }
     return nil
+  }
+
+  /// A background attempt failed (either store): counts it, says so in the events and keeps it
+  /// among the recent failures. Returns the retry's backoff in nanoseconds, or nil when the step
+  /// is dead (both said in the events here, before the caller moves the step).
+  func attemptFailed(
+    _ run: RunState, _ i: Int, queue: StepQueue, attempt: Int, message: String, timedOut: Bool
+  ) -> Int64? {
+    let step = run.workflow.steps[i]
+    let name = "\(run.workflow.name)/\(step.definition.id)"
+    let willRetry = attempt < step.definition.retry.attempts && !Task.isCancelled
+    run.workflow.metrics.withLock { metrics in
+      metrics.steps[i].failed += 1
+      if timedOut { metrics.steps[i].timedOut += 1 }
+      if willRetry { metrics.steps[i].retried += 1 } else { metrics.steps[i].deadLettered += 1 }
+    }
+    if timedOut { event(.warning, .stepTimedOut, "\(name): attempt \(attempt) \(message)") }
+    recordFailure(run, step, queue: queue, attempt: attempt, dead: !willRetry, error: message)
+    guard willRetry else {
+      event(
+        .error, .stepDeadLettered,
+        "\(name): dead-lettered on \(queue.definition.name) after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(message)"
+      )
+      return nil
+    }
+    let delay = backoff(run, step, failedAttempt: attempt)
+    event(
+      .warning, .stepRetried,
+      "\(name): attempt \(attempt)/\(step.definition.retry.attempts) failed: \(message); retry in \(DurationText.format(.nanoseconds(delay)))"
+    )
+    return delay
   }
 
   private func announcePaused(_ queue: StepQueue, _ paused: Bool) {

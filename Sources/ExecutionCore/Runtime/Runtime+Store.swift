@@ -261,7 +261,6 @@ extension Runtime {
     let result = await attemptStep(
       run, step, attempt: attempt, startNs: startNs, executedAs: .background, data: claimed.data)
     leases.cancel()
-    let name = "\(workflow.name)/\(step.definition.id)"
     let ending: StepEnding
     let outcome: StepOutcome?
     var output: Payload? = nil
@@ -278,28 +277,13 @@ extension Runtime {
       ending = .handedBack
       outcome = nil
     case .failure(let message, let timedOut):
-      let willRetry = attempt < step.definition.retry.attempts && !Task.isCancelled
-      workflow.metrics.withLock { metrics in
-        metrics.steps[i].failed += 1
-        if timedOut { metrics.steps[i].timedOut += 1 }
-        if willRetry { metrics.steps[i].retried += 1 } else { metrics.steps[i].deadLettered += 1 }
-      }
-      if timedOut { event(.warning, .stepTimedOut, "\(name): attempt \(attempt) \(message)") }
-      recordFailure(run, step, queue: queue, attempt: attempt, dead: !willRetry, error: message)
-      if willRetry {
-        let delay = backoff(run, step, failedAttempt: attempt)
-        event(
-          .warning, .stepRetried,
-          "\(name): attempt \(attempt)/\(step.definition.retry.attempts) failed: \(message); retry in \(DurationText.format(.nanoseconds(delay)))"
-        )
+      if let delay = attemptFailed(
+        run, i, queue: queue, attempt: attempt, message: message, timedOut: timedOut)
+      {
         queue.storedEnded(.waitingRetry, waitNs: waitNs, runNs: now - startNs, nowSecond: second(now))
         ending = .retry(error: message, delay: .nanoseconds(delay))
         outcome = .waitingRetry
       } else {
-        event(
-          .error, .stepDeadLettered,
-          "\(name): dead-lettered on \(queue.definition.name) after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(message)"
-        )
         queue.storedEnded(.dead, waitNs: waitNs, runNs: now - startNs, nowSecond: second(now))
         ending = .dead(error: message)
         outcome = .dead
