@@ -56,7 +56,10 @@ struct RuntimeStoreTests {
     let dir = try scratchDirectory()
     let path = dir.appendingPathComponent("s.db").path
     let seen = Seen()
-    var options = RuntimeOptions(startLoad: false, store: SQLiteStepStore(path: path))
+    // Background on the shared pool: inside a full `swift test` run, SCHED_IDLE workers are starved by
+    // the other suites in this same process (our own load never raises them, by design).
+    var options = RuntimeOptions(
+      startLoad: false, isolateBackground: false, store: SQLiteStepStore(path: path))
     let runtime = try Runtime(topology: storeWorkflow(seen), options: options)
     #expect(try await runtime.openStore()?.summary == nil)
     runtime.start()
@@ -110,7 +113,8 @@ struct RuntimeStoreTests {
     let seen = Seen()
     let store = SQLiteStepStore(path: dir.appendingPathComponent("s.db").path, maxPageCount: 40)
     let runtime = try Runtime(
-      topology: storeWorkflow(seen), options: RuntimeOptions(startLoad: false, store: store))
+      topology: storeWorkflow(seen),
+      options: RuntimeOptions(startLoad: false, isolateBackground: false, store: store))
     try await runtime.openStore()
     runtime.start()
     let big = try Payload(json: "\"" + String(repeating: "x", count: 20_000) + "\"")
