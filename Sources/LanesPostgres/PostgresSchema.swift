@@ -7,7 +7,7 @@ import PostgresNIO
 /// under an advisory lock, so nodes starting together migrate once and never see half a schema.
 enum PostgresSchema {
   /// The version this binary writes.
-  static let latest = 2
+  static let latest = 3
 
   /// The advisory lock key migrations hold ('LANES' in ASCII).
   static let lockKey: Int64 = 0x4C_41_4E_45_53
@@ -96,6 +96,19 @@ enum PostgresSchema {
       """,
       "CREATE INDEX lanes_history_finished ON lanes_history (finished_at)",
       "CREATE INDEX lanes_history_run ON lanes_history (run_id)",
+    ],
+    // 3: each node's report, rewritten about once a second (PostgresStepStore+Cluster.swift):
+    // the figures as columns a person can query, the critical-path buckets as compact text.
+    [
+      """
+      ALTER TABLE lanes_nodes
+        ADD COLUMN reported_at timestamptz,
+        ADD COLUMN runs_per_second float8,
+        ADD COLUMN busy_workers int8,
+        ADD COLUMN workers int8,
+        ADD COLUMN critical_p99_us int8,
+        ADD COLUMN critical_path text
+      """
     ],
   ]
 

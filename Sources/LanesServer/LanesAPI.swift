@@ -79,7 +79,10 @@ public final class LanesAPI: Sendable {
     self.workflows = snapshot.workflows.map(\.name)
     self.queues = snapshot.queues.map(\.name)
     self.metrics =
-      metrics ?? LanesMetrics(workflows: snapshot.workflows.map(\.name), queues: snapshot.queues.map(\.name))
+      metrics
+      ?? LanesMetrics(
+        workflows: snapshot.workflows.map(\.name), queues: snapshot.queues.map(\.name),
+        clusterWide: runtime.isClusterNode)
     self.options = options
     self.startedAt = snapshot.startedAt.apiSeconds
     self.inputLimit = runtime.inputLimit

@@ -9,6 +9,14 @@ import Synchronization
 /// at each scrape. Base units (seconds), histograms not summaries (they aggregate across
 /// instances), labels only from the topology's names (never a run id). Every metric is
 /// registered once, here (swift-prometheus traps on a second registration that differs).
+///
+/// **Per node or cluster-wide.** On a node of a cluster (a store several processes share:
+/// PostgreSQL), what comes from the database is the whole cluster's and is the same on every
+/// node: `lanes_queue_steps`, `lanes_queue_oldest_age_seconds` and `lanes_background_steps_total`.
+/// Those then carry the label `scope="cluster"` (made with `clusterWide: true`), so a query takes
+/// one node's value (`max by (queue, state)`) instead of summing every node's. Everything else is
+/// the node's own and sums across nodes: runs, critical path, queue wait and step run times,
+/// workers, busy workers, runs in flight. Without a shared store every metric is the process's.
 public final class LanesMetrics: RuntimeObserver {
   /// The registry holding every metric (a service may add its own to it).
   public let registry = PrometheusCollectorRegistry()
@@ -21,6 +29,8 @@ public final class LanesMetrics: RuntimeObserver {
 
   let workflows: [String]
   let queues: [String]
+  /// Store-derived metrics are the cluster's (labelled `scope="cluster"`).
+  public let clusterWide: Bool
   let criticalPath: [ValueHistogram]
   let queueWait: [ValueHistogram]
   let stepRun: [ValueHistogram]
@@ -47,35 +57,52 @@ public final class LanesMetrics: RuntimeObserver {
   ]
   static let stepStates = ["queued", "running", "retrying", "dead"]
 
-  /// Metrics for a topology with these workflow and queue names (in definition order).
-  public convenience init(topology: Topology) {
-    self.init(workflows: topology.workflows.map(\.name), queues: topology.queues.map(\.name))
+  /// Metrics for a topology with these workflow and queue names (in definition order);
+  /// `clusterWide` when the runtime's store is shared by several nodes (`Runtime.isClusterNode`).
+  public convenience init(topology: Topology, clusterWide: Bool = false) {
+    self.init(
+      workflows: topology.workflows.map(\.name), queues: topology.queues.map(\.name), clusterWide: clusterWide
+    )
   }
 
-  /// Metrics for these workflow and queue names, in definition order.
-  public init(workflows: [String], queues: [String], version: String = LanesAPI.version) {
+  /// Metrics for these workflow and queue names, in definition order; `clusterWide` labels the
+  /// metrics that come from a shared store `scope="cluster"`.
+  public init(
+    workflows: [String], queues: [String], version: String = LanesAPI.version, clusterWide: Bool = false
+  ) {
     self.workflows = workflows
     self.queues = queues
+    self.clusterWide = clusterWide
+    // Appended to the labels of what a shared store counts for the whole cluster.
+    let scope: [(String, String)] = clusterWide ? [("scope", "cluster")] : []
     let r = registry
     func name(_ n: String, _ help: String) -> MetricNameDescriptor {
       MetricNameDescriptor(metricName: n, unitName: "", helpText: help)
     }
-    let critical = name("lanes_critical_path_seconds", "Time from a run's intended start to its response.")
+    let critical = name(
+      "lanes_critical_path_seconds", "Time from a run's intended start to its response (this node's runs).")
     criticalPath = workflows.map {
       r.makeValueHistogram(descriptor: critical, labels: [("workflow", $0)], buckets: Self.buckets)
     }
     let wait = name(
-      "lanes_queue_wait_seconds", "Time a background step waited on its queue before an attempt.")
+      "lanes_queue_wait_seconds",
+      "Time a background step waited on its queue before an attempt (attempts this node ran).")
     queueWait = queues.map {
       r.makeValueHistogram(descriptor: wait, labels: [("queue", $0)], buckets: Self.buckets)
     }
-    let run = name("lanes_step_run_seconds", "Run time of a background step's successful attempt.")
+    let run = name(
+      "lanes_step_run_seconds", "Run time of a background step's successful attempt (attempts this node ran)."
+    )
     stepRun = queues.map {
       r.makeValueHistogram(descriptor: run, labels: [("queue", $0)], buckets: Self.buckets)
     }
-    let runs = name("lanes_runs_total", "Runs by how they ended: succeeded (responded), failed, rejected.")
+    let runs = name(
+      "lanes_runs_total",
+      "Runs by how they ended: succeeded (responded), failed, rejected (this node's runs).")
     let steps = name(
-      "lanes_background_steps_total", "Background step outcomes (retried and failed count attempts).")
+      "lanes_background_steps_total",
+      "Background step outcomes (retried and failed count attempts); with a shared store the database's "
+        + "totals for the whole cluster, scope=\"cluster\": do not sum across nodes.")
     counters = Mutex(
       Counters(
         runs: workflows.map { w in
@@ -85,21 +112,32 @@ public final class LanesMetrics: RuntimeObserver {
         },
         runsSeen: workflows.map { _ in Self.runOutcomes.map { _ in 0 } },
         steps: queues.map { q in
-          Self.stepOutcomes.map { r.makeCounter(descriptor: steps, labels: [("queue", q), ("outcome", $0)]) }
+          Self.stepOutcomes.map {
+            r.makeCounter(descriptor: steps, labels: [("queue", q), ("outcome", $0)] + scope)
+          }
         },
         stepsSeen: queues.map { _ in Self.stepOutcomes.map { _ in 0 } }))
-    let stepsGauge = name("lanes_queue_steps", "Steps a queue holds, by state.")
+    let stepsGauge = name(
+      "lanes_queue_steps",
+      "Steps a queue holds, by state; with a shared store the database's, for the whole cluster, "
+        + "scope=\"cluster\": do not sum across nodes.")
     queueSteps = queues.map { q in
-      Self.stepStates.map { r.makeGauge(descriptor: stepsGauge, labels: [("queue", q), ("state", $0)]) }
+      Self.stepStates.map {
+        r.makeGauge(descriptor: stepsGauge, labels: [("queue", q), ("state", $0)] + scope)
+      }
     }
-    let age = name("lanes_queue_oldest_age_seconds", "Age of the oldest queued step (0 when none waits).")
-    oldestAge = queues.map { r.makeGauge(descriptor: age, labels: [("queue", $0)]) }
-    let workerCount = name("lanes_workers", "Workers a queue may run.")
+    let age = name(
+      "lanes_queue_oldest_age_seconds",
+      "Age of the oldest queued step (0 when none waits); with a shared store the whole cluster's, "
+        + "scope=\"cluster\".")
+    oldestAge = queues.map { r.makeGauge(descriptor: age, labels: [("queue", $0)] + scope) }
+    let workerCount = name("lanes_workers", "Workers a queue may run on this node.")
     workers = queues.map { r.makeGauge(descriptor: workerCount, labels: [("queue", $0)]) }
-    let busy = name("lanes_workers_busy", "Workers running a step now.")
+    let busy = name("lanes_workers_busy", "Workers of this node running a step now.")
     workersBusy = queues.map { r.makeGauge(descriptor: busy, labels: [("queue", $0)]) }
-    runsInFlight = r.makeGauge(descriptor: name("lanes_runs_in_flight", "Runs started and not settled."))
-    uptime = r.makeGauge(descriptor: name("lanes_uptime_seconds", "Time since the runtime started."))
+    runsInFlight = r.makeGauge(
+      descriptor: name("lanes_runs_in_flight", "Runs this node started and has not settled."))
+    uptime = r.makeGauge(descriptor: name("lanes_uptime_seconds", "Time since this node's runtime started."))
     r.makeGauge(
       descriptor: name("lanes_build_info", "Always 1; the labels say which Lanes this is."),
       labels: [("version", version)]

@@ -5,15 +5,17 @@ import Testing
 
 @Suite("Layout")
 struct DashboardLayoutTests {
-  func panels(_ width: Int, _ height: Int) -> Set<PanelKind> {
-    Set(
-      DashboardLayout.compute(size: Size(width: width, height: height), snapshot: Fixtures.snapshot())?.panels
-        .keys ?? [:].keys)
+  func panels(_ width: Int, _ height: Int, cluster: Bool = false) -> Set<PanelKind> {
+    let snapshot = cluster ? Fixtures.clusterSnapshot() : Fixtures.snapshot()
+    return Set(
+      DashboardLayout.compute(size: Size(width: width, height: height), snapshot: snapshot)?.panels.keys
+        ?? [:].keys)
   }
 
   @Test func panelsDropInTheDocumentedOrder() {
-    #expect(panels(120, 40) == Set(PanelKind.allCases))
-    #expect(panels(120, 30) == Set(PanelKind.allCases))
+    // Every panel but the Nodes panel, which needs a cluster (NodesPanelTests).
+    #expect(panels(120, 40) == Set(PanelKind.allCases).subtracting([.nodes]))
+    #expect(panels(120, 30) == Set(PanelKind.allCases).subtracting([.nodes]))
     #expect(panels(120, 26) == [.workflows, .queues, .outcomes, .events])
     #expect(panels(120, 24) == [.workflows, .queues, .outcomes, .events])
     #expect(panels(80, 30) == [.workflows, .queues, .outcomes, .events, .latency])
@@ -21,9 +23,12 @@ struct DashboardLayoutTests {
     // background outcomes and the latest event.
     #expect(panels(80, 24) == [.workflows, .queues, .outcomes, .events])
     #expect(panels(60, 16) == [.workflows, .queues])
+    #expect(panels(120, 40, cluster: true) == Set(PanelKind.allCases))
+    #expect(panels(80, 24, cluster: true) == [.workflows, .queues, .nodes])
+    #expect(panels(60, 16, cluster: true) == [.workflows, .queues])
     // Whatever the size, a panel is shown only if every panel after it in the drop order is.
     for height in 16...50 {
-      let shown = panels(120, height)
+      let shown = panels(120, height, cluster: true)
       for (index, panel) in DashboardLayout.dropOrder.enumerated() where shown.contains(panel) {
         #expect(DashboardLayout.dropOrder[(index + 1)...].allSatisfy(shown.contains), "height \(height)")
       }

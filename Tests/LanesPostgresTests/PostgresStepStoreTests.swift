@@ -135,7 +135,7 @@ struct PostgresStepStoreTests {
       let store = try await openStore(url)
       #expect(
         try server.psql("SELECT value FROM lanes_meta WHERE key = 'schema_version'", database: "schema")
-          == "2")
+          == "\(PostgresSchema.latest)")
       #expect(try server.psql("SELECT count(*) FROM lanes_nodes", database: "schema") == "1")
       let claimed = try await store.claim(queue: "other", limit: 5)
       #expect(claimed.map(\.runID) == [7])

@@ -85,6 +85,27 @@ struct HeaderBar {
             ],
             priority: 3))
       }
+      if let cluster = snapshot.cluster {
+        // Kept when the Nodes panel has no room: how many nodes, and any lost, stay in sight.
+        left.append(
+          Field(
+            spans: [
+              Span(
+                "cluster \(cluster.liveNodes) node\(cluster.liveNodes == 1 ? "" : "s")", style: palette.header
+              )
+            ],
+            priority: 2))
+        if cluster.lostNodes > 0 {
+          right.append(
+            Field(
+              spans: [
+                Span(
+                  " \(cluster.lostNodes) NODE\(cluster.lostNodes == 1 ? "" : "S") LOST ",
+                  style: palette.badge(.error, alarming: true))
+              ],
+              priority: 0))
+        }
+      }
       if snapshot.shuttingDown {
         right.append(
           Field(spans: [Span(" SHUTTING DOWN ", style: palette.badge(.error, alarming: true))], priority: 0))

@@ -20,7 +20,9 @@ struct LatencyPanel {
         + "\(DurationText.format(recent.criticalPath.p99))"
       : "10s: no runs"
     let inner = context.box(
-      "Critical path of \(workflow.name)", hint: now, into: &screen, area: area)
+      "Critical path of \(workflow.name)" + (context.snapshot?.cluster == nil ? "" : " (this node)"),
+      hint: now,
+      into: &screen, area: area)
     guard inner.height >= 2, inner.width >= 12 else { return }
     let (legendRow, plotArea) = inner.splitTop(1)
     let p50Fill: Character = context.unicode ? "█" : "#"

@@ -23,8 +23,14 @@ struct QueuesPanel {
     let queues = context.snapshot?.queues ?? []
     let marks = context.unicode ? SegmentGlyphs.unicode : SegmentGlyphs.ascii
     let legend = "\(marks.running) run \(marks.queued) queued \(marks.retrying) retry \(marks.dead) dead"
+    // On a cluster the depth, oldest age and dead letters are the database's (every node's
+    // steps); busy workers and the wait and run percentiles are this node's.
+    let title =
+      context.snapshot?.cluster == nil
+      ? "Queues (p: \(context.state.window.phrase))"
+      : "Queues (depth, dead: cluster; busy, p: this node, \(context.state.window.phrase))"
     var inner = context.box(
-      "Queues (p: \(context.state.window.phrase))", hint: legend, focused: context.state.focus == .queues,
+      title, hint: legend, focused: context.state.focus == .queues,
       into: &screen, area: area)
     if showsOutcomes, inner.height >= 3 {
       let (table, summary) = inner.splitBottom(1)

@@ -11,8 +11,15 @@ struct WorkflowsPanel {
   func render(into screen: inout Screen, area: Rect, context: PanelContext) {
     let palette = context.palette
     let workflows = context.snapshot?.workflows ?? []
+    // On a cluster the cp percentiles are every live node's runs merged (their histograms, not an
+    // average of percentiles); the other columns stay this node's.
+    let cluster = context.snapshot?.cluster
+    let title =
+      cluster.map {
+        "Workflows (this node; cp: critical path, all \($0.liveNodes) live node\($0.liveNodes == 1 ? "" : "s"))"
+      } ?? "Workflows (cp: critical path)"
     let inner = context.box(
-      "Workflows (cp: critical path)", hint: WindowText.hint(context),
+      title, hint: WindowText.hint(context),
       focused: context.state.focus == .workflows, into: &screen, area: area)
     let trendPriority = showsTrend ? 9 : 1
     let columns = [
@@ -30,7 +37,8 @@ struct WorkflowsPanel {
       TableColumn("bg dead/rej/drop", width: .fixed(16), alignment: .right, priority: 8),
     ]
     let rows = workflows.map { workflow -> TableRow in
-      let figures = workflow.figures(context.state.window)
+      var figures = workflow.figures(context.state.window)
+      if let cluster { figures.criticalPath = cluster.criticalPath(workflow.name, context.state.window) }
       let measured = figures.criticalPath.count > 0
       let ended = workflow.runsResponded + workflow.runsFailed
       let failure = ended > 0 ? Double(workflow.runsFailed) / Double(ended) : 0

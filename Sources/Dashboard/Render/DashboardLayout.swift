@@ -3,18 +3,21 @@ import TerminalUI
 
 /// Where everything goes for one frame; panels drop in a fixed order as the terminal shrinks.
 ///
-/// Drop order (first to go first): waterfall, latency graph, events, outcomes. The header,
+/// Drop order (first to go first): waterfall, latency graph, events, outcomes, nodes. The header,
 /// workflows, queues, status line and footer always stay; below `minimumSize` the dashboard
 /// shows a "terminal too small" message instead. Without the latency graph the workflows table
 /// carries a p99 trend, so at 80x24 the selected workflow's latency over time, the queues with
 /// their dead letters, the background outcomes and the latest event all stay on screen.
+///
+/// On a cluster (`RuntimeSnapshot.cluster`) a Nodes panel sits under the queues, the last optional
+/// panel to go: when it has no room, the header still counts the nodes and the lost ones.
 public struct DashboardLayout: Sendable, Hashable {
   /// The smallest terminal the dashboard draws on.
   public static let minimumSize = Size(width: 60, height: 16)
   /// From this width on, the graph sits beside the waterfall and outcomes beside events.
   public static let sideBySideWidth = 100
   /// The order panels are dropped in when the height runs out.
-  public static let dropOrder: [PanelKind] = [.waterfall, .latency, .events, .outcomes]
+  public static let dropOrder: [PanelKind] = [.waterfall, .latency, .events, .outcomes, .nodes]
   /// From this width on, outcomes sit beside the events even when the rest is stacked.
   public static let outcomesBesideEventsWidth = 70
 
@@ -35,12 +38,13 @@ public struct DashboardLayout: Sendable, Hashable {
     let (status, footer) = bottom.splitTop(1)
     let needs = PanelNeeds(snapshot: snapshot)
     let wide = size.width >= sideBySideWidth
+    let nodes: [[PanelKind]] = snapshot?.cluster == nil ? [] : [[.nodes]]
     let rows: [[PanelKind]] =
       wide
-      ? [[.workflows], [.latency, .waterfall], [.queues], [.outcomes, .events]]
+      ? [[.workflows], [.latency, .waterfall], [.queues]] + nodes + [[.outcomes, .events]]
       : size.width >= outcomesBesideEventsWidth
-        ? [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes, .events]]
-        : [[.workflows], [.latency], [.waterfall], [.queues], [.outcomes], [.events]]
+        ? [[.workflows], [.latency], [.waterfall], [.queues]] + nodes + [[.outcomes, .events]]
+        : [[.workflows], [.latency], [.waterfall], [.queues]] + nodes + [[.outcomes], [.events]]
 
     // Workflows and queues come first at the height they want; then the optional panels join
     // in order of importance while their minimum still fits.
@@ -59,6 +63,7 @@ public struct DashboardLayout: Sendable, Hashable {
       shown.insert(panel)
     }
     let visibleRows = rows.map { $0.filter(shown.contains) }.filter { !$0.isEmpty }
+    shown.formIntersection(rows.flatMap { $0 })
     var heights = visibleRows.map { $0.map(floor).max() ?? 0 }
     if heights.reduce(0, +) > body.height {
       // Too many rows for even the core tables: share the height, keeping a few rows each.
@@ -69,7 +74,7 @@ public struct DashboardLayout: Sendable, Hashable {
     var spare = body.height - heights.reduce(0, +)
     // Grow toward the desired height in order of importance, then hand what is left to the
     // panel that can use any amount of room.
-    for panel in [PanelKind.waterfall, .latency, .outcomes, .events] {
+    for panel in [PanelKind.nodes, .waterfall, .latency, .outcomes, .events] {
       guard let row = visibleRows.firstIndex(where: { $0.contains(panel) }) else { continue }
       let grow = min(spare, max(0, needs.desired(panel) - heights[row]))
       heights[row] += grow
@@ -106,17 +111,19 @@ struct PanelNeeds {
   var queues: Int
   var steps: Int
   var events: Int
+  var nodes: Int
 
   init(snapshot: RuntimeSnapshot?) {
     workflows = snapshot?.workflows.count ?? 0
     queues = snapshot?.queues.count ?? 0
     steps = snapshot?.workflows.map(\.steps.count).max() ?? 0
     events = snapshot?.events.count ?? 0
+    nodes = snapshot?.cluster?.nodes.count ?? 0
   }
 
   func minimum(_ panel: PanelKind) -> Int {
     switch panel {
-    case .workflows, .queues: return 4
+    case .workflows, .queues, .nodes: return 4
     case .events: return 3
     case .latency: return 7
     case .waterfall: return 6
@@ -132,6 +139,7 @@ struct PanelNeeds {
     case .latency: return 12
     case .outcomes: return 11
     case .events: return 2 + min(12, max(3, events))
+    case .nodes: return 3 + max(1, nodes)
     }
   }
 }

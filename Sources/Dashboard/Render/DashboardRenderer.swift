@@ -57,6 +57,7 @@ public enum DashboardRenderer {
     case .queues: QueuesPanel().render(into: &screen, area: area, context: context)
     case .outcomes: OutcomesPanel().render(into: &screen, area: area, context: context)
     case .events: EventsPanel().render(into: &screen, area: area, context: context)
+    case .nodes: NodesPanel().render(into: &screen, area: area, context: context)
     }
   }
 }

@@ -12,4 +12,6 @@ public enum PanelKind: String, Sendable, Hashable, CaseIterable {
   case outcomes
   /// The event log.
   case events
+  /// The nodes of the cluster (only when the runtime's store is shared by several processes).
+  case nodes
 }

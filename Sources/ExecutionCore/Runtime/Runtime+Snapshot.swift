@@ -124,7 +124,7 @@ extension Runtime {
       uptime: .nanoseconds(now), mode: mode, workflows: workflowSnapshots, queues: queueSnapshots,
       events: events.events(), recentFailures: Array(failures.withLock { $0 }),
       runsInFlight: inFlight.load(ordering: .relaxed), maxRunsInFlight: options.maxRunsInFlight,
-      shuttingDown: shuttingDown, startedAt: startedAt)
+      shuttingDown: shuttingDown, startedAt: startedAt, cluster: clusterLink.withLock { $0.view })
   }
 
   /// Recomputes summaries if the cache is older than the refresh interval (or `force`).

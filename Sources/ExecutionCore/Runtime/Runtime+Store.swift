@@ -82,6 +82,7 @@ extension Runtime {
           try? await Task.sleep(for: .milliseconds(250))
         }
       })
+    if let cluster = clusterTask(store, pausedAtOpen: recovery.pausedQueues) { tasks.append(cluster) }
     storeLink.withLock { $0.tasks = tasks }
     return recovery
   }

@@ -83,6 +83,8 @@ public final class Runtime: RuntimeControl {
   let store: (any StepStore)?
   /// What the runtime keeps about its store (see Runtime+Store.swift).
   let storeLink = Mutex(StoreLink())
+  /// The cluster as the store last had it, when the store is shared (see Runtime+Cluster.swift).
+  let clusterLink = Mutex(ClusterLink())
 
   /// Checks `topology` and readies the queues (their workers start as steps arrive); throws
   /// `RuntimeError.invalidTopology`.

@@ -24,12 +24,15 @@ public struct RuntimeSnapshot: Sendable, Codable {
   /// The wall-clock time at which `uptime` was zero, as time since 1970-01-01 00:00 UTC (the Unix
   /// epoch), so an event at `time` happened at `startedAt + time` (e.g. for a time of day).
   public var startedAt: Duration
+  /// The cluster this runtime is a node of, when its store is shared by several processes
+  /// (`ClusterStore`, e.g. PostgreSQL); nil on a single node. Absent from older servers' JSON.
+  public var cluster: ClusterSnapshot?
 
   /// Creates a snapshot.
   public init(
     uptime: Duration, mode: ExecutionMode, workflows: [WorkflowSnapshot], queues: [QueueSnapshot],
     events: [RuntimeEvent], recentFailures: [FailureRecord], runsInFlight: Int,
-    maxRunsInFlight: Int?, shuttingDown: Bool, startedAt: Duration = .zero
+    maxRunsInFlight: Int?, shuttingDown: Bool, startedAt: Duration = .zero, cluster: ClusterSnapshot? = nil
   ) {
     self.uptime = uptime
     self.mode = mode
@@ -41,5 +44,6 @@ public struct RuntimeSnapshot: Sendable, Codable {
     self.maxRunsInFlight = maxRunsInFlight
     self.shuttingDown = shuttingDown
     self.startedAt = startedAt
+    self.cluster = cluster
   }
 }

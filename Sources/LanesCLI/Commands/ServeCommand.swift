@@ -77,11 +77,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let logger = Logger(label: "lanes.server")
     let topology = try Loading.topology(workflows)
-    let metrics = LanesMetrics(topology: topology)
     // A service keeps its background work across restarts by default.
     // A cluster's nodes show each other this address; a kernel-chosen port (0) is not known yet.
     let store = try storeFlags.make(
       command: "serve", defaultStore: "sqlite:lanes.db", apiAddress: port == 0 ? nil : listen)
+    let metrics = LanesMetrics(topology: topology, clusterWide: store is any ClusterStore)
     let options = RuntimeOptions(
       seed: runtimeFlags.seed, maxRunsInFlight: maxInFlight, startLoad: load,
       backgroundShare: runtimeFlags.backgroundShare, keptRuns: 1000, observer: metrics, store: store)

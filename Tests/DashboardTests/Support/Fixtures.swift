@@ -143,3 +143,36 @@ enum Fixtures {
       runsInFlight: 12, maxRunsInFlight: 256, shuttingDown: false)
   }
 }
+
+extension Fixtures {
+  /// Three nodes: this one, a second alive, a third lost (no heartbeat for 40 s) and running other
+  /// workflows; checkout's critical path merged across the live two.
+  static func cluster() -> ClusterSnapshot {
+    ClusterSnapshot(
+      nodeID: "a1",
+      nodes: [
+        ClusterNodeSnapshot(
+          id: "a1", address: "10.0.0.1:7700", isSelf: true, uptime: .seconds(3_725), heartbeatAge: ms(300),
+          alive: true, sameWorkflows: true, reported: true, runsPerSecond: 42, busyWorkers: 3, workers: 8,
+          criticalPathP99: ms(45)),
+        ClusterNodeSnapshot(
+          id: "b2", address: "10.0.0.2:7700", isSelf: false, uptime: .seconds(125), heartbeatAge: ms(900),
+          alive: true, sameWorkflows: true, reported: true, runsPerSecond: 17.5, busyWorkers: 8, workers: 8,
+          criticalPathP99: ms(120)),
+        ClusterNodeSnapshot(
+          id: "c3d4e5f6a7", address: nil, isSelf: false, uptime: .seconds(600), heartbeatAge: .seconds(40),
+          alive: false, sameWorkflows: false, reported: true, runsPerSecond: 3, busyWorkers: 1, workers: 8,
+          criticalPathP99: ms(999)),
+      ],
+      lostAfter: .seconds(15),
+      criticalPath: ["checkout": [.last1m: summary(p50: 33, p95: 90, p99: 118)]],
+      criticalPathAll: [.last1m: summary(p50: 30, p95: 88, p99: 117)])
+  }
+
+  /// `snapshot()` as a node of `cluster()` sees it.
+  static func clusterSnapshot() -> RuntimeSnapshot {
+    var snapshot = snapshot()
+    snapshot.cluster = cluster()
+    return snapshot
+  }
+}
