@@ -10,6 +10,7 @@ import Testing
 struct NodesPanelTests {
   @Test func listsEveryNodeWithTheLostOneFirstAndMarked() {
     let screen = PanelTests.draw(.nodes, width: 100, height: 6, snapshot: Fixtures.clusterSnapshot())
+    SnapshotFile.assert(screen.lines.joined(separator: "\n"), named: "panel-nodes")
     let lines = screen.lines
     #expect(lines[1].contains("Nodes (2 live, 1 LOST; cp p99: last 1m, /s: last 5s)"), "\(lines[1])")
     for column in ["node", "state", "uptime", "heartbeat", "runs/s", "busy", "cp p99", "workflows"] {
@@ -48,6 +49,7 @@ struct NodesPanelTests {
   @Test func at120x40TheClusterIsShownAndLabelled() {
     let harness = Harness(size: Size(width: 120, height: 40), snapshot: Fixtures.clusterSnapshot())
     harness.app.drain()
+    SnapshotFile.assert(harness.text, named: "app-120x40-cluster")
     let text = harness.text
     for part in [
       "Nodes (2 live, 1 LOST", "10.0.0.1:7700", "10.0.0.2:7700", "node c3d4e5f6", "DIFFERENT",
@@ -65,6 +67,7 @@ struct NodesPanelTests {
   @Test func at80x24TheNodesStayAndTheRestDegradesAsBefore() {
     let harness = Harness(size: Size(width: 80, height: 24), snapshot: Fixtures.clusterSnapshot())
     harness.app.drain()
+    SnapshotFile.assert(harness.text, named: "app-80x24-cluster")
     let text = harness.text
     for part in ["Nodes", "LOST", "10.0.0.2:7700", "Queues", "Workflows", "p99 trend", "? more"] {
       #expect(text.contains(part), "80x24 lacks \(part)")

@@ -22,14 +22,14 @@ struct NodesPanel {
     let inner = context.box(title, hint: hint, into: &screen, area: area)
     let longest = nodes.map(\.label.count).max() ?? 0
     let columns = [
-      TableColumn("node", width: .flexible(min: min(21, max(8, longest + 2)), weight: 2), priority: 10),
+      TableColumn("node", width: .flexible(min: min(23, max(8, longest + 2)), weight: 1), priority: 10),
       TableColumn("state", width: .fixed(5), priority: 10),
       TableColumn("uptime", width: .fixed(9), alignment: .right, priority: 5),
       TableColumn("heartbeat", width: .fixed(9), alignment: .right, priority: 8),
       TableColumn("runs/s", width: .fixed(7), alignment: .right, priority: 9),
       TableColumn("busy", width: .fixed(7), alignment: .right, priority: 7),
       TableColumn("cp p99", width: .fixed(7), alignment: .right, priority: 9),
-      TableColumn("workflows", width: .flexible(min: 9, weight: 1), priority: 4),
+      TableColumn("workflows", width: .flexible(min: 9, weight: 2), priority: 4),
     ]
     let rows = nodes.map { node -> TableRow in
       let dim = node.alive ? nil : palette.dim

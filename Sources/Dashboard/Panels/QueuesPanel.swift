@@ -25,10 +25,11 @@ struct QueuesPanel {
     let legend = "\(marks.running) run \(marks.queued) queued \(marks.retrying) retry \(marks.dead) dead"
     // On a cluster the depth, oldest age and dead letters are the database's (every node's
     // steps); busy workers and the wait and run percentiles are this node's.
-    let title =
-      context.snapshot?.cluster == nil
-      ? "Queues (p: \(context.state.window.phrase))"
-      : "Queues (depth, dead: cluster; busy, p: this node, \(context.state.window.phrase))"
+    var title = "Queues (p: \(context.state.window.phrase))"
+    if context.snapshot?.cluster != nil {
+      title = "Queues (depth, dead: cluster; busy, p: this node, \(context.state.window.phrase))"
+      if title.count + 4 > area.width { title = "Queues (depth: cluster; p: \(context.state.window.phrase))" }
+    }
     var inner = context.box(
       title, hint: legend, focused: context.state.focus == .queues,
       into: &screen, area: area)

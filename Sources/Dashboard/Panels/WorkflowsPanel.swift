@@ -14,10 +14,12 @@ struct WorkflowsPanel {
     // On a cluster the cp percentiles are every live node's runs merged (their histograms, not an
     // average of percentiles); the other columns stay this node's.
     let cluster = context.snapshot?.cluster
-    let title =
-      cluster.map {
-        "Workflows (this node; cp: critical path, all \($0.liveNodes) live node\($0.liveNodes == 1 ? "" : "s"))"
-      } ?? "Workflows (cp: critical path)"
+    var title = "Workflows (cp: critical path)"
+    if let cluster {
+      let nodes = "\(cluster.liveNodes) live node\(cluster.liveNodes == 1 ? "" : "s")"
+      title = "Workflows (this node; cp: critical path, all \(nodes))"
+      if title.count + 4 > area.width { title = "Workflows (cp: all \(nodes))" }
+    }
     let inner = context.box(
       title, hint: WindowText.hint(context),
       focused: context.state.focus == .workflows, into: &screen, area: area)
