@@ -161,6 +161,10 @@ struct ClusterViewTests {
       let after = try #require(fast.snapshot().cluster)
       #expect(after.liveNodes == 1 && after.lostNodes == 1)
       #expect(after.nodes[1].heartbeatAge > after.lostAfter)
+      // And the event log says so, naming the node.
+      #expect(
+        fast.snapshot().events.contains { $0.kind == .nodeLost && $0.message.contains("127.0.0.1:7802 lost") }
+      )
       // Only live nodes' latency is merged.
       #expect(after.criticalPath("w", .sinceStart).count == 4)
       _ = await fast.shutdown(deadline: .seconds(5))

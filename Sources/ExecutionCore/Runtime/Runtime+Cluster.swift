@@ -44,7 +44,11 @@ extension Runtime {
       let records = try await store.clusterNodes()
       let view = Self.clusterView(
         records, me: store.clusterNodeID, lostAfter: store.lostAfter, problem: problem)
-      clusterLink.withLock { $0.view = view }
+      let before = clusterLink.withLock { link in
+        defer { link.view = view }
+        return link.view
+      }
+      if let before { announceChanges(from: before, to: view) }
     } catch {
       clusterLink.withLock { link in
         link.view?.problem = "reading the cluster failed: \(error)"
@@ -119,6 +123,32 @@ extension Runtime {
       nodeID: me, nodes: nodes, lostAfter: lostAfter, criticalPath: criticalPath,
       criticalPathAll: criticalPathAll,
       problem: problems.isEmpty ? nil : problems.sorted().joined(separator: "; "))
+  }
+
+  /// Says in the event log which nodes joined, came back, left or were lost since the last read.
+  func announceChanges(from before: ClusterSnapshot, to after: ClusterSnapshot) {
+    let old = Dictionary(before.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let new = Set(after.nodes.map(\.id))
+    for node in after.nodes where !node.isSelf {
+      let workflows = node.sameWorkflows ? "" : "; it runs other workflows than this node (check its files)"
+      switch (old[node.id], node.alive) {
+      case (nil, _):
+        event(
+          node.sameWorkflows ? .info : .warning, .nodeJoined,
+          "node \(node.label) joined the cluster\(workflows)")
+      case (let was?, false) where was.alive:
+        event(
+          .warning, .nodeLost,
+          "node \(node.label) lost: no heartbeat for \(DurationText.format(node.heartbeatAge)) "
+            + "(its running steps return to their queues as their leases expire)")
+      case (let was?, true) where !was.alive:
+        event(.info, .nodeJoined, "node \(node.label) is back (heartbeat again)")
+      default: break
+      }
+    }
+    for node in before.nodes where !node.isSelf && !new.contains(node.id) {
+      event(.info, .nodeLeft, "node \(node.label) left the cluster")
+    }
   }
 
   /// Pauses and resumes made through other nodes (the store's flag changed since the last read)
