@@ -92,7 +92,9 @@ extension Runtime {
         ClusterNodeSnapshot(
           id: record.id, address: record.address, isSelf: record.id == me, uptime: record.uptime,
           heartbeatAge: record.heartbeatAge, alive: alive,
-          sameWorkflows: mine == nil || record.workflows == mine, reported: report != nil,
+          // An empty fingerprint is unknown (a row a store re-created), not a different set.
+          sameWorkflows: mine == nil || record.workflows.isEmpty || record.workflows == mine,
+          reported: report != nil,
           runsPerSecond: report?.runsPerSecond ?? 0, busyWorkers: report?.busyWorkers ?? 0,
           workers: report?.workers ?? 0, criticalPathP99: report?.criticalPathP99))
       guard alive, let report else { continue }

@@ -62,7 +62,7 @@ public struct ClusterNodeSnapshot: Sendable, Hashable, Codable {
   /// the database (its leased steps are rescued by the others when the leases expire).
   public var alive: Bool
   /// True when its workflows (their background steps and queues) are this node's: nodes with
-  /// others are a misconfigured cluster.
+  /// others are a misconfigured cluster (a node whose fingerprint the store lost counts as the same).
   public var sameWorkflows: Bool
   /// True once it published a report (the figures below are zero until then).
   public var reported: Bool
