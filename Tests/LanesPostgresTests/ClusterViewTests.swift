@@ -13,26 +13,37 @@ private final class Ran: Sendable {
 
 /// Workflow `w`: a blocking step that takes `blockingMs` (so each node's critical path is known),
 /// then a background step on queue `q` that records which node ran it.
-private func clusterWorkflow(blockingMs: Int, ran: Ran, node: String) -> Topology {
-  Topology(
-    workflows: [
-      WorkflowDefinition(
-        name: "w",
-        steps: [
-          StepDefinition(
-            id: "answer", mode: .blocking,
-            action: .closure { _ in try await Task.sleep(for: .milliseconds(blockingMs)) }),
-          StepDefinition(
-            id: "record", mode: .background, after: ["answer"], queue: "q",
-            action: .closure { context in ran.list.withLock { $0.append("\(node) \(context.runID)") } }),
-        ], load: LoadDefinition(rate: 0))
-    ],
-    queues: [QueueDefinition(name: "q", workers: 2, capacity: 1000)])
+/// With `doomed`, a second background step on queue `dead` always fails (one attempt): a dead letter per run.
+private func clusterWorkflow(blockingMs: Int, ran: Ran, node: String, doomed: Bool = false) -> Topology {
+  var steps = [
+    StepDefinition(
+      id: "answer", mode: .blocking,
+      action: .closure { _ in try await Task.sleep(for: .milliseconds(blockingMs)) }),
+    StepDefinition(
+      id: "record", mode: .background, after: ["answer"], queue: "q",
+      action: .closure { context in ran.list.withLock { $0.append("\(node) \(context.runID)") } }),
+  ]
+  if doomed {
+    steps.append(
+      StepDefinition(
+        id: "doomed", mode: .background, after: ["answer"], queue: "dead",
+        action: .closure { _ in throw ClusterTestFailure() }))
+  }
+  return Topology(
+    workflows: [WorkflowDefinition(name: "w", steps: steps, load: LoadDefinition(rate: 0))],
+    queues: [
+      QueueDefinition(name: "q", workers: 2, capacity: 1000),
+      QueueDefinition(name: "dead", workers: 1, capacity: 1000),
+    ])
+}
+
+private struct ClusterTestFailure: Error, CustomStringConvertible {
+  var description: String { "always fails" }
 }
 
 /// A runtime on `url` as node `address`, its store's heartbeat every 0.2 s (lost after 3 s).
 private func clusterNode(
-  _ url: String, address: String, blockingMs: Int, ran: Ran
+  _ url: String, address: String, blockingMs: Int, ran: Ran, doomed: Bool = false
 ) async throws -> (Runtime, PostgresStepStore) {
   var options = PostgresStoreOptions()
   options.apiAddress = address
@@ -42,7 +53,7 @@ private func clusterNode(
   options.connectTimeout = .seconds(30)
   let store = try PostgresStepStore(url: url, options: options)
   let runtime = try Runtime(
-    topology: clusterWorkflow(blockingMs: blockingMs, ran: ran, node: address),
+    topology: clusterWorkflow(blockingMs: blockingMs, ran: ran, node: address, doomed: doomed),
     options: RuntimeOptions(startLoad: false, isolateBackground: false, store: store))
   try await runtime.openStore()
   runtime.start()
@@ -137,7 +148,7 @@ struct ClusterViewTests {
       let cluster = try #require(fast.snapshot().cluster)
       #expect(cluster.nodes.map(\.address) == ["127.0.0.1:7801", "127.0.0.1:7802"])
       #expect(cluster.nodes.map(\.isSelf) == [true, false])
-      #expect(cluster.nodes.allSatisfy { $0.alive && $0.sameWorkflows && $0.reported && $0.workers == 2 })
+      #expect(cluster.nodes.allSatisfy { $0.alive && $0.sameWorkflows && $0.reported && $0.workers == 3 })
       // The slow node's runs are in the merged p99 (60 ms and more), the fast one's alone are not.
       let all = cluster.criticalPath("w", .sinceStart)
       #expect(all.max >= .milliseconds(60))
@@ -185,7 +196,10 @@ struct ClusterViewTests {
       #expect(adopted)
       #expect(b.snapshot().events.contains { $0.kind == .queuePausing && $0.message.contains("every node") })
       for _ in 0..<3 { _ = try await b.run(workflow: "w") }
-      let waiting = await eventually(within: .seconds(30)) { b.snapshot().queues[0].queued == 3 }
+      // The depth is the database's: A shows the steps B enqueued.
+      let waiting = await eventually(within: .seconds(30)) {
+        b.snapshot().queues[0].queued == 3 && a.snapshot().queues[0].queued == 3
+      }
       #expect(waiting)
       // Several poll intervals (1 s) and notifications later, still nothing ran on either node.
       try await Task.sleep(for: .milliseconds(2500))
@@ -198,6 +212,41 @@ struct ClusterViewTests {
       #expect(done)
       let resumed = await eventually(within: .seconds(30)) { b.snapshot().queues[0].state == .running }
       #expect(resumed)
+      _ = await a.shutdown(deadline: .seconds(5))
+      _ = await b.shutdown(deadline: .seconds(5))
+    }
+  }
+
+  @Test("dead letters are the database's: every node sees them, and a redrive or delete on one acts for all")
+  func deadLettersAreClusterWide() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("letters")
+      let ran = Ran()
+      let (a, _) = try await clusterNode(
+        url, address: "127.0.0.1:7821", blockingMs: 1, ran: ran, doomed: true)
+      let (b, _) = try await clusterNode(
+        url, address: "127.0.0.1:7822", blockingMs: 1, ran: ran, doomed: true)
+      for _ in 0..<2 { _ = try await a.run(workflow: "w") }
+      for _ in 0..<2 { _ = try await b.run(workflow: "w") }
+      let dead = await eventually(within: .seconds(30)) {
+        a.snapshot().queues[1].dead == 4 && b.snapshot().queues[1].dead == 4
+          && a.deadLetters(queue: "dead").count == 4 && b.deadLetters(queue: "dead").count == 4
+      }
+      #expect(dead, "dead letters: \(a.snapshot().queues[1].dead) on a, \(b.snapshot().queues[1].dead) on b")
+      // Redriven through B: all four run again (and die again: 4 more dead-lettered in the totals).
+      b.redrive(queue: "dead")
+      let redriven = await eventually(within: .seconds(30)) {
+        a.snapshot().queues[1].deadLettered == 8 && a.snapshot().queues[1].dead == 4
+      }
+      #expect(redriven, "\(a.snapshot().queues[1])")
+      // Deleted through A: gone for B too.
+      a.deleteDeadLetters(queue: "dead")
+      let deleted = await eventually(within: .seconds(30)) {
+        b.snapshot().queues[1].dead == 0 && b.deadLetters(queue: "dead").isEmpty
+      }
+      #expect(deleted)
+      #expect(
+        try server.psql("SELECT count(*) FROM lanes_steps WHERE state = 'dead'", database: "letters") == "0")
       _ = await a.shutdown(deadline: .seconds(5))
       _ = await b.shutdown(deadline: .seconds(5))
     }
