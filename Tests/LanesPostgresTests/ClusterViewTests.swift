@@ -204,6 +204,8 @@ struct ClusterViewTests {
       // Several poll intervals (1 s) and notifications later, still nothing ran on either node.
       try await Task.sleep(for: .milliseconds(2500))
       #expect(ran.list.withLock { $0 }.isEmpty)
+      // The depth trend is the database's too: A samples the 3 steps B enqueued.
+      #expect(a.snapshot(fresh: true).queues[0].depthSeries.last == 3)
       #expect(
         try server.psql("SELECT count(*) FROM lanes_steps WHERE state = 'queued'", database: "pause") == "3")
 

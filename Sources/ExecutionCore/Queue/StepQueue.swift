@@ -112,6 +112,9 @@ struct QueueCore: Sendable {
   /// The second whose depth is sampled next, and one sample per ended second.
   var depthSecond = 0
   var depthSeries = Deque<Int>()
+  /// Store mode: the depth the store last reported (every process's steps), sampled instead of
+  /// this process's own.
+  var storedDepth: Int?
   var history: Int
   var retryTimers: [UInt64: Task<Void, Never>] = [:]
   var nextTimer: UInt64 = 0
@@ -122,7 +125,7 @@ struct QueueCore: Sendable {
     self.history = max(1, history)
   }
 
-  var depth: Int { items.count + running + waitingRetry }
+  var depth: Int { storedDepth ?? (items.count + running + waitingRetry) }
 
   /// The accounting invariants, written once: every accepted step is in exactly one place, and
   /// every offered step was accepted, refused for room, is waiting for room, or was shut out.
@@ -616,8 +619,15 @@ final class StepQueue: Sendable {
 
 extension StepQueue {
   /// Store mode: the store's figures for this queue (totals continue across restarts).
-  func setStored(_ figures: StoredQueueStats) {
+  /// With `second` (the runtime second it was read in), the depth trend samples the store's depth
+  /// from then on (on a cluster: every node's steps, as the depth column shows them).
+  func setStored(_ figures: StoredQueueStats, second: Int? = nil) {
     stored.withLock { $0 = figures }
+    guard let second else { return }
+    core.withLock { core in
+      core.advance(to: second)
+      core.storedDepth = figures.waiting + figures.queued + figures.running + figures.retrying
+    }
   }
 
   /// Store mode: a claimed attempt started on a worker of this queue.

@@ -323,7 +323,7 @@ extension Runtime {
     for queue in queues {
       let name = queue.definition.name
       let figures = stats[name] ?? StoredQueueStats()
-      queue.setStored(figures)
+      queue.setStored(figures, second: second(nowNs))
       if figures.dead > 0 {
         letters[name] = (try? await store.deadLetters(queue: name, limit: 200)) ?? []
       }
