@@ -180,9 +180,14 @@ public struct ShutdownSummary: Sendable, Hashable {
 
   /// A sentence for the log and the terminal.
   public var sentence: String {
-    if let storeName, stepsKept > 0 {
+    if let storeName {
+      // With a durable store nothing acknowledged is lost: say what stayed in the store and what
+      // the callers did not get, never "in memory".
+      if stepsKept == 0 && runsCancelled == 0 && runsUnanswered == 0 {
+        return "clean: every run answered and every background step in \(storeName) finished"
+      }
       return
-        "kept \(stepsKept) background step\(stepsKept == 1 ? "" : "s") in \(storeName) (they run when it opens again), \(runsUnanswered) HTTP run\(runsUnanswered == 1 ? "" : "s") unanswered"
+        "kept \(stepsKept) background step\(stepsKept == 1 ? "" : "s") in \(storeName) (they run when it opens again), cancelled \(runsCancelled) run\(runsCancelled == 1 ? "" : "s"), \(runsUnanswered) HTTP run\(runsUnanswered == 1 ? "" : "s") unanswered"
     }
     if stepsLost == 0 && runsCancelled == 0 && runsUnanswered == 0 {
       return
