@@ -100,25 +100,63 @@ extension SQLiteStepStore {
   /// left as it is); returns the claims that are no longer this node's.
   public func started(_ claims: [StepClaim]) async throws -> [StepClaim] {
     guard !claims.isEmpty else { return [] }
-    return try await write { db, _, _ in
-      let update = try db.cachedStatement(
-        sql: """
-          UPDATE lanes_steps SET attempt = ?2, started = 1
-          WHERE id = ?1 AND state = 'running' AND attempt + 1 - started = ?2
-          """)
-      var lost: [StepClaim] = []
-      for claim in claims {
-        try update.execute(arguments: [claim.id, claim.attempt])
-        if db.changesCount == 0 { lost.append(claim) }
-      }
-      return lost
+    return try await write { db, _, _ in try Self.start(db, claims) }
+  }
+
+  static func start(_ db: Database, _ claims: [StepClaim]) throws -> [StepClaim] {
+    let update = try db.cachedStatement(
+      sql: """
+        UPDATE lanes_steps SET attempt = ?2, started = 1
+        WHERE id = ?1 AND state = 'running' AND attempt + 1 - started = ?2
+        """)
+    var lost: [StepClaim] = []
+    for claim in claims {
+      try update.execute(arguments: [claim.id, claim.attempt])
+      if db.changesCount == 0 { lost.append(claim) }
     }
+    return lost
+  }
+
+  /// The finish and the next starts in one operation of the group commit: both or neither.
+  public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
+    fresh: Bool, lost: [StepClaim]
+  ) {
+    let (ended, lost) = try await write { db, model, counts in
+      (try Self.end(db, model, &counts, claim, ending), try Self.start(db, next))
+    }
+    afterFinish(ended)
+    return (ended.fresh, lost)
   }
 
   /// Fencing: a claim is this node's while its row is `running` for that attempt, started or not
   /// (`attempt + 1 - started` is the attempt a claim is for either way).
   public func finish(_ claim: StepClaim, _ ending: StepEnding) async throws -> Bool {
-    let (fresh, ready, due) = try await write { db, model, counts -> (Bool, Set<String>, (String, Int64)?) in
+    let ended = try await write { db, model, counts in try Self.end(db, model, &counts, claim, ending) }
+    afterFinish(ended)
+    return ended.fresh
+  }
+
+  /// Wakes the queues a finish made work for.
+  func afterFinish(_ ended: Ended) {
+    if let (queue, dueNs) = ended.due {
+      state.withLock { state in state.nextDue[queue] = min(state.nextDue[queue] ?? dueNs, dueNs) }
+      signal(queue)
+    }
+    for queue in ended.ready { signal(queue) }
+  }
+
+  /// What a finish did: whether the claim was fresh, the queues it made steps claimable in, and a
+  /// retry's due time.
+  struct Ended: Sendable {
+    var fresh: Bool
+    var ready: Set<String>
+    var due: (String, Int64)?
+  }
+
+  static func end(
+    _ db: Database, _ model: StoreModel, _ counts: inout Counts, _ claim: StepClaim, _ ending: StepEnding
+  ) throws -> Ended {
+    let (fresh, ready, due): (Bool, Set<String>, (String, Int64)?) = try {
       let now = Self.nowNs()
       guard
         let row = try Row.fetchOne(
@@ -188,13 +226,8 @@ extension SQLiteStepStore {
         ready.insert(queue)
       }
       return (true, ready, due)
-    }
-    if let (queue, dueNs) = due {
-      state.withLock { state in state.nextDue[queue] = min(state.nextDue[queue] ?? dueNs, dueNs) }
-      signal(queue)
-    }
-    for queue in ready { signal(queue) }
-    return fresh
+    }()
+    return Ended(fresh: fresh, ready: ready, due: due)
   }
 
   public func extendLeases(_ claims: [StepClaim]) async throws -> [StepClaim] {

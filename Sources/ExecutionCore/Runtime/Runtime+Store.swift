@@ -230,27 +230,92 @@ extension Runtime {
   }
 
   /// One worker of a queue fed from a store: takes the next claimed step, has its attempt counted
-  /// (`started`, which the store commits with the writes of the moment, e.g. the previous step's
-  /// finish) and runs it only once that is committed, so every attempt that ran is in the store
-  /// even if the process dies in the middle of it. The finish is not waited for here: the worker
-  /// takes its next step while the finish commits (the next `started` often shares its commit).
+  /// (`started`) and runs it only once that is committed, so every attempt that ran is in the
+  /// store even if the process dies in the middle of it. Between two steps, the previous one's
+  /// finish and the next one's start are one write of the store's group commit (one commit waited
+  /// for per step, and one wake-up of this worker); with no next step at hand, the finish goes
+  /// alone before the worker waits.
   private func work(_ queue: StepQueue, _ store: any StepStore) async {
     let gate = queue.gate
-    while let claimed = await gate.next(paused: queue.isPauseRequested) {
+    var ended: EndedAttempt?
+    while true {
+      if Task.isCancelled {
+        // Stopping: what this worker ended (handed back, if the stop cancelled it) goes in alone.
+        if let ended { await settle(ended, store) }
+        return
+      }
+      let claimed: ClaimedStep
+      if let previous = ended {
+        guard let next = gate.take(paused: queue.isPauseRequested) else {
+          ended = nil
+          await settle(previous, store)
+          continue
+        }
+        claimed = next
+      } else {
+        guard let next = await gate.next(paused: queue.isPauseRequested) else { return }
+        claimed = next
+      }
       var lost: [StepClaim]?
       while lost == nil {
         do {
-          lost = try await store.started([claimed.claim])
+          if let previous = ended {
+            let (fresh, gone) = try await store.finish(
+              previous.claim, previous.ending, thenStart: [claimed.claim])
+            ended = nil
+            apply(previous, fresh: fresh)
+            lost = gone
+          } else {
+            lost = try await store.started([claimed.claim])
+          }
         } catch {
           if let e = error as? StoreError { markFailed(e) }
-          // Stopping: the step stays claimed, not started; closing the store hands it back.
+          // Stopping: the steps stay running or claimed in the store; closing it hands them back.
           if storeLink.withLock({ $0.stopping }) { return }
           try? await Task.sleep(for: .milliseconds(200))
         }
       }
       // No longer this node's (its lease expired and the step was taken): not run here.
       guard lost?.isEmpty == true else { continue }
-      await runStored(claimed, on: queue, store)
+      ended = await runStored(claimed, on: queue, store)
+    }
+  }
+
+  /// An attempt that ended here and whose ending is not in the store yet.
+  struct EndedAttempt: Sendable {
+    var claim: StepClaim
+    var ending: StepEnding
+    /// The run of this process it belongs to, if still in flight, and what to tell it.
+    var live: RunState?
+    var step: Int
+    var outcome: StepOutcome?
+    var output: Payload?
+    var endNs: Int64
+  }
+
+  /// Puts an ending in the store alone (retried until the store answers or the runtime stops:
+  /// then the row stays running, and closing the store or the next open returns it).
+  private func settle(_ ended: EndedAttempt, _ store: any StepStore) async {
+    while true {
+      do {
+        apply(ended, fresh: try await store.finish(ended.claim, ended.ending))
+        return
+      } catch {
+        if let e = error as? StoreError { markFailed(e) }
+        if storeLink.withLock({ $0.stopping }) { return }
+        try? await Task.sleep(for: .milliseconds(200))
+      }
+    }
+  }
+
+  /// The store has an attempt's ending: the run it belongs to (if in flight here) moves on.
+  private func apply(_ ended: EndedAttempt, fresh: Bool) {
+    storeLink.withLock { _ = $0.claims.removeValue(forKey: ended.claim.id) }
+    guard let live = ended.live, fresh, let outcome = ended.outcome else { return }
+    if outcome == .waitingRetry {
+      live.update(ended.step, outcome: .waitingRetry)
+    } else {
+      settleIfDone(live, live.finish(ended.step, outcome: outcome, endNs: ended.endNs, output: ended.output))
     }
   }
 
@@ -281,19 +346,19 @@ extension Runtime {
   /// Runs one started attempt and hands its ending to the store. A step of a run of this process
   /// that is still in flight updates that run (its trace, its settling); any other (recovered, or
   /// from another node) runs against a detached copy of its run that nothing else sees.
-  private func runStored(_ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore) async {
-    let id = claimed.claim.id
-    storeLink.withLock { $0.claims[id] = claimed.claim }
+  private func runStored(_ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore) async
+    -> EndedAttempt
+  {
+    storeLink.withLock { $0.claims[claimed.claim.id] = claimed.claim }
     guard let w = workflowIndex[claimed.workflow],
       let i = workflows[w].steps.firstIndex(where: { $0.definition.id == claimed.step && $0.queue != nil })
     else {
-      _ = try? await store.finish(
-        claimed.claim,
-        .dead(
+      return EndedAttempt(
+        claim: claimed.claim,
+        ending: .dead(
           error: "workflow '\(claimed.workflow)' has no background step '\(claimed.step)' in the loaded files"
-        ))
-      storeLink.withLock { _ = $0.claims.removeValue(forKey: id) }
-      return
+        ),
+        live: nil, step: 0, outcome: nil, output: nil, endNs: nowNs)
     }
     let workflow = workflows[w]
     let step = workflow.steps[i]
@@ -340,30 +405,9 @@ extension Runtime {
         outcome = .dead
       }
     }
-    // The worker is free once the attempt ended: the result is committed with the next batch
-    // while the worker already starts its next step.
-    Task(executorPreference: executor) { [self] in
-      defer { storeLink.withLock { _ = $0.claims.removeValue(forKey: id) } }
-      var fresh = false
-      // The result must reach the store: a failed write is retried until the store answers or
-      // the runtime stops (then the row stays running, and the next open returns it to its queue).
-      while true {
-        do {
-          fresh = try await store.finish(claimed.claim, ending)
-          break
-        } catch {
-          if let e = error as? StoreError { markFailed(e) }
-          if storeLink.withLock({ $0.stopping }) { return }
-          try? await Task.sleep(for: .milliseconds(200))
-        }
-      }
-      guard let live, fresh, let outcome else { return }
-      if outcome == .waitingRetry {
-        live.update(i, outcome: .waitingRetry)
-      } else {
-        settleIfDone(live, live.finish(i, outcome: outcome, endNs: now, output: output))
-      }
-    }
+    // Committed by the worker with its next step's start (or alone when none is at hand).
+    return EndedAttempt(
+      claim: claimed.claim, ending: ending, live: live, step: i, outcome: outcome, output: output, endNs: now)
   }
 
   // MARK: Figures
@@ -509,6 +553,19 @@ final class WorkerGate: Sendable {
       if let (feeder, n) = feeder { feeder.resume(returning: n) }
       if let now { continuation.resume(returning: now) }
     }
+  }
+
+  /// A worker's next step if one is buffered (and the queue not paused), without waiting.
+  func take(paused: Bool) -> ClaimedStep? {
+    if paused { return nil }
+    let (step, feeder) = state.withLock {
+      state -> (ClaimedStep?, (CheckedContinuation<Int?, Never>, Int?)?) in
+      if state.closed { return (nil, nil) }
+      guard let step = state.buffer.popFirst() else { return (nil, nil) }
+      return (step, state.feederToWake())
+    }
+    if let (feeder, n) = feeder { feeder.resume(returning: n) }
+    return step
   }
 
   /// Hands claimed steps over: waiting workers take the oldest, the rest are buffered. Returns

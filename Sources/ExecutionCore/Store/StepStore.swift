@@ -61,6 +61,15 @@ public protocol StepStore: Sendable {
   /// The default does nothing: stores whose `claimAhead` is 0 counted the attempt at claim.
   func started(_ claims: [StepClaim]) async throws -> [StepClaim]
 
+  /// `finish`, then `started` for the steps the worker begins next: what a worker does between
+  /// two steps, so that a store can commit both in one write (a throw means neither was applied).
+  /// Returns `finish`'s answer and the `next` claims no longer this node's. The default makes the
+  /// two calls (for a store whose `started` does nothing, that is `finish` alone; a store whose
+  /// `started` can fail must implement this in one write).
+  func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
+    fresh: Bool, lost: [StepClaim]
+  )
+
   /// Ends the attempt `claim` holds. Returns false when the claim is stale (no longer this
   /// node's: the lease expired and the step was rescued or taken by someone else); the store
   /// counted it and changed nothing. A success makes the run's dependents whose dependencies have
@@ -107,6 +116,14 @@ extension StepStore {
 
   /// Nothing to do for a store that counts the attempt at claim.
   public func started(_ claims: [StepClaim]) async throws -> [StepClaim] { [] }
+
+  /// The two calls, one after the other.
+  public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
+    fresh: Bool, lost: [StepClaim]
+  ) {
+    let fresh = try await finish(claim, ending)
+    return (fresh, try await started(next))
+  }
 }
 
 /// The workflows and queues a store serves: what it needs to move dependents along, to count
