@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteStepStore {
   public func reserveRunIDs(count: Int) async throws -> Range<UInt64> {
     let n = UInt64(max(1, count))
-    return try await write { db, _ in
+    return try await write { db, _, _ in
       let next =
         UInt64(try String.fetchOne(db, sql: "SELECT value FROM lanes_meta WHERE key = 'next_run_id'") ?? "1")
         ?? 1
@@ -17,10 +17,9 @@ extension SQLiteStepStore {
 
   public func enqueue(_ steps: [NewStoredStep]) async throws {
     guard !steps.isEmpty else { return }
-    let queues = try await write { db, _ -> Set<String> in
+    let queues = try await write { db, _, counts -> Set<String> in
       let now = Self.nowNs()
       var ready = Set<String>()
-      var accepted: [String: Int] = [:]
       let statement = try db.cachedStatement(
         sql: """
           INSERT INTO lanes_steps(run_id, workflow, step, queue, state, pending, data, ready_ns)
@@ -32,37 +31,38 @@ extension SQLiteStepStore {
           Int64(bitPattern: step.runID), step.workflow, step.step, step.queue, queued ? "queued" : "waiting",
           max(0, step.pendingDependencies), DataCoding.encode(step.data), now,
         ])
-        accepted[step.queue, default: 0] += 1
+        counts[step.queue].accepted += 1
         if queued { ready.insert(step.queue) }
       }
-      for (queue, n) in accepted { try Rows.count(db, queue: queue, column: "accepted", by: n) }
       return ready
     }
     for queue in queues { signal(queue) }
   }
 
+  /// Claims without counting the attempt (`started` counts it): the rows become `running` with
+  /// `started = 0`, and each claim is for the attempt after the last counted one.
   public func claim(queue: String, limit: Int) async throws -> [ClaimedStep] {
     guard limit > 0 else { return [] }
     let leaseNs = Int64(lease.components.seconds) * 1_000_000_000
-    let (claimed, nextDue) = try await write { db, _ -> ([ClaimedStep], Int64?) in
+    let (claimed, nextDue) = try await write { db, _, _ -> ([ClaimedStep], Int64?) in
       let now = Self.nowNs()
       let paused = try Int.fetchOne(
-        db, sql: "SELECT paused FROM lanes_queues WHERE name = ?", arguments: [queue])
+        db.cachedStatement(sql: "SELECT paused FROM lanes_queues WHERE name = ?"), arguments: [queue])
       if paused == 1 { return ([], nil) }
       // Queued and due retries read apart, each in index order (with `state IN (...)` SQLite
       // sorts every claimable row of the queue for each claim), then merged oldest first.
       let queued = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
-          WHERE queue = ? AND state = 'queued' ORDER BY ready_ns, id LIMIT ?
-          """, arguments: [queue, limit])
+        db.cachedStatement(
+          sql: """
+            SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
+            WHERE queue = ? AND state = 'queued' ORDER BY ready_ns, id LIMIT ?
+            """), arguments: [queue, limit])
       let due = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
-          WHERE queue = ? AND state = 'retrying' AND ready_ns <= ? ORDER BY ready_ns, id LIMIT ?
-          """, arguments: [queue, now, limit])
+        db.cachedStatement(
+          sql: """
+            SELECT id, run_id, workflow, step, attempt, data, ready_ns FROM lanes_steps
+            WHERE queue = ? AND state = 'retrying' AND ready_ns <= ? ORDER BY ready_ns, id LIMIT ?
+            """), arguments: [queue, now, limit])
       let rows =
         due.isEmpty
         ? queued
@@ -73,7 +73,7 @@ extension SQLiteStepStore {
       var claimed: [ClaimedStep] = []
       claimed.reserveCapacity(rows.count)
       let update = try db.cachedStatement(
-        sql: "UPDATE lanes_steps SET state = 'running', attempt = attempt + 1, lease_ns = ? WHERE id = ?")
+        sql: "UPDATE lanes_steps SET state = 'running', started = 0, lease_ns = ? WHERE id = ?")
       for row in rows {
         let id: Int64 = row["id"]
         let attempt: Int = row["attempt"]
@@ -86,8 +86,9 @@ extension SQLiteStepStore {
             readySinceNs: row["ready_ns"]))
       }
       let nextDue = try Int64.fetchOne(
-        db,
-        sql: "SELECT MIN(ready_ns) FROM lanes_steps WHERE queue = ? AND state = 'retrying' AND ready_ns > ?",
+        db.cachedStatement(
+          sql: "SELECT MIN(ready_ns) FROM lanes_steps WHERE queue = ? AND state = 'retrying' AND ready_ns > ?"
+        ),
         arguments: [queue, now])
       return (claimed, nextDue)
     }
@@ -95,75 +96,152 @@ extension SQLiteStepStore {
     return claimed
   }
 
+  /// Counts the attempts of claimed steps about to begin (idempotent: a claim already started is
+  /// left as it is); returns the claims that are no longer this node's.
+  public func started(_ claims: [StepClaim]) async throws -> [StepClaim] {
+    guard !claims.isEmpty else { return [] }
+    return try await write { db, _, _ in try Self.start(db, claims) }
+  }
+
+  static func start(_ db: Database, _ claims: [StepClaim]) throws -> [StepClaim] {
+    let update = try db.cachedStatement(
+      sql: """
+        UPDATE lanes_steps SET attempt = ?2, started = 1
+        WHERE id = ?1 AND state = 'running' AND attempt + 1 - started = ?2
+        """)
+    var lost: [StepClaim] = []
+    for claim in claims {
+      try update.execute(arguments: [claim.id, claim.attempt])
+      if db.changesCount == 0 { lost.append(claim) }
+    }
+    return lost
+  }
+
+  /// The finish and the next starts in one operation of the group commit: both or neither.
+  public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
+    fresh: Bool, lost: [StepClaim]
+  ) {
+    let (ended, lost) = try await write { db, model, counts in
+      (try Self.end(db, model, &counts, claim, ending), try Self.start(db, next))
+    }
+    afterFinish(ended)
+    return (ended.fresh, lost)
+  }
+
+  /// Fencing: a claim is this node's while its row is `running` for that attempt, started or not
+  /// (`attempt + 1 - started` is the attempt a claim is for either way).
   public func finish(_ claim: StepClaim, _ ending: StepEnding) async throws -> Bool {
-    let (fresh, ready, due) = try await write { db, model -> (Bool, Set<String>, (String, Int64)?) in
+    let ended = try await write { db, model, counts in try Self.end(db, model, &counts, claim, ending) }
+    afterFinish(ended)
+    return ended.fresh
+  }
+
+  /// Wakes the queues a finish made work for.
+  func afterFinish(_ ended: Ended) {
+    if let (queue, dueNs) = ended.due {
+      state.withLock { state in state.nextDue[queue] = min(state.nextDue[queue] ?? dueNs, dueNs) }
+      signal(queue)
+    }
+    for queue in ended.ready { signal(queue) }
+  }
+
+  /// What a finish did: whether the claim was fresh, the queues it made steps claimable in, and a
+  /// retry's due time.
+  struct Ended: Sendable {
+    var fresh: Bool
+    var ready: Set<String>
+    var due: (String, Int64)?
+  }
+
+  static func end(
+    _ db: Database, _ model: StoreModel, _ counts: inout Counts, _ claim: StepClaim, _ ending: StepEnding
+  ) throws -> Ended {
+    let (fresh, ready, due): (Bool, Set<String>, (String, Int64)?) = try {
       let now = Self.nowNs()
       guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT run_id, workflow, step, queue, state, attempt, data FROM lanes_steps WHERE id = ?",
+          db.cachedStatement(
+            sql: "SELECT run_id, workflow, step, queue, state, attempt, started FROM lanes_steps WHERE id = ?"
+          ),
           arguments: [claim.id])
       else { return (false, [], nil) }
       let queue: String = row["queue"]
-      guard row["state"] as String == "running", row["attempt"] as Int == claim.attempt else {
-        try Rows.count(db, queue: queue, column: "stale")
+      guard row["state"] as String == "running",
+        (row["attempt"] as Int) + 1 - (row["started"] as Int) == claim.attempt
+      else {
+        counts[queue].stale += 1
         return (false, [], nil)
       }
       var ready = Set<String>()
       var due: (String, Int64)?
+      let workflow: String = row["workflow"]
+      let step: String = row["step"]
+      let runID: Int64 = row["run_id"]
+      // The step's data, read only when a dependent needs it.
+      let data = {
+        try Data.fetchOne(
+          db.cachedStatement(sql: "SELECT data FROM lanes_steps WHERE id = ?"), arguments: [claim.id])
+          ?? Data()
+      }
       switch ending {
       case .succeeded(let output):
-        try db.execute(
-          sql:
-            "UPDATE lanes_steps SET state = 'succeeded', output = ?, finished_ns = ?, lease_ns = NULL WHERE id = ?",
-          arguments: [output.isNull ? nil : output.text, now, claim.id])
-        try Rows.count(db, queue: queue, column: "succeeded")
+        try db.cachedStatement(
+          sql: """
+            UPDATE lanes_steps SET state = 'succeeded', attempt = ?, started = 1, output = ?, finished_ns = ?,
+            lease_ns = NULL WHERE id = ?
+            """
+        ).execute(arguments: [claim.attempt, output.isNull ? nil : output.text, now, claim.id])
+        counts[queue].succeeded += 1
         ready = try Rows.propagate(
-          db, model: model.topology, runID: row["run_id"], workflow: row["workflow"], step: row["step"],
-          succeeded: true, output: output, data: row["data"] as Data, nowNs: now)
+          db, model: model.topology, runID: runID, workflow: workflow, step: step, succeeded: true,
+          output: output, data: data, nowNs: now, counts: &counts)
       case .retry(let error, let delay):
         let (s, a) = delay.components
         let dueNs = now + s * 1_000_000_000 + a / 1_000_000_000
-        try db.execute(
-          sql:
-            "UPDATE lanes_steps SET state = 'retrying', error = ?, ready_ns = ?, lease_ns = NULL WHERE id = ?",
-          arguments: [error, dueNs, claim.id])
-        try Rows.count(db, queue: queue, column: "retried")
+        try db.cachedStatement(
+          sql: """
+            UPDATE lanes_steps SET state = 'retrying', attempt = ?, started = 1, error = ?, ready_ns = ?,
+            lease_ns = NULL WHERE id = ?
+            """
+        ).execute(arguments: [claim.attempt, error, dueNs, claim.id])
+        counts[queue].retried += 1
         due = (queue, dueNs)
       case .dead(let error):
-        try db.execute(
-          sql:
-            "UPDATE lanes_steps SET state = 'dead', error = ?, finished_ns = ?, lease_ns = NULL WHERE id = ?",
-          arguments: [error, now, claim.id])
-        try Rows.count(db, queue: queue, column: "dead_lettered")
+        try db.cachedStatement(
+          sql: """
+            UPDATE lanes_steps SET state = 'dead', attempt = ?, started = 1, error = ?, finished_ns = ?,
+            lease_ns = NULL WHERE id = ?
+            """
+        ).execute(arguments: [claim.attempt, error, now, claim.id])
+        counts[queue].deadLettered += 1
         _ = try Rows.propagate(
-          db, model: model.topology, runID: row["run_id"], workflow: row["workflow"], step: row["step"],
-          succeeded: false, output: nil, data: row["data"] as Data, nowNs: now)
+          db, model: model.topology, runID: runID, workflow: workflow, step: step, succeeded: false,
+          output: nil, data: data, nowNs: now, counts: &counts)
       case .handedBack:
-        try db.execute(
-          sql: "UPDATE lanes_steps SET state = 'queued', attempt = attempt - 1, lease_ns = NULL WHERE id = ?",
-          arguments: [claim.id])
+        // Back to its queue in its place (ready_ns kept), this attempt not counted.
+        try db.cachedStatement(
+          sql:
+            "UPDATE lanes_steps SET state = 'queued', attempt = ?, started = 0, lease_ns = NULL WHERE id = ?"
+        ).execute(arguments: [claim.attempt - 1, claim.id])
         ready.insert(queue)
       }
       return (true, ready, due)
-    }
-    if let (queue, dueNs) = due {
-      state.withLock { state in state.nextDue[queue] = min(state.nextDue[queue] ?? dueNs, dueNs) }
-      signal(queue)
-    }
-    for queue in ready { signal(queue) }
-    return fresh
+    }()
+    return Ended(fresh: fresh, ready: ready, due: due)
   }
 
   public func extendLeases(_ claims: [StepClaim]) async throws -> [StepClaim] {
     guard !claims.isEmpty else { return [] }
     let leaseNs = Int64(lease.components.seconds) * 1_000_000_000
-    return try await write { db, _ in
+    return try await write { db, _, _ in
       let now = Self.nowNs()
+      let update = try db.cachedStatement(
+        sql: """
+          UPDATE lanes_steps SET lease_ns = ? WHERE id = ? AND state = 'running' AND attempt + 1 - started = ?
+          """)
       var lost: [StepClaim] = []
       for claim in claims {
-        try db.execute(
-          sql: "UPDATE lanes_steps SET lease_ns = ? WHERE id = ? AND attempt = ? AND state = 'running'",
-          arguments: [now + leaseNs, claim.id, claim.attempt])
+        try update.execute(arguments: [now + leaseNs, claim.id, claim.attempt])
         if db.changesCount == 0 { lost.append(claim) }
       }
       return lost
@@ -171,7 +249,7 @@ extension SQLiteStepStore {
   }
 
   public func setPaused(queue: String, _ paused: Bool) async throws {
-    try await write { db, _ in
+    try await write { db, _, _ in
       try db.execute(sql: "INSERT OR IGNORE INTO lanes_queues(name) VALUES (?)", arguments: [queue])
       try db.execute(
         sql: "UPDATE lanes_queues SET paused = ? WHERE name = ?", arguments: [paused ? 1 : 0, queue])
@@ -180,10 +258,10 @@ extension SQLiteStepStore {
   }
 
   public func redrive(queue: String) async throws -> Int {
-    let n = try await write { db, _ -> Int in
+    let n = try await write { db, _, _ -> Int in
       try db.execute(
         sql: """
-          UPDATE lanes_steps SET state = 'queued', attempt = 0, ready_ns = ?, finished_ns = NULL
+          UPDATE lanes_steps SET state = 'queued', attempt = 0, started = 0, ready_ns = ?, finished_ns = NULL
           WHERE queue = ? AND state = 'dead'
           """, arguments: [Self.nowNs(), queue])
       return db.changesCount
@@ -193,10 +271,10 @@ extension SQLiteStepStore {
   }
 
   public func deleteDeadLetters(queue: String) async throws -> Int {
-    try await write { db, _ -> Int in
+    try await write { db, _, counts -> Int in
       try db.execute(sql: "DELETE FROM lanes_steps WHERE queue = ? AND state = 'dead'", arguments: [queue])
       let n = db.changesCount
-      if n > 0 { try Rows.count(db, queue: queue, column: "deleted", by: n) }
+      counts[queue].deleted += n
       return n
     }
   }
@@ -237,15 +315,17 @@ extension SQLiteStepStore {
   }
 
   public func close() async {
-    // Hands back what this process still holds (graceful stop): queued again, the attempt not counted.
-    _ = try? await write { db, _ in
+    // Hands back what this process still holds (graceful stop): queued again, the attempt not
+    // counted (a started one's taken back; a claimed-ahead one had none counted).
+    _ = try? await write { db, _, _ in
       try db.execute(
-        sql:
-          "UPDATE lanes_steps SET state = 'queued', attempt = attempt - 1, lease_ns = NULL WHERE state = 'running'"
-      )
+        sql: """
+          UPDATE lanes_steps SET state = 'queued', attempt = attempt - started, started = 0, lease_ns = NULL
+          WHERE state = 'running'
+          """)
       try db.execute(sql: "DELETE FROM lanes_meta WHERE key = 'holder'")
     }
-    let (db, fd) = state.withLock { state -> (DatabaseQueue?, Int32) in
+    let (db, fd) = state.withLock { state -> (DatabasePool?, Int32) in
       defer {
         state.db = nil
         state.lockFD = -1

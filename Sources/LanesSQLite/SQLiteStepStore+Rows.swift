@@ -2,8 +2,9 @@ import ExecutionCore
 import Foundation
 import GRDB
 
-/// The schema (version 1). The state words are the `StepStore` protocol's, shared with the
-/// PostgreSQL store; `ready_ns` is when a row became claimable (enqueued, due, redriven).
+/// The schema (version 2: version 1, then `started` and `orphans`). The state words are the
+/// `StepStore` protocol's, shared with the PostgreSQL store; `ready_ns` is when a row became
+/// claimable (enqueued, due, redriven).
 enum Schema {
   static let version1 = """
     CREATE TABLE lanes_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,6 +40,67 @@ enum Schema {
       deleted INTEGER NOT NULL DEFAULT 0
     );
     """
+
+  /// Claiming ahead: a `running` row with `started = 0` is claimed and has not begun (its attempt
+  /// is not counted: `attempt` is the last counted one); `orphans` counts the processes that died
+  /// holding it so. Rows of version 1 were counted at claim, so they are `started`.
+  static let version2 = """
+    ALTER TABLE lanes_steps ADD COLUMN started INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE lanes_steps ADD COLUMN orphans INTEGER NOT NULL DEFAULT 0;
+    """
+}
+
+/// Additions to the queues' totals made by one operation, then by a whole batch: written once per
+/// queue per commit (the `lanes_queues` row is the one row every step of a queue would otherwise
+/// update).
+struct Counts: Sendable {
+  struct Queue: Sendable {
+    var accepted = 0
+    var succeeded = 0
+    var retried = 0
+    var deadLettered = 0
+    var stale = 0
+    var skipped = 0
+    var deleted = 0
+  }
+
+  var queues: [String: Queue] = [:]
+
+  subscript(queue: String) -> Queue {
+    get { queues[queue] ?? Queue() }
+    set { queues[queue] = newValue }
+  }
+
+  mutating func merge(_ other: Counts) {
+    for (name, c) in other.queues {
+      var mine = self[name]
+      mine.accepted += c.accepted
+      mine.succeeded += c.succeeded
+      mine.retried += c.retried
+      mine.deadLettered += c.deadLettered
+      mine.stale += c.stale
+      mine.skipped += c.skipped
+      mine.deleted += c.deleted
+      self[name] = mine
+    }
+  }
+
+  /// Adds the totals to `lanes_queues` (two cached statements per queue).
+  func apply(_ db: Database) throws {
+    for (name, c) in queues {
+      try db.cachedStatement(sql: "INSERT OR IGNORE INTO lanes_queues(name) VALUES (?)").execute(
+        arguments: [name])
+      try db.cachedStatement(
+        sql: """
+          UPDATE lanes_queues SET accepted = accepted + ?, succeeded = succeeded + ?, retried = retried + ?,
+          dead_lettered = dead_lettered + ?, stale = stale + ?, skipped = skipped + ?, deleted = deleted + ?
+          WHERE name = ?
+          """
+      ).execute(arguments: [
+        c.accepted, c.succeeded, c.retried, c.deadLettered, c.stale, c.skipped, c.deleted, name,
+      ])
+    }
+  }
 }
 
 /// The topology as the store's queries need it.
@@ -119,7 +181,7 @@ enum Rows {
   /// (and hands them the output); a death skips every dependent, transitively.
   static func propagate(
     _ db: Database, model: TopologyModel, runID: Int64, workflow: String, step: String, succeeded: Bool,
-    output: Payload?, data: Data, nowNs: Int64
+    output: Payload?, data: () throws -> Data, nowNs: Int64, counts: inout Counts
   ) throws -> Set<String> {
     var readyQueues = Set<String>()
     guard let dependents = model.step(workflow, step)?.dependents, !dependents.isEmpty else {
@@ -130,13 +192,14 @@ enum Rows {
       for d in dependents {
         guard
           let row = try Row.fetchOne(
-            db,
-            sql:
-              "SELECT id, pending, data FROM lanes_steps WHERE run_id = ? AND step = ? AND state = 'waiting'",
+            db.cachedStatement(
+              sql:
+                "SELECT id, pending, data FROM lanes_steps WHERE run_id = ? AND step = ? AND state = 'waiting'"
+            ),
             arguments: [runID, d])
         else { continue }
         if handed == nil {
-          var input = try DataCoding.decode(data)
+          var input = try DataCoding.decode(data())
           input.dependencyOutputs.append(DependencyOutput(id: step, output: output ?? .null))
           handed = input
         }
@@ -172,7 +235,7 @@ enum Rows {
             "UPDATE lanes_steps SET state = 'skipped', finished_ns = ? WHERE run_id = ? AND step = ? AND state = 'waiting'",
           arguments: [nowNs, runID, d])
         if db.changesCount > 0, let queue = model.step(workflow, d)?.queue {
-          try count(db, queue: queue, column: "skipped")
+          counts[queue].skipped += 1
         }
         stack.append(contentsOf: model.step(workflow, d)?.dependents ?? [])
       }
@@ -186,13 +249,6 @@ enum Rows {
       sql: "DELETE FROM lanes_steps WHERE finished_ns < ? AND state IN ('succeeded', 'skipped')",
       arguments: [cutoff])
   }
-
-  /// Adds to a queue's totals (creating its row).
-  static func count(_ db: Database, queue: String, column: String, by n: Int = 1) throws {
-    try db.execute(sql: "INSERT OR IGNORE INTO lanes_queues(name) VALUES (?)", arguments: [queue])
-    try db.execute(
-      sql: "UPDATE lanes_queues SET \(column) = \(column) + ? WHERE name = ?", arguments: [n, queue])
-  }
 }
 
 /// What `open` does with what a previous process left.
@@ -202,13 +258,14 @@ enum Recovery {
     var nextDue: [String: Int64]
   }
 
-  static func run(_ db: Database, model: TopologyModel, nowNs: Int64) throws -> Result {
+  static func run(_ db: Database, model: TopologyModel, nowNs: Int64, orphanLimit: Int) throws -> Result {
     var recovery = StoreRecovery()
+    var counts = Counts()
     // Rows whose workflow or step no longer exists: dead, with that reason.
     let unfinished = try Row.fetchAll(
       db,
       sql:
-        "SELECT id, run_id, workflow, step, queue, state, attempt, data FROM lanes_steps WHERE state IN ('waiting','queued','running','retrying') ORDER BY id"
+        "SELECT id, run_id, workflow, step, queue, state, attempt, started, orphans, data FROM lanes_steps WHERE state IN ('waiting','queued','running','retrying') ORDER BY id"
     )
     for row in unfinished {
       let workflow: String = row["workflow"]
@@ -226,11 +283,34 @@ enum Recovery {
           sql:
             "UPDATE lanes_steps SET state = 'dead', error = ?, finished_ns = ?, lease_ns = NULL WHERE id = ?",
           arguments: [reason, nowNs, id])
-        try Rows.count(db, queue: queue, column: "dead_lettered")
+        counts[queue].deadLettered += 1
         recovery.deadLetteredAtOpen += 1
         continue
       }
-      if state == "running" {
+      if state == "running" && (row["started"] as Int) == 0 {
+        // Claimed ahead and not started: the attempt was never counted (nor did the step run:
+        // the runtime starts a body only after `started` committed).
+        let orphans = (row["orphans"] as Int) + 1
+        if orphans >= orphanLimit {
+          let reason =
+            "\(orphans) processes died holding this step claimed before it started (a crash loop); not retried"
+          try db.execute(
+            sql:
+              "UPDATE lanes_steps SET state = 'dead', error = ?, finished_ns = ?, lease_ns = NULL, started = 0, orphans = ? WHERE id = ?",
+            arguments: [reason, nowNs, orphans, id])
+          counts[queue].deadLettered += 1
+          _ = try Rows.propagate(
+            db, model: model, runID: row["run_id"], workflow: workflow, step: step, succeeded: false,
+            output: nil, data: { row["data"] as Data }, nowNs: nowNs, counts: &counts)
+          recovery.deadLetteredAtOpen += 1
+        } else {
+          try db.execute(
+            sql:
+              "UPDATE lanes_steps SET state = 'queued', lease_ns = NULL, started = 0, orphans = ? WHERE id = ?",
+            arguments: [orphans, id])
+          recovery.claimedAhead += 1
+        }
+      } else if state == "running" {
         if attempt >= known.maxAttempts {
           let reason =
             "the process died while this step ran (\(attempt) attempt\(attempt == 1 ? "" : "s"))"
@@ -238,11 +318,10 @@ enum Recovery {
             sql:
               "UPDATE lanes_steps SET state = 'dead', error = ?, finished_ns = ?, lease_ns = NULL WHERE id = ?",
             arguments: [reason, nowNs, id])
-          try Rows.count(db, queue: queue, column: "dead_lettered")
+          counts[queue].deadLettered += 1
           _ = try Rows.propagate(
             db, model: model, runID: row["run_id"], workflow: workflow, step: step, succeeded: false,
-            output: nil,
-            data: row["data"] as Data, nowNs: nowNs)
+            output: nil, data: { row["data"] as Data }, nowNs: nowNs, counts: &counts)
           recovery.deadLetteredAtOpen += 1
         } else {
           // Back to its queue at the front (it was the oldest), the attempt kept.
@@ -259,11 +338,12 @@ enum Recovery {
     ) {
       let n: Int = row["n"]
       switch row["state"] as String {
-      case "queued": recovery.queued = n - recovery.running
+      case "queued": recovery.queued = n - recovery.running - recovery.claimedAhead
       case "retrying": recovery.retrying = n
       default: recovery.dead = n - recovery.deadLetteredAtOpen
       }
     }
+    try counts.apply(db)
     recovery.pausedQueues = try String.fetchAll(
       db, sql: "SELECT name FROM lanes_queues WHERE paused = 1 ORDER BY name")
     recovery.totals = try Stats.read(db, nowNs: nowNs)
@@ -313,6 +393,24 @@ enum Stats {
       case "retrying": s.retrying = n
       default: s.dead = n
       }
+      stats[queue] = s
+    }
+    // Claimed ahead and not started: waiting for a worker, as queued ones are (few rows: at most
+    // `claimAhead` per queue).
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT queue, COUNT(*) AS n, MIN(ready_ns) AS oldest FROM lanes_steps
+        WHERE state = 'running' AND started = 0 GROUP BY queue
+        """)
+    {
+      let queue: String = row["queue"]
+      let n: Int = row["n"]
+      let oldest: Int64 = row["oldest"]
+      var s = stats[queue] ?? StoredQueueStats()
+      s.running -= n
+      s.queued += n
+      s.oldestReadyAgeNs = max(s.oldestReadyAgeNs, nowNs - oldest)
       stats[queue] = s
     }
     return stats

@@ -16,13 +16,32 @@ public enum SQLiteDurability: String, Sendable, CaseIterable {
 /// The durable step store on one SQLite file (`--store sqlite:PATH`).
 ///
 /// One process per file (an exclusive `flock` on `PATH.lock`, which names its holder); WAL; one
-/// writer that batches: every enqueue, claim, finish and lease extension submitted while a commit
-/// is in progress shares the next `BEGIN IMMEDIATE` transaction (group commit), so throughput does
-/// not pay one fsync per step. The store's clock is this process's wall clock in nanoseconds
-/// (one process per file: no other clock to agree with).
+/// writer that batches: every enqueue, claim, start, finish and lease extension submitted while a
+/// commit is in progress shares the next `BEGIN IMMEDIATE` transaction (group commit), so
+/// throughput does not pay one commit per step. The store's clock is this process's wall clock in
+/// nanoseconds (one process per file: no other clock to agree with).
+///
+/// What keeps the writer's commits short (each one is on some run's critical path: a run answers
+/// after its enqueue committed):
+/// - reads (`stats`, `deadLetters`) use their own connections of a `DatabasePool` (WAL lets them
+///   read beside the writer), so the dashboard's refresh never holds the writer;
+/// - WAL checkpoints (which copy the log into the file and, unlike WAL commits with
+///   `synchronous=NORMAL`, fsync it) run on a checkpointer thread with its own connection, not in
+///   whichever commit crosses SQLite's 1,000-page auto-checkpoint threshold;
+/// - statements are prepared once and cached; the queues' totals are added once per batch, not
+///   once per step.
+///
+/// Claiming ahead (`claimAhead`): a claim marks rows `running` without counting their attempt;
+/// `started` counts it when the runtime is about to run the step, in the next group commit (with
+/// the previous step's finish), and the runtime waits for that commit before the step's body runs.
+/// So every attempt that ran is counted (a kill -9 while it runs leaves it counted) and a claimed
+/// step that never started is not: a graceful stop hands it back, and `open` after a crash returns
+/// it to its queue with no attempt counted. The backstop: a step that processes died holding,
+/// claimed and not started, `orphanLimit` times is dead-lettered with that reason, so not even a
+/// crash loop that strikes between claim and start can keep a step alive forever.
 public final class SQLiteStepStore: StepStore {
-  /// The schema this binary writes; a file with a higher version is refused.
-  public static let schemaVersion = 1
+  /// The schema this binary writes; a file with a higher version is refused, a lower one migrated.
+  public static let schemaVersion = 2
   /// What marks a file as a Lanes store (`lanes_meta.store`).
   static let marker = "lanes step store"
 
@@ -34,12 +53,21 @@ public final class SQLiteStepStore: StepStore {
   public let retention: Duration
   /// Leases given at claim (one process per file: they matter only for `extendLeases` and fencing).
   public let lease: Duration
+  /// Steps a queue's feeder may hold claimed beyond its free workers (see the type's comment).
+  public let claimAhead: Int
+  /// How many times processes may die holding a step claimed and not started before `open`
+  /// dead-letters it.
+  public let orphanLimit: Int
 
   public var name: String { "sqlite:\(path)" }
 
   let state = Mutex(StoreState())
   /// Wakes the writer thread: signalled when a batch starts waiting.
   let writerWake = DispatchSemaphore(value: 0)
+  /// Wakes the checkpointer early (to stop it).
+  let checkpointerWake = DispatchSemaphore(value: 0)
+  /// Signalled when the checkpointer closed its connection.
+  let checkpointerDone = DispatchSemaphore(value: 0)
   let signals = Mutex([String: QueueSignal]())
 
   /// The largest the file may grow, in pages (nil: as large as the disk allows); past it writes
@@ -49,13 +77,15 @@ public final class SQLiteStepStore: StepStore {
   /// Creates a store on `path` (opened by `open`).
   public init(
     path: String, durability: SQLiteDurability = .process, retention: Duration = .seconds(600),
-    lease: Duration = .seconds(30), maxPageCount: Int? = nil
+    lease: Duration = .seconds(30), maxPageCount: Int? = nil, claimAhead: Int = 64, orphanLimit: Int = 5
   ) {
     self.path = path
     self.durability = durability
     self.retention = retention
     self.lease = lease
     self.maxPageCount = maxPageCount
+    self.claimAhead = max(0, claimAhead)
+    self.orphanLimit = max(1, orphanLimit)
   }
 
   deinit {
@@ -70,18 +100,24 @@ public final class SQLiteStepStore: StepStore {
     try checkWritable()
     let fd = try takeLock()
     do {
-      let queue = try openDatabase()
-      let recovery = try await queue.write { db in
+      let pool = try openDatabase()
+      let orphanLimit = self.orphanLimit
+      let recovery = try await pool.write { db in
         try self.migrate(db)
         try self.writeHolder(db)
-        return try Recovery.run(db, model: model, nowNs: Self.nowNs())
+        for queue in model.queues {
+          try db.execute(sql: "INSERT OR IGNORE INTO lanes_queues(name) VALUES (?)", arguments: [queue])
+        }
+        return try Recovery.run(db, model: model, nowNs: Self.nowNs(), orphanLimit: orphanLimit)
       }
+      let checkpoints = try openCheckpointer()
       state.withLock { state in
-        state.db = queue
+        state.db = pool
         state.model = model
         state.nextDue = recovery.nextDue
       }
       startWriter()
+      startCheckpointer(checkpoints)
       return recovery.recovery
     } catch {
       flock(fd, LOCK_UN)
@@ -153,15 +189,30 @@ public final class SQLiteStepStore: StepStore {
     return String(cString: buffer)
   }
 
-  private func openDatabase() throws -> DatabaseQueue {
+  private func openDatabase() throws -> DatabasePool {
     var config = Configuration()
     config.journalMode = .wal
     config.busyMode = .timeout(5)
+    config.maximumReaderCount = 2
     let synchronous = durability == .power ? "FULL" : "NORMAL"
     let maxPages = maxPageCount
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+      // Checkpoints are the checkpointer thread's (see the type's comment), not a commit's.
+      if !db.configuration.readonly { _ = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint = 0") }
       if let maxPages { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(maxPages)") }
+    }
+    return try DatabasePool(path: path, configuration: config)
+  }
+
+  /// The checkpointer's own connection (a writable one: a checkpoint writes the database file).
+  private func openCheckpointer() throws -> DatabaseQueue {
+    var config = Configuration()
+    config.busyMode = .timeout(5)
+    let synchronous = durability == .power ? "FULL" : "NORMAL"
+    config.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+      _ = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint = 0")
     }
     return try DatabaseQueue(path: path, configuration: config)
   }
@@ -178,6 +229,7 @@ public final class SQLiteStepStore: StepStore {
         )
       }
       try db.execute(sql: Schema.version1)
+      try db.execute(sql: Schema.version2)
       try db.execute(
         sql:
           "INSERT INTO lanes_meta(key, value) VALUES ('store', ?), ('schema_version', ?), ('next_run_id', '1')",
@@ -201,7 +253,11 @@ public final class SQLiteStepStore: StepStore {
     if version < 1 {
       throw StoreError(.notAStore, "\(name): the Lanes store has no valid schema version; it is damaged")
     }
-    // Future versions migrate here, one step at a time, inside this transaction.
+    // Older versions migrate here, one step at a time, inside this transaction.
+    if version < 2 {
+      try db.execute(sql: Schema.version2)
+      try db.execute(sql: "UPDATE lanes_meta SET value = '2' WHERE key = 'schema_version'")
+    }
   }
 
   private func writeHolder(_ db: Database) throws {
@@ -220,7 +276,7 @@ public final class SQLiteStepStore: StepStore {
   /// Drops the database and the lock without handing anything back, as a process that died
   /// would: what the recovery tests start from (the kill -9 tests kill real processes).
   func abandonForTesting() {
-    let (db, fd) = state.withLock { state -> (DatabaseQueue?, Int32) in
+    let (db, fd) = state.withLock { state -> (DatabasePool?, Int32) in
       defer {
         state.db = nil
         state.lockFD = -1
@@ -231,6 +287,9 @@ public final class SQLiteStepStore: StepStore {
     if fd >= 0 { Glibc.close(fd) }
     stopWriter()
   }
+
+  /// Checkpoints done by the checkpointer thread since open.
+  var checkpoints: Int { state.withLock { $0.checkpoints } }
 
   /// Batches committed since open: many writers sharing commits shows here.
   var commits: Int { state.withLock { $0.commits } }
@@ -271,20 +330,29 @@ public final class SQLiteStepStore: StepStore {
   // MARK: Group commit
 
   /// Runs `operation` in the next batch's transaction and returns its result once that committed.
-  func write<T: Sendable>(_ operation: @escaping @Sendable (Database, StoreModel) throws -> T) async throws
-    -> T
-  {
+  /// Each operation runs in a savepoint of its own (one that fails leaves the others of its batch
+  /// alone) and adds to the queues' totals through `Counts`, applied once per batch.
+  func write<T: Sendable>(
+    _ operation: @escaping @Sendable (Database, StoreModel, inout Counts) throws -> T
+  ) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
       let op = PendingWrite(
-        run: { db, model in
+        run: { db, model, counts in
+          var mine = Counts()
           do {
-            var value: T?
-            try db.inSavepoint {
-              value = try operation(db, model)
-              return .commit
+            // Cached statements rather than `inSavepoint`, which prepares two statements per call.
+            try db.cachedStatement(sql: "SAVEPOINT lanes_op").execute()
+            let value: T
+            do {
+              value = try operation(db, model, &mine)
+            } catch {
+              try? db.cachedStatement(sql: "ROLLBACK TO lanes_op").execute()
+              try? db.cachedStatement(sql: "RELEASE lanes_op").execute()
+              throw error
             }
-            let result = value!
-            return ({ continuation.resume(returning: result) }, nil)
+            try db.cachedStatement(sql: "RELEASE lanes_op").execute()
+            counts.merge(mine)
+            return ({ continuation.resume(returning: value) }, nil)
           } catch {
             let storeError = self.mapped(error)
             return ({ continuation.resume(throwing: storeError) }, storeError)
@@ -321,17 +389,51 @@ public final class SQLiteStepStore: StepStore {
     thread.start()
   }
 
-  /// Ends the writer thread (after what it was given).
+  /// Ends the writer thread (after what it was given) and the checkpointer, waiting until the
+  /// checkpointer closed its connection (a checkpoint under way would otherwise hold the file's
+  /// locks for whoever opens it next).
   func stopWriter() {
-    state.withLock { $0.writerStopped = true }
+    let checkpointing = state.withLock { state -> Bool in
+      state.writerStopped = true
+      defer { state.checkpointerStopped = true }
+      return state.checkpointerRunning && !state.checkpointerStopped
+    }
     writerWake.signal()
+    checkpointerWake.signal()
+    if checkpointing { _ = checkpointerDone.wait(timeout: .now() + .seconds(10)) }
+  }
+
+  /// Starts the checkpointer: every 100 ms in which something was committed, a passive
+  /// checkpoint on its own connection copies the WAL into the database file (and fsyncs it) while
+  /// the writer goes on committing; SQLite restarts the WAL from its start once a checkpoint got
+  /// all of it, so the log stays small. In a commit, the same work made one commit in a few
+  /// hundred wait for the copy and the fsync: what made enqueue to start's p99 before.
+  func startCheckpointer(_ connection: DatabaseQueue) {
+    state.withLock { $0.checkpointerRunning = true }
+    let thread = Thread { [self] in
+      defer { checkpointerDone.signal() }
+      var seen = -1
+      while true {
+        _ = checkpointerWake.wait(timeout: .now() + .milliseconds(100))
+        let (stopped, commits) = state.withLock { ($0.checkpointerStopped, $0.commits) }
+        if stopped { break }
+        guard commits != seen else { continue }
+        seen = commits
+        if (try? connection.writeWithoutTransaction({ try $0.checkpoint(.passive) })) != nil {
+          state.withLock { $0.checkpoints += 1 }
+        }
+      }
+      try? connection.close()
+    }
+    thread.name = "lanes-sqlite-checkpointer"
+    thread.start()
   }
 
   /// The single writer: commits everything pending in one transaction, then the next batch.
   private func drain() {
     while true {
       let (batch, db, model, sweep) = state.withLock {
-        state -> ([PendingWrite], DatabaseQueue?, StoreModel, Bool) in
+        state -> ([PendingWrite], DatabasePool?, StoreModel, Bool) in
         let batch = state.pending
         state.pending.removeAll()
         if batch.isEmpty { state.writing = false }
@@ -349,7 +451,8 @@ public final class SQLiteStepStore: StepStore {
         let completions = try db.writeWithoutTransaction { db -> [@Sendable () -> Void] in
           var completions: [@Sendable () -> Void] = []
           try db.inTransaction(.immediate) {
-            let ran = batch.map { $0.run(db, model) }
+            var counts = Counts()
+            let ran = batch.map { $0.run(db, model, &counts) }
             // A full disk or a damaged file aborts SQLite's whole transaction: the batch fails
             // together (nothing of it was committed), with that error.
             if let fatal = ran.compactMap(\.1).first(where: {
@@ -358,6 +461,7 @@ public final class SQLiteStepStore: StepStore {
               throw fatal
             }
             completions = ran.map(\.0)
+            try counts.apply(db)
             if sweep { try Rows.sweep(db, olderThan: Self.nowNs() - model.retentionNs) }
             return .commit
           }
@@ -457,7 +561,7 @@ struct QueueSignal {
 
 /// One operation of a batch: runs inside the transaction and returns what to do once it committed.
 struct PendingWrite: Sendable {
-  var run: @Sendable (Database, StoreModel) -> (@Sendable () -> Void, StoreError?)
+  var run: @Sendable (Database, StoreModel, inout Counts) -> (@Sendable () -> Void, StoreError?)
   var fail: @Sendable (any Error) -> Void
 }
 
@@ -469,7 +573,7 @@ struct StoreModel: Sendable {
 
 /// The store's mutable state.
 struct StoreState: Sendable {
-  var db: DatabaseQueue?
+  var db: DatabasePool?
   var model = TopologyModel(StoreTopology(workflows: [:], queues: []))
   var pending: [PendingWrite] = []
   var writing = false
@@ -478,6 +582,10 @@ struct StoreState: Sendable {
   var writerStopped = false
   /// Transactions committed since open (a batch is one).
   var commits = 0
+  /// Checkpoints the checkpointer thread did.
+  var checkpoints = 0
+  var checkpointerStopped = false
+  var checkpointerRunning = false
   /// The earliest due time of a retrying step per queue (wakes `waitForWork`).
   var nextDue: [String: Int64] = [:]
 }

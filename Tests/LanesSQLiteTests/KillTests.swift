@@ -251,6 +251,99 @@ struct SQLiteKillTests {
   }
 }
 
+@Suite("SQLite store: claiming ahead in lanes serve", .serialized)
+struct SQLiteClaimAheadServeTests {
+  /// One worker, a step that records its run and then sleeps: four runs make one started step
+  /// and three claimed ahead.
+  func slowServer(_ dir: URL) async throws -> (ServeProcess, URL, String) {
+    let workflow = dir.appendingPathComponent("slow.yaml")
+    let file = dir.appendingPathComponent("ran.txt")
+    try """
+    workflow: slow
+    queues:
+      later: { workers: 1, capacity: 10, when-full: reject }
+    steps:
+      - id: answer
+        mode: blocking
+        simulate: { latency: 1ms }
+      - id: long
+        mode: background
+        after: [answer]
+        queue: later
+        retry: { attempts: 3, backoff: 5ms }
+        exec:
+          shell: 'echo "$LANES_RUN_ID $LANES_ATTEMPT" >> \(file.path); [ -e \(dir.path)/fast ] || sleep 30'
+    """.write(to: workflow, atomically: true, encoding: .utf8)
+    let store = dir.appendingPathComponent("lanes.db").path
+    let server = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+    for _ in 0..<4 { #expect(await ServeProcess.post("slow", port: server.port) != nil) }
+    // All four claimed (one started, three ahead), and only the started one ran.
+    let db = try DatabaseQueue(path: store, configuration: readOnly())
+    #expect(
+      await eventually {
+        (try? db.read {
+          try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM lanes_steps WHERE state = 'running'")
+        })
+          == 4
+      })
+    #expect(await eventually { recordedLines(file).count == 1 })
+    try db.close()
+    return (server, workflow, store)
+  }
+
+  func readOnly() -> Configuration {
+    var config = Configuration()
+    config.readonly = true
+    return config
+  }
+
+  /// (started, attempt) of each row, by run id.
+  func rows(_ store: String) throws -> [Int64: [Int]] {
+    let db = try DatabaseQueue(path: store)
+    defer { try? db.close() }
+    return try db.read { db in
+      var rows: [Int64: [Int]] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT run_id, started, attempt FROM lanes_steps") {
+        rows[row["run_id"]] = [row["started"], row["attempt"]]
+      }
+      return rows
+    }
+  }
+
+  @Test func afterAKillTheStartedStepIsCountedAndTheClaimedAheadOnesAreNot() async throws {
+    let dir = try scratchDirectory()
+    let (server, workflow, store) = try await slowServer(dir)
+    let file = dir.appendingPathComponent("ran.txt")
+    let first = try #require(recordedLines(file).first?.split(separator: " ").first.flatMap { Int64($0) })
+    server.kill9()
+    let left = try rows(store)
+    #expect(left.count == 4)
+    #expect(left[first] == [1, 1])
+    #expect(left.filter { $0.key != first }.values.allSatisfy { $0 == [0, 0] })
+    // The next process runs the started one as attempt 2 and the others as attempt 1.
+    FileManager.default.createFile(atPath: dir.appendingPathComponent("fast").path, contents: nil)
+    let second = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+    #expect(await eventually { recordedLines(file).count == 5 })
+    let result = second.stop()
+    #expect(
+      result.stderr.contains("recovered 4 steps: 1 running, 3 claimed ahead, not started"), "\(result.stderr)"
+    )
+    let attempts = recordedLines(file).dropFirst().map { $0.split(separator: " ") }
+    #expect(attempts.filter { $0.last == "2" }.map { Int64($0[0]) } == [first])
+    #expect(attempts.filter { $0.last == "1" }.count == 3)
+  }
+
+  @Test func aGracefulStopHandsBackTheClaimedAheadStepsUncounted() async throws {
+    let dir = try scratchDirectory()
+    let (server, _, store) = try await slowServer(dir)
+    let stopped = server.stop()
+    #expect(stopped.stderr.contains("kept 4 background steps in sqlite:\(store)"), "\(stopped.stderr)")
+    let left = try rows(store)
+    #expect(left.count == 4)
+    #expect(left.values.allSatisfy { $0 == [0, 0] }, "\(left)")
+  }
+}
+
 @Suite("--store on the command line")
 struct StoreFlagTests {
   @Test func aBadStoreValueExits64NamingTheFix() throws {

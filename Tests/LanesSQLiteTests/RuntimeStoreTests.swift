@@ -60,21 +60,24 @@ struct RuntimeStoreTests {
     // the other suites in this same process (our own load never raises them, by design).
     var options = RuntimeOptions(
       startLoad: false, isolateBackground: false, store: SQLiteStepStore(path: path))
+    // Waits are long: inside a full `swift test` on a loaded 2-core machine, every hand-off of a
+    // step (claim, start, finish, each a commit and a wake-up on the pool) queues behind the other
+    // suites; alone this test takes about a second.
     let runtime = try Runtime(topology: storeWorkflow(seen), options: options)
     #expect(try await runtime.openStore()?.summary == nil)
     runtime.start()
     var ids: [UInt64] = []
     for _ in 0..<5 { ids.append(try await runtime.run(workflow: "w").runID) }
-    #expect(await runtime.waitUntilSettled(timeout: .seconds(30)))
+    #expect(await runtime.waitUntilSettled(timeout: .seconds(90)))
     #expect(seen.outputs.withLock { $0 } == Array(repeating: #"{"n":1}"#, count: 5))
     #expect(Set(seen.keys.withLock { $0 }) == Set(ids.map { "\($0)-a" }))
-    let dead = await eventually { runtime.snapshot(fresh: true).queues[0].dead == 5 }
+    let dead = await eventually(within: .seconds(90)) { runtime.snapshot(fresh: true).queues[0].dead == 5 }
     #expect(dead)
     let before = runtime.snapshot(fresh: true).queues[0]
     #expect(before.accepted == 20)
     #expect(before.succeeded == 15)
     #expect(before.retried == 10)  // flaky once and doomed once, per run
-    #expect(await eventually { runtime.deadLetters(queue: "q").count == 5 })
+    #expect(await eventually(within: .seconds(90)) { runtime.deadLetters(queue: "q").count == 5 })
     _ = await runtime.shutdown(deadline: .seconds(5))
 
     // A new process on the same file: totals continue, dead letters are there, redrive works.
@@ -89,17 +92,17 @@ struct RuntimeStoreTests {
     again.start()
     let next = try await again.run(workflow: "w").runID
     #expect(!ids.contains(next))
-    #expect(await eventually { again.snapshot(fresh: true).queues[0].dead == 6 })
+    #expect(await eventually(within: .seconds(90)) { again.snapshot(fresh: true).queues[0].dead == 6 })
     _ = again.redrive(queue: "q")
     // Redriven: each doomed step runs its two attempts again and dies again.
-    let redone = await eventually {
+    let redone = await eventually(within: .seconds(90)) {
       let q = again.snapshot(fresh: true).queues[0]
       return q.deadLettered == 5 + 1 + 6 && q.dead == 6
     }
     #expect(redone, "\(again.snapshot(fresh: true).queues[0])")
     #expect(again.snapshot(fresh: true).queues[0].accepted == 24)
     #expect(again.deleteDeadLetters(queue: "q") == 6)
-    let deleted = await eventually {
+    let deleted = await eventually(within: .seconds(90)) {
       let q = again.snapshot(fresh: true).queues[0]
       return q.deadLettersDeleted == 6 && q.dead == 0
     }

@@ -198,6 +198,7 @@ struct SQLiteRecoveryTests {
     try await store.enqueue([newStep(2, "a"), newStep(3, "p"), newStep(4, "p")])
     let running = try await store.claim(queue: "q", limit: 3)
     #expect(running.map(\.runID) == [2, 3, 4])
+    #expect(try await store.started(running.map(\.claim)).isEmpty)
     #expect(try await store.finish(running[2].claim, .dead(error: "bad input")))
     try await store.enqueue([newStep(5, "a"), newStep(6, "b")])
     try await store.setPaused(queue: "q", true)
@@ -327,4 +328,158 @@ func waitUntil(_ condition: () async -> Bool) async -> Bool {
     try? await Task.sleep(for: .milliseconds(100))
   }
   return await condition()
+}
+
+@Suite("SQLite store: claiming ahead")
+struct SQLiteClaimAheadTests {
+  /// Four steps of `p` queued, claimed ahead; the first two started (attempt counted).
+  func claimFourStartTwo(_ store: SQLiteStepStore) async throws -> [ClaimedStep] {
+    _ = try await store.open(storeTopology)
+    try await store.enqueue((1...4).map { newStep(UInt64($0), "p") })
+    let claimed = try await store.claim(queue: "q", limit: 4)
+    #expect(claimed.map(\.runID) == [1, 2, 3, 4])
+    #expect(claimed.allSatisfy { $0.claim.attempt == 1 })
+    #expect(try await store.started(Array(claimed.prefix(2)).map(\.claim)).isEmpty)
+    // Claimed-ahead steps show as queued (waiting for a worker), started ones as running.
+    let stats = try await store.stats()["q"]
+    #expect(stats?.running == 2)
+    #expect(stats?.queued == 2)
+    return claimed
+  }
+
+  @Test func afterACrashStartedStepsAreCountedAndClaimedAheadOnesAreNot() async throws {
+    let dir = try scratchDirectory()
+    let path = dir.appendingPathComponent("s.db").path
+    let store = SQLiteStepStore(path: path)
+    _ = try await claimFourStartTwo(store)
+    store.abandonForTesting()
+    let reopened = SQLiteStepStore(path: path)
+    let recovery = try await reopened.open(storeTopology)
+    // p allows one attempt: the two started ones used it (dead), the two claimed ahead did not.
+    #expect(recovery.deadLetteredAtOpen == 2)
+    #expect(recovery.claimedAhead == 2)
+    #expect(recovery.summary == "recovered 2 steps: 2 claimed ahead, not started, 2 dead-lettered at open")
+    let again = try await reopened.claim(queue: "q", limit: 4)
+    #expect(again.map(\.runID) == [3, 4])
+    #expect(again.map(\.claim.attempt) == [1, 1])
+    await reopened.close()
+  }
+
+  @Test func aStartedStepRunsAgainAfterACrashWithItsAttemptCounted() async throws {
+    let dir = try scratchDirectory()
+    let path = dir.appendingPathComponent("s.db").path
+    let store = SQLiteStepStore(path: path)
+    _ = try await store.open(storeTopology)
+    try await store.enqueue([newStep(1, "a")])
+    let claimed = try await store.claim(queue: "q", limit: 1)
+    #expect(try await store.started([claimed[0].claim]).isEmpty)
+    // Started twice (a retried write): still one attempt.
+    #expect(try await store.started([claimed[0].claim]).isEmpty)
+    store.abandonForTesting()
+    let reopened = SQLiteStepStore(path: path)
+    let recovery = try await reopened.open(storeTopology)
+    #expect(recovery.running == 1)
+    #expect(recovery.claimedAhead == 0)
+    #expect(try await reopened.claim(queue: "q", limit: 1).first?.claim.attempt == 2)
+    await reopened.close()
+  }
+
+  @Test func aGracefulCloseHandsBackStartedAndClaimedAheadStepsUncounted() async throws {
+    let dir = try scratchDirectory()
+    let path = dir.appendingPathComponent("s.db").path
+    let store = SQLiteStepStore(path: path)
+    let claimed = try await claimFourStartTwo(store)
+    // One claimed-ahead step handed back by the runtime (a pause), the rest by the close.
+    #expect(try await store.finish(claimed[3].claim, .handedBack))
+    await store.close()
+    let reopened = SQLiteStepStore(path: path)
+    let recovery = try await reopened.open(storeTopology)
+    #expect(recovery.queued == 4)
+    #expect(recovery.running == 0)
+    #expect(recovery.claimedAhead == 0)
+    let again = try await reopened.claim(queue: "q", limit: 4)
+    #expect(again.map(\.runID) == [1, 2, 3, 4])
+    #expect(again.map(\.claim.attempt) == [1, 1, 1, 1])
+    await reopened.close()
+  }
+
+  @Test func aStartOrFinishForAClaimNoLongerHeldIsRefused() async throws {
+    let dir = try scratchDirectory()
+    let store = SQLiteStepStore(path: dir.appendingPathComponent("s.db").path)
+    _ = try await store.open(storeTopology)
+    try await store.enqueue([newStep(1, "p")])
+    let claimed = try await store.claim(queue: "q", limit: 1)
+    #expect(try await store.finish(claimed[0].claim, .handedBack))
+    // Handed back: starting or finishing the old claim is refused (fencing), and counted.
+    #expect(try await store.started([claimed[0].claim]) == [claimed[0].claim])
+    #expect(try await store.finish(claimed[0].claim, .succeeded(output: .null)) == false)
+    let again = try await store.claim(queue: "q", limit: 1)
+    #expect(again.first?.claim.attempt == 1)
+    #expect(try await store.started([again[0].claim]).isEmpty)
+    #expect(try await store.finish(again[0].claim, .succeeded(output: .null)))
+    let stats = try await store.stats()["q"]
+    #expect(stats?.succeeded == 1)
+    #expect(stats?.staleCompletions == 1)
+    await store.close()
+  }
+
+  /// The backstop: a step that processes keep dying while holding it, claimed and not started, is
+  /// dead-lettered after `orphanLimit` of them, not returned to its queue forever.
+  @Test func aStepOrphanedByDyingProcessesTooOftenIsDeadLettered() async throws {
+    let dir = try scratchDirectory()
+    let path = dir.appendingPathComponent("s.db").path
+    let first = SQLiteStepStore(path: path, orphanLimit: 3)
+    _ = try await first.open(storeTopology)
+    try await first.enqueue([newStep(1, "p")])
+    _ = try await first.claim(queue: "q", limit: 1)
+    first.abandonForTesting()
+    for round in 1...2 {
+      let store = SQLiteStepStore(path: path, orphanLimit: 3)
+      let recovery = try await store.open(storeTopology)
+      #expect(recovery.claimedAhead == 1, "round \(round)")
+      #expect(try await store.claim(queue: "q", limit: 1).count == 1)
+      store.abandonForTesting()
+    }
+    let last = SQLiteStepStore(path: path, orphanLimit: 3)
+    let recovery = try await last.open(storeTopology)
+    #expect(recovery.claimedAhead == 0)
+    #expect(recovery.deadLetteredAtOpen == 1)
+    let letters = try await last.deadLetters(queue: "q", limit: 10)
+    #expect(letters.map(\.attempts) == [0])
+    #expect(
+      letters.map(\.error) == [
+        "3 processes died holding this step claimed before it started (a crash loop); not retried"
+      ])
+    await last.close()
+  }
+
+  @Test func aVersion1FileIsMigratedAndItsRunningRowsCountAsStarted() async throws {
+    let dir = try scratchDirectory()
+    let path = dir.appendingPathComponent("s.db").path
+    let store = SQLiteStepStore(path: path)
+    _ = try await store.open(storeTopology)
+    try await store.enqueue([newStep(1, "a")])
+    let claimed = try await store.claim(queue: "q", limit: 1)
+    store.abandonForTesting()
+    // As version 1 left a claimed row: running, attempt counted at claim, no started column.
+    let raw = try DatabaseQueue(path: path)
+    try await raw.write { db in
+      try db.execute(sql: "ALTER TABLE lanes_steps DROP COLUMN started")
+      try db.execute(sql: "ALTER TABLE lanes_steps DROP COLUMN orphans")
+      try db.execute(sql: "UPDATE lanes_steps SET attempt = 1 WHERE id = ?", arguments: [claimed[0].claim.id])
+      try db.execute(sql: "UPDATE lanes_meta SET value = '1' WHERE key = 'schema_version'")
+    }
+    try raw.close()
+    let reopened = SQLiteStepStore(path: path)
+    let recovery = try await reopened.open(storeTopology)
+    #expect(recovery.running == 1)
+    #expect(try await reopened.claim(queue: "q", limit: 1).first?.claim.attempt == 2)
+    await reopened.close()
+    let check = try DatabaseQueue(path: path)
+    let version = try await check.read {
+      try String.fetchOne($0, sql: "SELECT value FROM lanes_meta WHERE key = 'schema_version'")
+    }
+    #expect(version == "2")
+    try check.close()
+  }
 }

@@ -630,6 +630,9 @@ extension StepQueue {
     }
   }
 
+  /// Store mode: whether a pause was asked for (the workers start no claimed step meanwhile).
+  var isPauseRequested: Bool { core.withLock { $0.pauseRequested } }
+
   /// Store mode: a claimed attempt started on a worker of this queue.
   func storedBegan() {
     core.withLock { core in

@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,12 +13,14 @@ struct StoreLink: Sendable {
   var reserving = false
   /// Set while the store refuses writes (full disk, lost database): new runs are refused.
   var failure: StoreError?
-  /// The feeders and the stats refresher.
+  /// The feeders, the lease extender and the stats refresher.
   var tasks: [Task<Void, Never>] = []
-  /// Attempts running now, by store row id (their leases are extended).
+  /// Attempts started and not yet ended in the store, by store row id (their leases are extended;
+  /// a stop waits for them).
   var claims: [Int64: StepClaim] = [:]
-  /// Their tasks (cancelled at shutdown: the attempts hand their steps back).
-  var attempts: [Int64: Task<Void, Never>] = [:]
+  /// The worker loops, on the background executor (cancelled at shutdown: the attempts they run
+  /// hand their steps back).
+  var workers: [Task<Void, Never>] = []
   /// Dead letters as the store had them at the last refresh, by queue.
   var deadLetters: [String: [StoredDeadLetter]] = [:]
   var opened = false
@@ -66,13 +69,21 @@ extension Runtime {
     }
     for queue in queues {
       queue.setStored(recovery.totals[queue.definition.name] ?? StoredQueueStats())
+      queue.gate.configure(ahead: store.claimAhead)
     }
     var tasks: [Task<Void, Never>] = []
+    var workers: [Task<Void, Never>] = []
     for queue in queues {
       // On the shared pool, like a run's orchestration: the feeder only claims and hands over,
       // and must not wait behind starved low-priority threads to do it.
       tasks.append(Task { [weak self] in await self?.feed(queue, store) })
+      // The queue's workers: loops on the background executor (where the in-memory workers run
+      // too), each taking the next claimed step from the feeder's buffer.
+      for _ in 0..<queue.definition.workers {
+        workers.append(Task(executorPreference: executor) { [weak self] in await self?.work(queue, store) })
+      }
     }
+    tasks.append(Task { [weak self] in await self?.extendLeases(store) })
     // Holds the runtime only while it refreshes: a runtime dropped without `shutdown` goes away.
     tasks.append(
       Task { [weak self] in
@@ -83,7 +94,10 @@ extension Runtime {
         }
       })
     if let cluster = clusterTask(store, pausedAtOpen: recovery.pausedQueues) { tasks.append(cluster) }
-    storeLink.withLock { $0.tasks = tasks }
+    storeLink.withLock { link in
+      link.tasks = tasks
+      link.workers = workers
+    }
     return recovery
   }
 
@@ -173,68 +187,179 @@ extension Runtime {
 
   // MARK: Feeding workers
 
-  /// One queue's feeder: claims as many steps as the queue has free workers, starts each on a
-  /// worker task, and waits for work (its own enqueues wake it at once; the store's timeout is
-  /// the polling fallback).
+  /// One queue's feeder: claims, in one commit, as many steps as the queue has idle workers plus
+  /// the store's `claimAhead` less what it holds already, hands them to the workers (idle ones
+  /// take the oldest at once, the rest wait in the queue's buffer), and claims again when the
+  /// buffer is half used or a worker waits; when the store had fewer than asked, it waits for work
+  /// (its own enqueues wake it at once; the store's timeout is the polling fallback). With
+  /// `claimAhead` 0 it claims exactly for the idle workers, as before claiming ahead existed.
   private func feed(_ queue: StepQueue, _ store: any StepStore) async {
     let name = queue.definition.name
+    let gate = queue.gate
     while !Task.isCancelled {
-      let free = await queue.gate.takeFree()
-      if Task.isCancelled || free == 0 { return }
+      guard let wanted = await gate.want(), !Task.isCancelled else { return }
+      if queue.isPauseRequested {
+        // Paused: what this feeder holds claimed and not started goes back to the store (a
+        // claimed-ahead step must not wait here, claimed, for the resume), and nothing is claimed;
+        // the resume's signal ends the wait.
+        await handBack(gate.takeBuffered(), store)
+        await store.waitForWork(queue: name, timeout: .seconds(1))
+        continue
+      }
+      if wanted == 0 {
+        // Steps are buffered and a worker waits (it parked while the queue was paused).
+        _ = gate.hand([])
+        continue
+      }
       let claimed: [ClaimedStep]
       do {
-        claimed = try await store.claim(queue: name, limit: free)
+        claimed = try await store.claim(queue: name, limit: wanted)
       } catch {
-        queue.gate.giveBack(free)
         if let e = error as? StoreError { markFailed(e) }
         try? await Task.sleep(for: .milliseconds(500))
         continue
       }
-      queue.gate.giveBack(free - claimed.count)
-      for step in claimed { startStored(step, on: queue, store) }
-      if claimed.count < free {
+      let refused = gate.hand(claimed)
+      if !refused.isEmpty {
+        await handBack(refused, store)
+        return
+      }
+      if claimed.count < wanted {
         await store.waitForWork(queue: name, timeout: .seconds(1))
       }
     }
   }
 
-  private func startStored(_ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore) {
-    // Made under the lock, so the task's own removal (under it too) comes after its insertion;
-    // kept by claim, so a shutdown cancels exactly the attempts still running.
-    let id = claimed.claim.id
-    storeLink.withLock { link in
-      link.claims[id] = claimed.claim
-      let task = Task(executorPreference: executor) { [self] in
-        await self.runStored(claimed, on: queue, store) { queue.gate.giveBack(1) }
-        self.storeLink.withLock { link in
-          link.claims.removeValue(forKey: id)
-          link.attempts.removeValue(forKey: id)
+  /// One worker of a queue fed from a store: takes the next claimed step, has its attempt counted
+  /// (`started`) and runs it only once that is committed, so every attempt that ran is in the
+  /// store even if the process dies in the middle of it. Between two steps, the previous one's
+  /// finish and the next one's start are one write of the store's group commit (one commit waited
+  /// for per step, and one wake-up of this worker); with no next step at hand, the finish goes
+  /// alone before the worker waits.
+  private func work(_ queue: StepQueue, _ store: any StepStore) async {
+    let gate = queue.gate
+    var ended: EndedAttempt?
+    while true {
+      if Task.isCancelled {
+        // Stopping: what this worker ended (handed back, if the stop cancelled it) goes in alone.
+        if let ended { await settle(ended, store) }
+        return
+      }
+      let claimed: ClaimedStep
+      if let previous = ended {
+        guard let next = gate.take(paused: queue.isPauseRequested) else {
+          ended = nil
+          await settle(previous, store)
+          continue
+        }
+        claimed = next
+      } else {
+        guard let next = await gate.next(paused: queue.isPauseRequested) else { return }
+        claimed = next
+      }
+      var lost: [StepClaim]?
+      while lost == nil {
+        do {
+          if let previous = ended {
+            let (fresh, gone) = try await store.finish(
+              previous.claim, previous.ending, thenStart: [claimed.claim])
+            ended = nil
+            apply(previous, fresh: fresh)
+            lost = gone
+          } else {
+            lost = try await store.started([claimed.claim])
+          }
+        } catch {
+          if let e = error as? StoreError { markFailed(e) }
+          // Stopping: the steps stay running or claimed in the store; closing it hands them back.
+          if storeLink.withLock({ $0.stopping }) { return }
+          try? await Task.sleep(for: .milliseconds(200))
         }
       }
-      link.attempts[id] = task
-      if link.stopping { task.cancel() }
+      // No longer this node's (its lease expired and the step was taken): not run here.
+      guard lost?.isEmpty == true else { continue }
+      ended = await runStored(claimed, on: queue, store)
     }
   }
 
-  /// Runs one claimed attempt and ends it in the store. A step of a run of this process that is
-  /// still in flight updates that run (its trace, its settling); any other (recovered, or from
-  /// another node) runs against a detached copy of its run that nothing else sees.
-  private func runStored(
-    _ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore, release: () -> Void
-  ) async {
-    // The worker is free once the attempt ended: its result is committed with the next batch
-    // while the worker already runs the next step (its finish and the next claim share a commit).
-    var released = false
-    defer { if !released { release() } }
+  /// An attempt that ended here and whose ending is not in the store yet.
+  struct EndedAttempt: Sendable {
+    var claim: StepClaim
+    var ending: StepEnding
+    /// The run of this process it belongs to, if still in flight, and what to tell it.
+    var live: RunState?
+    var step: Int
+    var outcome: StepOutcome?
+    var output: Payload?
+    var endNs: Int64
+  }
+
+  /// Puts an ending in the store alone (retried until the store answers or the runtime stops:
+  /// then the row stays running, and closing the store or the next open returns it).
+  private func settle(_ ended: EndedAttempt, _ store: any StepStore) async {
+    while true {
+      do {
+        apply(ended, fresh: try await store.finish(ended.claim, ended.ending))
+        return
+      } catch {
+        if let e = error as? StoreError { markFailed(e) }
+        if storeLink.withLock({ $0.stopping }) { return }
+        try? await Task.sleep(for: .milliseconds(200))
+      }
+    }
+  }
+
+  /// The store has an attempt's ending: the run it belongs to (if in flight here) moves on.
+  private func apply(_ ended: EndedAttempt, fresh: Bool) {
+    storeLink.withLock { _ = $0.claims.removeValue(forKey: ended.claim.id) }
+    guard let live = ended.live, fresh, let outcome = ended.outcome else { return }
+    if outcome == .waitingRetry {
+      live.update(ended.step, outcome: .waitingRetry)
+    } else {
+      settleIfDone(live, live.finish(ended.step, outcome: outcome, endNs: ended.endNs, output: ended.output))
+    }
+  }
+
+  /// Hands claimed steps that never started back to the store (no attempt counted), concurrently
+  /// so that they share commits.
+  private func handBack(_ steps: [ClaimedStep], _ store: any StepStore) async {
+    guard !steps.isEmpty else { return }
+    await withTaskGroup(of: Void.self) { group in
+      for step in steps {
+        group.addTask { _ = try? await store.finish(step.claim, .handedBack) }
+      }
+    }
+  }
+
+  /// Extends the leases of every step this runtime holds (running or claimed ahead) every third
+  /// of the store's lease: one task and one write for all of them, instead of a timer per step.
+  private func extendLeases(_ store: any StepStore) async {
+    let every = store.lease / 3
+    while !Task.isCancelled {
+      try? await Task.sleep(for: every)
+      if Task.isCancelled { return }
+      var held = storeLink.withLock { Array($0.claims.values) }
+      for queue in queues { held.append(contentsOf: queue.gate.bufferedClaims) }
+      _ = try? await store.extendLeases(held)
+    }
+  }
+
+  /// Runs one started attempt and hands its ending to the store. A step of a run of this process
+  /// that is still in flight updates that run (its trace, its settling); any other (recovered, or
+  /// from another node) runs against a detached copy of its run that nothing else sees.
+  private func runStored(_ claimed: ClaimedStep, on queue: StepQueue, _ store: any StepStore) async
+    -> EndedAttempt
+  {
+    storeLink.withLock { $0.claims[claimed.claim.id] = claimed.claim }
     guard let w = workflowIndex[claimed.workflow],
       let i = workflows[w].steps.firstIndex(where: { $0.definition.id == claimed.step && $0.queue != nil })
     else {
-      _ = try? await store.finish(
-        claimed.claim,
-        .dead(
+      return EndedAttempt(
+        claim: claimed.claim,
+        ending: .dead(
           error: "workflow '\(claimed.workflow)' has no background step '\(claimed.step)' in the loaded files"
-        ))
-      return
+        ),
+        live: nil, step: 0, outcome: nil, output: nil, endNs: nowNs)
     }
     let workflow = workflows[w]
     let step = workflow.steps[i]
@@ -251,17 +376,8 @@ extension Runtime {
       0, wall.seconds * 1_000_000_000 + wall.attoseconds / 1_000_000_000 - claimed.readySinceNs)
     queue.storedBegan()
     live?.update(i, outcome: .running, attemptStartNs: startNs)
-    let leases = Task { [claim = claimed.claim] in
-      let every = store.lease / 3
-      while !Task.isCancelled {
-        try? await Task.sleep(for: every)
-        if Task.isCancelled { return }
-        _ = try? await store.extendLeases([claim])
-      }
-    }
     let result = await attemptStep(
       run, step, attempt: attempt, startNs: startNs, executedAs: .background, data: claimed.data)
-    leases.cancel()
     let ending: StepEnding
     let outcome: StepOutcome?
     var output: Payload? = nil
@@ -290,27 +406,9 @@ extension Runtime {
         outcome = .dead
       }
     }
-    released = true
-    release()
-    var fresh = false
-    // The result must reach the store: a failed write is retried until the store answers or the
-    // runtime stops (then the row stays running, and the next open returns it to its queue).
-    while true {
-      do {
-        fresh = try await store.finish(claimed.claim, ending)
-        break
-      } catch {
-        if let e = error as? StoreError { markFailed(e) }
-        if storeLink.withLock({ $0.stopping }) { return }
-        try? await Task.sleep(for: .milliseconds(200))
-      }
-    }
-    guard let live, fresh, let outcome else { return }
-    if outcome == .waitingRetry {
-      live.update(i, outcome: .waitingRetry)
-    } else {
-      settleIfDone(live, live.finish(i, outcome: outcome, endNs: now, output: output))
-    }
+    // Committed by the worker with its next step's start (or alone when none is at hand).
+    return EndedAttempt(
+      claim: claimed.claim, ending: ending, live: live, step: i, outcome: outcome, output: output, endNs: now)
   }
 
   // MARK: Figures
@@ -365,10 +463,13 @@ extension Runtime {
     guard let store else { return 0 }
     let tasks = storeLink.withLock { link -> [Task<Void, Never>] in
       link.stopping = true
-      return link.tasks + Array(link.attempts.values)
+      return link.tasks + link.workers
     }
     for task in tasks { task.cancel() }
-    for queue in queues { queue.gate.close() }
+    // Claimed ahead and never started: back to their queues, no attempt counted.
+    var unstarted: [ClaimedStep] = []
+    for queue in queues { unstarted.append(contentsOf: queue.gate.close()) }
+    await handBack(unstarted, store)
     let limit = ContinuousClock.now + .seconds(5)
     while storeLink.withLock({ !$0.claims.isEmpty }), ContinuousClock.now < limit {
       try? await Task.sleep(for: .milliseconds(2))
@@ -382,53 +483,133 @@ extension Runtime {
   }
 }
 
-/// The free workers of a queue fed from a store: the feeder takes them all, gives back what it
-/// did not claim, and each ended attempt gives one back.
+/// What a queue fed from a store holds between its feeder and its workers: the steps claimed and
+/// not started yet (oldest first), the workers waiting for one, and the feeder waiting for a
+/// reason to claim.
 final class WorkerGate: Sendable {
   private struct State {
-    var free: Int
-    var waiter: CheckedContinuation<Int, Never>?
+    var ahead = 0
+    var buffer = Deque<ClaimedStep>()
+    var parked: [CheckedContinuation<ClaimedStep?, Never>] = []
+    var feeder: CheckedContinuation<Int?, Never>?
     var closed = false
+
+    /// How many the feeder should claim now, or nil while it should wait: when a worker waits
+    /// with nothing buffered, or the buffer fell to half of `ahead`, it claims up to one step per
+    /// waiting worker plus `ahead`; 0 when buffered steps wait for a waiting worker (after a pause).
+    var wanted: Int? {
+      let deficit = parked.count + ahead - buffer.count
+      if deficit > 0 && (!parked.isEmpty || buffer.count <= ahead / 2) { return deficit }
+      if !parked.isEmpty && !buffer.isEmpty { return 0 }
+      return nil
+    }
+
+    /// The feeder to wake (and with what) after a change, if it should wake.
+    mutating func feederToWake() -> (CheckedContinuation<Int?, Never>, Int?)? {
+      guard let feeder else { return nil }
+      if closed {
+        self.feeder = nil
+        return (feeder, nil)
+      }
+      guard let n = wanted else { return nil }
+      self.feeder = nil
+      return (feeder, n)
+    }
   }
 
-  private let state: Mutex<State>
+  private let state = Mutex(State())
 
-  init(workers: Int) { state = Mutex(State(free: workers)) }
+  /// The queue's worker count (the loops the runtime starts).
+  let workers: Int
 
-  /// Waits until a worker is free and takes every free one (0: closed).
-  func takeFree() async -> Int {
-    await withCheckedContinuation { continuation in
-      let now = state.withLock { state -> Int? in
-        if state.closed { return 0 }
-        if state.free > 0 {
-          defer { state.free = 0 }
-          return state.free
-        }
-        state.waiter = continuation
+  init(workers: Int) { self.workers = workers }
+
+  /// Sets how many steps beyond the waiting workers the feeder may hold (the store's `claimAhead`).
+  func configure(ahead: Int) { state.withLock { $0.ahead = max(0, ahead) } }
+
+  /// The feeder waits until it should claim; returns how many (nil: closed).
+  func want() async -> Int? {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Int?, Never>) in
+      let now = state.withLock { state -> Int?? in
+        if state.closed { return .some(nil) }
+        if let n = state.wanted { return .some(n) }
+        state.feeder = continuation
         return nil
       }
       if let now { continuation.resume(returning: now) }
     }
   }
 
-  func giveBack(_ n: Int) {
-    guard n > 0 else { return }
-    let waiter = state.withLock { state -> (CheckedContinuation<Int, Never>, Int)? in
-      state.free += n
-      guard let waiter = state.waiter else { return nil }
-      state.waiter = nil
-      defer { state.free = 0 }
-      return (waiter, state.free)
+  /// A worker's next step, oldest first (nil: closed). While `paused` it takes none and waits to
+  /// be handed one.
+  func next(paused: Bool) async -> ClaimedStep? {
+    await withCheckedContinuation { (continuation: CheckedContinuation<ClaimedStep?, Never>) in
+      let (now, feeder) = state.withLock {
+        state -> (ClaimedStep??, (CheckedContinuation<Int?, Never>, Int?)?) in
+        if state.closed { return (.some(nil), nil) }
+        if !paused, let step = state.buffer.popFirst() { return (.some(step), state.feederToWake()) }
+        state.parked.append(continuation)
+        return (nil, state.feederToWake())
+      }
+      if let (feeder, n) = feeder { feeder.resume(returning: n) }
+      if let now { continuation.resume(returning: now) }
     }
-    if let (waiter, n) = waiter { waiter.resume(returning: n) }
   }
 
-  func close() {
-    let waiter = state.withLock { state -> CheckedContinuation<Int, Never>? in
-      state.closed = true
-      defer { state.waiter = nil }
-      return state.waiter
+  /// A worker's next step if one is buffered (and the queue not paused), without waiting.
+  func take(paused: Bool) -> ClaimedStep? {
+    if paused { return nil }
+    let (step, feeder) = state.withLock {
+      state -> (ClaimedStep?, (CheckedContinuation<Int?, Never>, Int?)?) in
+      if state.closed { return (nil, nil) }
+      guard let step = state.buffer.popFirst() else { return (nil, nil) }
+      return (step, state.feederToWake())
     }
-    waiter?.resume(returning: 0)
+    if let (feeder, n) = feeder { feeder.resume(returning: n) }
+    return step
+  }
+
+  /// Hands claimed steps over: waiting workers take the oldest, the rest are buffered. Returns
+  /// the steps refused because the gate is closed (to hand back to the store).
+  func hand(_ steps: [ClaimedStep]) -> [ClaimedStep] {
+    let (starts, refused) = state.withLock {
+      state -> ([(CheckedContinuation<ClaimedStep?, Never>, ClaimedStep)], [ClaimedStep]) in
+      if state.closed { return ([], steps) }
+      state.buffer.append(contentsOf: steps)
+      var starts: [(CheckedContinuation<ClaimedStep?, Never>, ClaimedStep)] = []
+      while !state.parked.isEmpty, let step = state.buffer.popFirst() {
+        starts.append((state.parked.removeFirst(), step))
+      }
+      return (starts, [])
+    }
+    for (worker, step) in starts { worker.resume(returning: step) }
+    return refused
+  }
+
+  /// Takes every buffered step back (a pause).
+  func takeBuffered() -> [ClaimedStep] {
+    state.withLock { state in
+      defer { state.buffer.removeAll() }
+      return Array(state.buffer)
+    }
+  }
+
+  /// The claims of the buffered steps (their leases are extended too).
+  var bufferedClaims: [StepClaim] { state.withLock { $0.buffer.map(\.claim) } }
+
+  /// Closes the gate: waiting workers and the feeder are released; returns the buffered steps.
+  func close() -> [ClaimedStep] {
+    let (parked, feeder, buffered) = state.withLock { state in
+      state.closed = true
+      defer {
+        state.parked.removeAll()
+        state.feeder = nil
+        state.buffer.removeAll()
+      }
+      return (state.parked, state.feeder, Array(state.buffer))
+    }
+    for worker in parked { worker.resume(returning: nil) }
+    feeder?.resume(returning: nil)
+    return buffered
   }
 }

@@ -7,7 +7,8 @@
 /// - inserts a run's background steps (`enqueue`) and answers the run's caller only after that
 ///   commit returned: the acknowledgement is the commit (many runs share one commit: group commit);
 /// - feeds each queue's local workers from `claim` (a claim is a lease held by this node, on the
-///   store's clock), waking on `waitForWork`;
+///   store's clock), waking on `waitForWork`; holds up to `claimAhead` claimed steps beyond its
+///   idle workers, and calls `started` (and waits for it) before each step's body runs;
 /// - ends each attempt with `finish`, which the store fences: an attempt whose claim is no longer
 ///   this node's (its lease expired and another node took the step) is refused, counted, never
 ///   applied;
@@ -41,10 +42,33 @@ public protocol StepStore: Sendable {
   func enqueue(_ steps: [NewStoredStep]) async throws
 
   /// Claims up to `limit` claimable steps of `queue` (queued, or retrying and due), oldest first,
-  /// for this node: each becomes `running` with its attempt counted before its body can run (a
-  /// step that kills the process every time ends dead, not in a crash loop) and a lease on the
-  /// store's clock. Nothing when the queue is paused.
+  /// for this node: each becomes `running` with a lease on the store's clock. Nothing when the
+  /// queue is paused. A store whose `claimAhead` is 0 counts the attempt here, in the claim's
+  /// commit; one that lets a node claim ahead counts it in `started`. Either way the attempt is
+  /// counted before the step's body can run (a step that kills the process every time ends dead,
+  /// not in a crash loop). `ClaimedStep.claim.attempt` is the attempt the step runs as.
   func claim(queue: String, limit: Int) async throws -> [ClaimedStep]
+
+  /// How many steps beyond its free workers a node's feeder may hold claimed and not started,
+  /// per queue (0: claim only for free workers, and count the attempt at claim). Claiming ahead
+  /// lets one claim commit feed many steps; a claimed-ahead step that never starts has no attempt
+  /// counted: a graceful stop hands it back, and after a crash `open` returns it to its queue.
+  var claimAhead: Int { get }
+
+  /// Counts the attempt of claimed steps that are about to begin, and returns once that is
+  /// committed (the runtime starts a step's body only after this returned: at-least-once with
+  /// every run counted). Returns the claims that are no longer this node's (do not run those).
+  /// The default does nothing: stores whose `claimAhead` is 0 counted the attempt at claim.
+  func started(_ claims: [StepClaim]) async throws -> [StepClaim]
+
+  /// `finish`, then `started` for the steps the worker begins next: what a worker does between
+  /// two steps, so that a store can commit both in one write (a throw means neither was applied).
+  /// Returns `finish`'s answer and the `next` claims no longer this node's. The default makes the
+  /// two calls (for a store whose `started` does nothing, that is `finish` alone; a store whose
+  /// `started` can fail must implement this in one write).
+  func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
+    fresh: Bool, lost: [StepClaim]
+  )
 
   /// Ends the attempt `claim` holds. Returns false when the claim is stale (no longer this
   /// node's: the lease expired and the step was rescued or taken by someone else); the store
@@ -86,6 +110,20 @@ public protocol StepStore: Sendable {
 extension StepStore {
   /// 30 seconds, for a store that does not say.
   public var lease: Duration { .seconds(30) }
+
+  /// 0: a store that does not say claims only for free workers (and counts attempts at claim).
+  public var claimAhead: Int { 0 }
+
+  /// Nothing to do for a store that counts the attempt at claim.
+  public func started(_ claims: [StepClaim]) async throws -> [StepClaim] { [] }
+
+  /// The two calls, one after the other.
+  public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
+    fresh: Bool, lost: [StepClaim]
+  ) {
+    let fresh = try await finish(claim, ending)
+    return (fresh, try await started(next))
+  }
 }
 
 /// The workflows and queues a store serves: what it needs to move dependents along, to count
@@ -156,7 +194,8 @@ public struct NewStoredStep: Sendable, Hashable {
 public struct StepClaim: Sendable, Hashable {
   /// The store's row id.
   public var id: Int64
-  /// The attempt this claim is for (1-based, counted at claim).
+  /// The attempt this claim is for (1-based; counted at claim, or at `started` by a store that
+  /// claims ahead).
   public var attempt: Int
 
   /// Creates a claim.
@@ -203,7 +242,8 @@ public enum StepEnding: Sendable, Hashable {
   case retry(error: String, delay: Duration)
   /// Failed for good.
   case dead(error: String)
-  /// Not run to an end (this process is stopping): back to `queued`, the attempt not counted.
+  /// Not run to an end (this process is stopping, or the queue paused before a claimed-ahead step
+  /// started): back to `queued`, the attempt not counted.
   case handedBack
 }
 
@@ -279,12 +319,16 @@ public struct StoreRecovery: Sendable, Hashable {
   public var queued = 0
   /// Steps a dead process held running: back to `queued`, their attempt counted.
   public var running = 0
+  /// Steps a dead process had claimed ahead and not started: back to `queued`, no attempt counted
+  /// (not in `queued`, which counts the steps that were queued already).
+  public var claimedAhead = 0
   /// Steps waiting to retry, keeping their due times.
   public var retrying = 0
   /// Dead letters kept.
   public var dead = 0
   /// Steps dead-lettered now because their attempts were used up by processes that died while
-  /// running them (a poison step), or because their workflow or step no longer exists.
+  /// running them (a poison step), because processes died holding them claimed too many times, or
+  /// because their workflow or step no longer exists.
   public var deadLetteredAtOpen = 0
   /// Queues that stay paused.
   public var pausedQueues: [String] = []
@@ -296,11 +340,12 @@ public struct StoreRecovery: Sendable, Hashable {
 
   /// "recovered 37 steps: 30 queued, 5 running, 2 waiting to retry", or nil when nothing was.
   public var summary: String? {
-    let total = queued + running + retrying
+    let total = queued + running + claimedAhead + retrying
     guard total > 0 || dead > 0 || deadLetteredAtOpen > 0 else { return nil }
     var parts: [String] = []
     if queued > 0 { parts.append("\(queued) queued") }
     if running > 0 { parts.append("\(running) running") }
+    if claimedAhead > 0 { parts.append("\(claimedAhead) claimed ahead, not started") }
     if retrying > 0 { parts.append("\(retrying) waiting to retry") }
     if dead > 0 { parts.append("\(dead) dead letter\(dead == 1 ? "" : "s")") }
     if deadLetteredAtOpen > 0 { parts.append("\(deadLetteredAtOpen) dead-lettered at open") }
