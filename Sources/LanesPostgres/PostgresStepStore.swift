@@ -126,7 +126,7 @@ public final class PostgresStepStore: StepStore {
     var logger = Logger(label: "lanes.postgres")
     logger.logLevel = .critical
     self.logger = logger
-    self.finishes = GroupCommit(pool: pool, logger: logger)
+    self.finishes = GroupCommit(pool: pool, logger: logger, node: nodeID)
   }
 
   /// Creates a store for a `postgres://` or `postgresql://` URL; throws naming the bad part.
@@ -343,6 +343,9 @@ public final class PostgresStepStore: StepStore {
     return (end - UInt64(count))..<end
   }
 
+  /// The most finishes waiting for their commit before `claim` waits for them.
+  static let finishBacklogLimit = 32
+
   /// Rows per INSERT statement (10 parameters each, under PostgreSQL's 65535).
   static let enqueueChunk = 1000
 
@@ -414,6 +417,12 @@ public final class PostgresStepStore: StepStore {
 
   public func claim(queue: String, limit: Int) async throws -> [ClaimedStep] {
     guard limit > 0 else { return [] }
+    // Back-pressure: a worker is free again before its finish commits, so while finishes queue up
+    // (a slow or just-restarted database) claiming more would only pile up leased rows whose
+    // leases run out before their finishes land. Claim again once the backlog is down.
+    while finishes.backlog >= Self.finishBacklogLimit, !Task.isCancelled {
+      try? await Task.sleep(for: .milliseconds(1))
+    }
     let logger = self.logger
     let node = nodeID
     let lease = leaseSeconds
@@ -504,6 +513,11 @@ public final class PostgresStepStore: StepStore {
     let id = claim.id
     let attempt = Int64(claim.attempt)
     let queue = info.queue
+    // A success with no dependents waiting folds with others like it into one statement.
+    if case .succeeded(let output) = ending, (shape.allDependents[info.step] ?? []).isEmpty {
+      return try await finishes.submit(
+        .success(id: id, attempt: attempt, queue: queue, output: output.text))
+    }
     let fence = "id = $1 AND attempt = $2 AND lease_owner = $3 AND state = 'running'"
     var binds = PostgresBindings()
     binds.append(id)

@@ -319,7 +319,10 @@ struct PostgresClusterTests {
         })
     let burned = heldAtTerm.filter { attempts[$0[0]] != $0[1] }
     for held in heldAtTerm {
-      #expect(attempts[held[0]] != nil, "step row \(held[0]) held at SIGTERM never completed")
+      #expect(
+        attempts[held[0]] == held[1],
+        "step row \(held[0]) held at SIGTERM: attempts \(attempts[held[0]].map(String.init) ?? "none (never completed)") in history, \(held[1]) at SIGTERM"
+      )
     }
 
     // Pick-up never stalled: outside the fault windows, a step that waited longer than the poll
