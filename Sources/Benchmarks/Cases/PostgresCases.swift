@@ -107,7 +107,7 @@ enum PostgresCases {
     switch peers {
     case .measured(let peer):
       peerNote =
-        "pgqueuer \(peer.versions["pgqueuer"] ?? "?") (QueueManager, drain mode, batch 10) and procrastinate \(peer.versions["procrastinate"] ?? "?") (one worker, concurrency \(workers)), \(jobs) no-op jobs enqueued in batches first, timed from the worker's start to an empty queue (.ci/peers/pg_peers.py)"
+        "pgqueuer \(peer.versions["pgqueuer"] ?? "?") (QueueManager, drain mode, batch 10; with concurrency_limit=\(workers) on \(min(jobs, 500)) jobs, it drains slowly) and procrastinate \(peer.versions["procrastinate"] ?? "?") (one worker, concurrency \(workers)), \(jobs) no-op jobs enqueued in batches first, timed from the worker's start to an empty queue (.ci/peers/pg_peers.py)"
     case .notMeasured(let why):
       peerNote = "pgqueuer, procrastinate: not measured (\(why))"
     }
@@ -249,7 +249,9 @@ enum PostgresPeers {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [
-      python, script, "--dsn", dsn, "--jobs", String(jobs), "--workers", String(workers), "--json",
+      python, script, "--dsn", dsn, "--jobs", String(jobs), "--workers", String(workers),
+      // pgqueuer with its concurrency limit drains a few dozen jobs a second here: fewer jobs.
+      "--limited-jobs", String(min(jobs, 500)), "--json",
     ]
     let output = Pipe()
     process.standardOutput = output
