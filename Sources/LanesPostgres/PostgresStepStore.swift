@@ -317,7 +317,9 @@ public final class PostgresStepStore: StepStore {
       return s.background
     }
     for task in tasks { task.cancel() }
-    for task in tasks { await task.value }
+    // Bounded: a listener stuck in a LISTEN its dead connection never answers must not hang close
+    // (seen when the server died while the listener was reconnecting).
+    for task in tasks { try? await withDeadline(.seconds(2), onTimeout: {}) { await task.value } }
     signals.wakeAll(.cancelled, close: true)
   }
 
