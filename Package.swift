@@ -146,7 +146,7 @@ let package = Package(
     .target(
       name: "Benchmarks",
       dependencies: [
-        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory", "LanesSQLite",
+        "ExecutionCore", "TerminalUI", "Dashboard", "CProcessMemory", "LanesSQLite", "LanesPostgres",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "DequeModule", package: "swift-collections"),
       ]

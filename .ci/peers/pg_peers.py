@@ -13,6 +13,8 @@ runs both on one throwaway server).
 
 import argparse
 import asyncio
+import json
+import sys
 import time
 
 
@@ -75,19 +77,44 @@ async def procrastinate_drain(dsn: str, jobs: int, workers: int) -> float:
     return jobs / elapsed
 
 
+def versions() -> dict:
+    """The peers' versions; raises ImportError naming what to install when one is missing."""
+    import importlib.metadata
+
+    for module in ("pgqueuer", "procrastinate", "asyncpg", "psycopg"):
+        __import__(module)
+    return {name: importlib.metadata.version(name) for name in ("pgqueuer", "procrastinate")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dsn", required=True)
     parser.add_argument("--jobs", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limited-jobs", type=int, default=0,
+                        help="jobs for pgqueuer with its concurrency limit (0: --jobs; it drains slowly)")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout (lanes bench reads it)")
     arguments = parser.parse_args()
     dsn, jobs, workers = arguments.dsn, arguments.jobs, arguments.workers
-    rate = asyncio.run(pgqueuer_drain(dsn, jobs, workers, limited=True))
-    print(f"pgqueuer concurrency_limit={workers}: {jobs} jobs, {rate:.0f} jobs/s")
-    rate = asyncio.run(pgqueuer_drain(dsn, jobs, workers, limited=False))
-    print(f"pgqueuer unlimited: {jobs} jobs, {rate:.0f} jobs/s")
-    rate = asyncio.run(procrastinate_drain(dsn, jobs, workers))
-    print(f"procrastinate concurrency={workers}: {jobs} jobs, {rate:.0f} jobs/s")
+    try:
+        found = versions()
+    except ImportError as error:
+        print(f"pg_peers: {error}: pip install pgqueuer procrastinate 'psycopg[binary]' asyncpg", file=sys.stderr)
+        sys.exit(3)
+    limited_jobs = arguments.limited_jobs or jobs
+    limited = asyncio.run(pgqueuer_drain(dsn, limited_jobs, workers, limited=True))
+    unlimited = asyncio.run(pgqueuer_drain(dsn, jobs, workers, limited=False))
+    procrastinated = asyncio.run(procrastinate_drain(dsn, jobs, workers))
+    if arguments.json:
+        print(json.dumps({
+            "jobs": jobs, "limited_jobs": limited_jobs, "workers": workers, "versions": found,
+            "pgqueuer_limited_per_s": limited, "pgqueuer_unlimited_per_s": unlimited,
+            "procrastinate_per_s": procrastinated,
+        }))
+        return
+    print(f"pgqueuer {found['pgqueuer']} concurrency_limit={workers}: {limited_jobs} jobs, {limited:.0f} jobs/s")
+    print(f"pgqueuer {found['pgqueuer']} unlimited: {jobs} jobs, {unlimited:.0f} jobs/s")
+    print(f"procrastinate {found['procrastinate']} concurrency={workers}: {jobs} jobs, {procrastinated:.0f} jobs/s")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,11 @@ public struct PostgresStoreOptions: Sendable {
   public var listenerReconnectDelay: Duration = .milliseconds(200)
   /// This node's API address (`lanes serve`'s), shown to the other nodes; nil when it has none.
   public var apiAddress: String?
+  /// Where the store says that the cluster's nodes run different workflow sets, or that steps
+  /// wait for a node that knows them: once per difference, at open and when a node with other
+  /// workflows joins (nil: a warning on the `lanes.postgres.cluster` logger). `lanes` prints them
+  /// on standard error.
+  public var report: (@Sendable (String) -> Void)?
 
   /// Default options.
   public init() {}
@@ -102,6 +107,12 @@ public final class PostgresStepStore: StepStore {
     var background: [Task<Void, Never>] = []
     var listenerPID: Int32?
     var listenerConnects = 0
+    /// The (workflow, step) pairs this node runs, by queue: it claims only those.
+    var known: [String: (workflows: [String], steps: [String])] = [:]
+    /// This node's workflows as `fingerprint(of:)` writes them.
+    var fingerprint = ""
+    /// Differences already reported (each is said once).
+    var reported: Set<String> = []
   }
 
   /// Creates a store for `url` (nothing is contacted before `open`).
@@ -115,7 +126,7 @@ public final class PostgresStepStore: StepStore {
     var logger = Logger(label: "lanes.postgres")
     logger.logLevel = .critical
     self.logger = logger
-    self.finishes = GroupCommit(pool: pool, logger: logger)
+    self.finishes = GroupCommit(pool: pool, logger: logger, node: nodeID)
   }
 
   /// Creates a store for a `postgres://` or `postgresql://` URL; throws naming the bad part.
@@ -138,12 +149,23 @@ public final class PostgresStepStore: StepStore {
 
   public func open(_ topology: StoreTopology) async throws -> StoreRecovery {
     let shapes = Self.shapes(of: topology)
-    state.withLock { $0.shapes = shapes }
+    let fingerprint = Self.fingerprint(of: topology)
+    var known: [String: (workflows: [String], steps: [String])] = [:]
+    for (workflow, steps) in topology.workflows {
+      for step in steps {
+        known[step.queue, default: ([], [])].workflows.append(workflow)
+        known[step.queue, default: ([], [])].steps.append(step.id)
+      }
+    }
+    state.withLock {
+      $0.shapes = shapes
+      $0.known = known
+      $0.fingerprint = fingerprint
+    }
     let url = self.url
     let logger = self.logger
     let node = nodeID
     let address = options.apiAddress
-    let fingerprint = Self.fingerprint(of: topology)
     try await pool.withConnection("open the store") { connection in
       try await PostgresSchema.migrate(connection, url: url, logger: logger)
       try await connection.query(
@@ -156,7 +178,6 @@ public final class PostgresStepStore: StepStore {
       }
     }
     var recovery = StoreRecovery()
-    recovery.deadLetteredAtOpen = try await deadLetterUnknownSteps(topology)
     let rescued = try await rescueExpiredLeases()
     recovery.running = rescued.requeued
     recovery.deadLetteredAtOpen += rescued.deadLettered
@@ -170,48 +191,102 @@ public final class PostgresStepStore: StepStore {
     }
     recovery.queued = max(0, recovery.queued - recovery.running)
     recovery.pausedQueues.sort()
+    // A rolling deploy runs nodes with different workflow sets for a while: each claims only the
+    // steps it knows and says what differs, rather than failing steps another node can run.
+    reportDifferences(try await differences())
     startBackground()
     state.withLock { $0.opened = true }
     return recovery
   }
 
-  /// Rows whose workflow or step this node does not know become dead letters that say so.
-  /// Running rows are left alone (another node, with other workflows, may hold them).
-  func deadLetterUnknownSteps(_ topology: StoreTopology) async throws(StoreError) -> Int {
-    var workflows: [String] = []
-    var steps: [String] = []
-    for (workflow, list) in topology.workflows {
-      for step in list {
-        workflows.append(workflow)
-        steps.append(step.id)
-      }
-    }
+  /// What differs between this node's workflows and the cluster's: one sentence per live node
+  /// whose workflow set differs (naming the workflows), and one per (workflow, step) that has
+  /// unfinished steps in the store but is not among this node's (they wait for a node that knows
+  /// them; this node never claims them, never dead-letters them). Empty when all agree.
+  public func workflowDifferences() async throws(StoreError) -> [String] {
+    try await differences().map(\.sentence)
+  }
+
+  /// `workflowDifferences`, each with a key that stays the same while the difference does (a
+  /// count of waiting steps may change; it is still the same difference).
+  func differences() async throws(StoreError) -> [(key: String, sentence: String)] {
+    let (mine, shapes) = state.withLock { ($0.fingerprint, $0.shapes) }
     let logger = self.logger
     let node = nodeID
-    let (workflowList, stepList) = (workflows, steps)
-    return try await pool.withConnection("dead-letter unknown steps") { connection in
-      let rows = try await connection.query(
+    let stale = max(3 * maintenanceInterval.seconds, leaseSeconds)
+    let (others, unknown) = try await pool.withConnection("compare workflow sets") { connection in
+      let nodeRows = try await connection.query(
         """
-        WITH known AS (SELECT * FROM unnest(\(workflowList)::text[], \(stepList)::text[]) AS k(workflow, step)),
-        gone AS (
-          UPDATE lanes_steps s SET state = 'dead', finished_at = now(),
-            error = 'workflow ''' || s.workflow || ''' has no background step ''' || s.step
-              || ''' on the node that opened the store: it was removed or renamed (redrive it after restoring it)'
-          WHERE s.state IN ('waiting', 'queued', 'retrying')
-            AND NOT EXISTS (SELECT 1 FROM known k WHERE k.workflow = s.workflow AND k.step = s.step)
-          RETURNING s.queue
-        ),
-        counted AS (SELECT queue, count(*) AS n FROM gone GROUP BY queue),
-        totals AS (
-          INSERT INTO lanes_totals (queue, node, dead_lettered) SELECT queue, \(node), n FROM counted
-          ON CONFLICT (queue, node) DO UPDATE SET dead_lettered = lanes_totals.dead_lettered + EXCLUDED.dead_lettered
-        )
-        SELECT coalesce(sum(n), 0)::int8 FROM counted
+        SELECT id::text, coalesce(address, ''), workflows FROM lanes_nodes
+        WHERE id <> \(node) AND workflows <> \(mine)
+          AND heartbeat_at > now() - \(stale) * interval '1 second'
+        ORDER BY started_at, id
         """, logger: logger)
-      var count = 0
-      for try await n in rows.decode(Int64.self) { count = Int(n) }
-      return count
+      var others: [(String, String, String)] = []
+      for try await row in nodeRows.decode((String, String, String).self) { others.append(row) }
+      let stepRows = try await connection.query(
+        """
+        SELECT workflow, step, count(*)::int8 FROM lanes_steps
+        WHERE state IN ('waiting', 'queued', 'retrying') GROUP BY 1, 2 ORDER BY 1, 2
+        """, logger: logger)
+      var unknown: [(String, String, Int64)] = []
+      for try await (workflow, step, count) in stepRows.decode((String, String, Int64).self)
+      where shapes[workflow]?.order[step] == nil {
+        unknown.append((workflow, step, count))
+      }
+      return (others, unknown)
     }
+    var sentences: [(key: String, sentence: String)] = []
+    let here = Self.parseFingerprint(mine)
+    for (id, address, theirs) in others {
+      let there = Self.parseFingerprint(theirs)
+      var parts: [String] = []
+      let onlyThere = there.keys.filter { here[$0] == nil }.sorted()
+      let onlyHere = here.keys.filter { there[$0] == nil }.sorted()
+      let changed = here.keys.filter { there[$0] != nil && there[$0] != here[$0] }.sorted()
+      if !onlyThere.isEmpty { parts.append("only there: \(onlyThere.joined(separator: ", "))") }
+      if !onlyHere.isEmpty { parts.append("only here: \(onlyHere.joined(separator: ", "))") }
+      for workflow in changed {
+        parts.append("'\(workflow)' differs (there: \(there[workflow]!); here: \(here[workflow]!))")
+      }
+      let name = address.isEmpty ? "node \(id)" : "node \(id) at \(address)"
+      sentences.append(
+        (
+          "node \(id) \(theirs)",
+          "\(name) runs a different workflow set (\(parts.joined(separator: "; "))): each node claims only the steps it knows; deploy the same workflow files to every node"
+        ))
+    }
+    for (workflow, step, count) in unknown {
+      sentences.append(
+        (
+          "steps \(workflow) \(step)",
+          "\(count) step\(count == 1 ? "" : "s") of workflow '\(workflow)', step '\(step)', wait\(count == 1 ? "s" : "") for a node that knows \(count == 1 ? "it" : "them") (this node's workflow files do not): start such a node, or delete them"
+        ))
+    }
+    return sentences
+  }
+
+  /// Says each difference once (the report hook, else a warning on the log).
+  func reportDifferences(_ sentences: [(key: String, sentence: String)]) {
+    let fresh = state.withLock { s in sentences.filter { s.reported.insert($0.key).inserted }.map(\.sentence)
+    }
+    for sentence in fresh {
+      if let report = options.report {
+        report(sentence)
+      } else {
+        Logger(label: "lanes.postgres.cluster").warning("\(sentence)")
+      }
+    }
+  }
+
+  /// "wf: a(q) b(q, after a); wf2: …" into workflow → its steps as written.
+  static func parseFingerprint(_ text: String) -> [String: String] {
+    var result: [String: String] = [:]
+    for part in text.split(separator: "; ") {
+      guard let colon = part.firstIndex(of: ":") else { continue }
+      result[String(part[..<colon])] = String(part[part.index(after: colon)...].drop { $0 == " " })
+    }
+    return result
   }
 
   public func close() async {
@@ -242,7 +317,9 @@ public final class PostgresStepStore: StepStore {
       return s.background
     }
     for task in tasks { task.cancel() }
-    for task in tasks { await task.value }
+    // Bounded: a listener stuck in a LISTEN its dead connection never answers must not hang close
+    // (seen when the server died while the listener was reconnecting).
+    for task in tasks { try? await withDeadline(.seconds(2), onTimeout: {}) { await task.value } }
     signals.wakeAll(.cancelled, close: true)
   }
 
@@ -267,6 +344,9 @@ public final class PostgresStepStore: StepStore {
     let end = UInt64(next)
     return (end - UInt64(count))..<end
   }
+
+  /// The most finishes waiting for their commit before `claim` waits for them.
+  static let finishBacklogLimit = 32
 
   /// Rows per INSERT statement (10 parameters each, under PostgreSQL's 65535).
   static let enqueueChunk = 1000
@@ -339,9 +419,18 @@ public final class PostgresStepStore: StepStore {
 
   public func claim(queue: String, limit: Int) async throws -> [ClaimedStep] {
     guard limit > 0 else { return [] }
+    // Back-pressure: a worker is free again before its finish commits, so while finishes queue up
+    // (a slow or just-restarted database) claiming more would only pile up leased rows whose
+    // leases run out before their finishes land. Claim again once the backlog is down.
+    while finishes.backlog >= Self.finishBacklogLimit, !Task.isCancelled {
+      try? await Task.sleep(for: .milliseconds(1))
+    }
     let logger = self.logger
     let node = nodeID
     let lease = leaseSeconds
+    // Only the (workflow, step) pairs this node runs: others wait for a node that knows them.
+    let known = state.withLock { $0.known[queue] } ?? ([], [])
+    let (workflows, steps) = known
     // The CTE is MATERIALIZED: an optimisation fence, so the planner cannot turn the LIMIT'ed,
     // locked selection into a join that updates more rows than asked (Oban's lesson).
     let rows = try await pool.withConnection("claim steps") { connection in
@@ -350,6 +439,7 @@ public final class PostgresStepStore: StepStore {
         WITH picked AS MATERIALIZED (
           SELECT id FROM lanes_steps
           WHERE queue = \(queue) AND state IN ('queued', 'retrying') AND run_at <= now()
+            AND (workflow, step) IN (SELECT * FROM unnest(\(workflows)::text[], \(steps)::text[]))
             AND NOT EXISTS (SELECT 1 FROM lanes_queues q WHERE q.queue = \(queue) AND q.paused)
           ORDER BY run_at, id
           LIMIT \(Int64(limit))
@@ -425,6 +515,11 @@ public final class PostgresStepStore: StepStore {
     let id = claim.id
     let attempt = Int64(claim.attempt)
     let queue = info.queue
+    // A success with no dependents waiting folds with others like it into one statement.
+    if case .succeeded(let output) = ending, (shape.allDependents[info.step] ?? []).isEmpty {
+      return try await finishes.submit(
+        .success(id: id, attempt: attempt, queue: queue, output: output.text))
+    }
     let fence = "id = $1 AND attempt = $2 AND lease_owner = $3 AND state = 'running'"
     var binds = PostgresBindings()
     binds.append(id)
@@ -913,6 +1008,7 @@ public final class PostgresStepStore: StepStore {
       if Task.isCancelled { return }
       _ = try? await rescueExpiredLeases()
       try? await maintain()
+      if let differences = try? await differences() { reportDifferences(differences) }
     }
   }
 
@@ -921,13 +1017,14 @@ public final class PostgresStepStore: StepStore {
     let logger = self.logger
     let node = nodeID
     let address = options.apiAddress
+    let fingerprint = state.withLock { $0.fingerprint }
     let retention = options.historyRetention.seconds
     let stale = max(3600, leaseSeconds * 10)
     try await pool.withConnection("maintain the store") { connection in
       // A node removed by another (its heartbeat too old) comes back with its next beat.
       try await connection.query(
         """
-        INSERT INTO lanes_nodes (id, address) VALUES (\(node), \(address))
+        INSERT INTO lanes_nodes (id, address, workflows) VALUES (\(node), \(address), \(fingerprint))
         ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
         """, logger: logger)
       try await connection.query(

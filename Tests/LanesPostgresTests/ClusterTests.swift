@@ -40,17 +40,18 @@ final class ClusterNode {
     port = found
   }
 
-  /// POSTs a run; its id when the answer was 200.
-  static func post(_ workflow: String, port: Int) async -> String? {
+  /// POSTs a run: the status (nil when the node did not answer) and the run id when it was 200.
+  static func post(_ workflow: String, port: Int) async -> (status: Int?, run: String?) {
     var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/workflows/\(workflow)/runs")!)
     request.httpMethod = "POST"
     request.httpBody = Data("{}".utf8)
     request.timeoutInterval = 2
     guard let (data, response) = try? await URLSession.shared.data(for: request),
-      (response as? HTTPURLResponse)?.statusCode == 200,
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return nil }
-    return object["run"] as? String
+      let status = (response as? HTTPURLResponse)?.statusCode
+    else { return (nil, nil) }
+    guard status == 200, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return (status, nil) }
+    return (status, object["run"] as? String)
   }
 
   /// SIGKILL once (a reaped pid is never signalled: it may be another process's by then).
@@ -82,26 +83,61 @@ struct ClusterFailure: Error, CustomStringConvertible {
   var description: String
 }
 
+/// One POST of the load: when it was sent (seconds since the epoch), its status, its run.
+struct Posted: Sendable {
+  var sentAt: Double
+  var status: Int?
+  var run: String?
+}
+
+/// One execution of an exec step, as the step recorded it: `RUN STEP PPID START_NS END_NS` (its
+/// parent is the node that ran it; the times are the system clock, which the database shares).
+struct Execution {
+  var run: String
+  var step: String
+  var node: Int32
+  var start: Double
+  var end: Double
+
+  init?(_ line: String) {
+    let f = line.split(separator: " ")
+    guard f.count == 5, let node = Int32(f[2]), let start = Double(f[3]), let end = Double(f[4]) else {
+      return nil
+    }
+    (run, step, self.node, self.start, self.end) = (String(f[0]), String(f[1]), node, start / 1e9, end / 1e9)
+  }
+}
+
+func epochNow() -> Double { Date().timeIntervalSince1970 }
+
 @Suite("PostgreSQL store: a cluster of lanes serve", .serialized, .enabled(if: TestPostgres.shouldRun))
 struct PostgresClusterTests {
   /// Three nodes on one database under HTTP load: one is killed with SIGKILL, one is stopped
-  /// (SIGSTOP) past its lease and then continued, and the database ends every listener's
-  /// connection. Afterwards every background step of every acknowledged run ran at least once, the
-  /// store completed each step once (fenced finishes refuse the stopped node's late completions:
-  /// they are counted as stale), and the survivors drained the queue.
-  @Test func killStopAndLostListenersLoseNothingAcknowledged() async throws {
-    let postgres = try TestPostgres()
+  /// (SIGSTOP) past its lease and then continued, the database ends every listener's connection,
+  /// PostgreSQL itself is stopped (runs are refused with 503 meanwhile) and started again on the
+  /// same data, and the continued node is stopped with SIGTERM while the load goes on (it
+  /// finishes or hands back what it holds). Afterwards every background step of every
+  /// acknowledged run ran at least once, the store completed each step once (fenced finishes
+  /// refuse the stopped node's late completions: they are counted as stale), the survivor drained
+  /// the queue, and outside the fault windows no ready step waited past the poll interval while a
+  /// live node had free workers.
+  @Test func killStopLostListenersRestartAndTermLoseNothingAcknowledged() async throws {
+    let postgres = try TestPostgres.forTests()
     defer { postgres.stop() }
     let url = try postgres.createDatabase("cluster")
     let dir = postgres.folder.appendingPathComponent("cluster")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let file = dir.appendingPathComponent("ran.txt")
     let workflow = dir.appendingPathComponent("rec.yaml")
+    let workers = 4
+    let record =
+      #"s=$(date +%s%N); sleep 0.02; echo "$LANES_RUN_ID $LANES_STEP $PPID $s $(date +%s%N)" >> "#
+      + file.path
     try """
     workflow: rec
     queues:
       later:
-        workers: 4
+        workers: \(workers)
         capacity: 100000
         when-full: reject
     steps:
@@ -115,104 +151,233 @@ struct PostgresClusterTests {
         queue: later
         retry: { attempts: 100, backoff: 5ms }
         exec:
-          shell: 'sleep 0.02; echo "$LANES_RUN_ID $LANES_STEP" >> \(file.path)'
+          shell: '\(record)'
       - id: b
         mode: background
         after: [a]
         queue: later
         retry: { attempts: 100, backoff: 5ms }
         exec:
-          shell: 'sleep 0.02; echo "$LANES_RUN_ID $LANES_STEP" >> \(file.path)'
+          shell: '\(record)'
     """.write(to: workflow, atomically: true, encoding: .utf8)
+    func sql(_ text: String) throws -> String { try postgres.psql(text, database: "cluster") }
 
-    // The first node creates the schema; the others join it.
+    // The first node creates the schema; the others join it. Each node's id is the newest row.
     var nodes: [ClusterNode] = []
+    var nodeIDs: [String] = []
     defer { for node in nodes { node.kill9() } }
     for _ in 0..<3 {
       nodes.append(try await ClusterNode(workflow: workflow, store: url, lease: "2s", directory: dir))
+      nodeIDs.append(try sql("SELECT id FROM lanes_nodes ORDER BY started_at DESC, id LIMIT 1"))
     }
+    #expect(Set(nodeIDs).count == 3, "nodes share an id: \(nodeIDs)")
+    // Times (seconds since the epoch) when steps may legitimately wait: a node died with claims,
+    // a node is stopped, the database is gone; each closed after the lease plus slack.
+    var faults: [(from: Double, to: Double)] = []
+    var diedAt: [Int32: Double] = [:]
     let ports = nodes.map(\.port)
     let load = Task {
-      await withTaskGroup(of: [String].self) { group in
+      await withTaskGroup(of: [Posted].self) { group in
         for worker in 0..<6 {
           group.addTask {
-            var ids: [String] = []
+            var posted: [Posted] = []
             var turn = worker
             while !Task.isCancelled {
-              // A node that does not answer (killed, stopped) is skipped for the next one.
-              if let id = await ClusterNode.post("rec", port: ports[turn % ports.count]) { ids.append(id) }
+              // A node that does not answer (killed, stopped, stopping) is skipped for the next one.
+              let sentAt = epochNow()
+              let (status, run) = await ClusterNode.post("rec", port: ports[turn % ports.count])
+              posted.append(Posted(sentAt: sentAt, status: status, run: run))
+              if status != 200 { try? await Task.sleep(for: .milliseconds(20)) }
               turn += 1
             }
-            return ids
+            return posted
           }
         }
-        var all: [String] = []
-        for await ids in group { all += ids }
+        var all: [Posted] = []
+        for await posted in group { all += posted }
         return all
       }
     }
-    // Steps are running on every node before anything fails.
-    #expect(await eventually(within: .seconds(30)) { recordedLines(file).count >= 30 })
+    // Steps are running on every node before anything fails (long enough for the pick-up check
+    // below to have steps outside every fault window).
+    #expect(await eventually(within: .seconds(30)) { recordedLines(file).count >= 150 })
+    var faultFrom = epochNow()
     nodes[0].kill9()
-    #expect(await eventually(within: .seconds(30)) { recordedLines(file).count >= 60 })
+    diedAt[nodes[0].child.pid] = epochNow()
+    #expect(await eventually(within: .seconds(30)) { recordedLines(file).count >= 180 })
+    faults.append((faultFrom, epochNow() + 2))
+    faultFrom = epochNow()
     nodes[1].signal(SIGSTOP)
+    // What the stopped node holds: once the rescuer took it, the node's late completions are stale.
+    let heldWhenStopped =
+      Int(try sql("SELECT count(*) FROM lanes_steps WHERE lease_owner = '\(nodeIDs[1])'")) ?? 0
     // Past the 2 s lease on the database's clock: node 2 rescues node 1's claims.
-    let stoppedAt = try Double(postgres.psql("SELECT extract(epoch FROM now())", database: "cluster"))!
+    let stoppedAt = try Double(sql("SELECT extract(epoch FROM now())"))!
     _ = await eventually(within: .seconds(30), every: .milliseconds(100)) {
-      guard let now = try? Double(postgres.psql("SELECT extract(epoch FROM now())", database: "cluster"))
-      else { return false }
+      guard let now = try? Double(sql("SELECT extract(epoch FROM now())")) else { return false }
       return now - stoppedAt > 4
     }
-    // The database ends every listener's connection (node 1's too, while it is stopped).
-    let terminated = try postgres.psql(
+    // The database ends every listener's connection (node 1's too, while it is stopped). Not a
+    // fault window: a lost listener may only slow pick-up to the poll interval.
+    let terminated = try sql(
       """
       SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
       WHERE datname = 'cluster' AND query ILIKE 'LISTEN%') AS t
-      """, database: "cluster")
+      """)
     nodes[1].signal(SIGCONT)
-    let before = recordedLines(file).count
+    var before = recordedLines(file).count
     #expect(await eventually(within: .seconds(30)) { recordedLines(file).count >= before + 30 })
-    load.cancel()
-    let acknowledged = Set(await load.value)
-    #expect(acknowledged.count > 20, "the load got too few runs through to test anything")
+    faults.append((faultFrom, epochNow()))
 
-    // The survivors drain: every acknowledged run's steps ran, nothing is left unfinished.
+    // PostgreSQL itself goes away (immediate stop, like a crash) and comes back on the same data
+    // directory and port. Meanwhile runs are refused with 503; a 200 would be a lie.
+    faultFrom = epochNow()
+    try postgres.kill()
+    let downAt = epochNow()
+    var refusedWhileDown = false
+    let deadline = ContinuousClock.now + .seconds(20)
+    while !refusedWhileDown, ContinuousClock.now < deadline {
+      refusedWhileDown = await ClusterNode.post("rec", port: nodes[2].port).status == 503
+      if !refusedWhileDown { try await Task.sleep(for: .milliseconds(100)) }
+    }
+    let upAt = epochNow()
+    try postgres.start()
+    #expect(refusedWhileDown, "no 503 from a node while its database was gone")
+    let back = await eventually(within: .seconds(30), every: .milliseconds(100)) {
+      recordedLines(file).count >= before + 60
+    }
+    #expect(back, "no steps ran after PostgreSQL came back")
+    var acceptedAgain = false
+    for _ in 0..<100 where !acceptedAgain {
+      acceptedAgain = await ClusterNode.post("rec", port: nodes[2].port).status == 200
+      if !acceptedAgain { try await Task.sleep(for: .milliseconds(100)) }
+    }
+    #expect(acceptedAgain, "the node never accepted runs again after PostgreSQL came back")
+    faults.append((faultFrom, epochNow() + 2))
+
+    // SIGTERM mid-load: node 1 finishes or hands back its leased steps before it exits, and a
+    // hand-back does not count an attempt.
+    before = recordedLines(file).count
+    #expect(await eventually(within: .seconds(30)) { recordedLines(file).count >= before + 20 })
+    faultFrom = epochNow()
+    let heldAtTerm = try sql(
+      "SELECT id || ' ' || attempt FROM lanes_steps WHERE lease_owner = '\(nodeIDs[1])' AND state = 'running'"
+    ).split(separator: "\n").map { $0.split(separator: " ").map { Int($0)! } }
+    let termResult = nodes[1].stop()
+    diedAt[nodes[1].child.pid] = epochNow()
+    #expect(termResult.status == 0, "SIGTERM: \(termResult.stderr)")
+    #expect(try sql("SELECT count(*) FROM lanes_steps WHERE lease_owner = '\(nodeIDs[1])'") == "0")
+    before = recordedLines(file).count
+    #expect(await eventually(within: .seconds(30)) { recordedLines(file).count >= before + 20 })
+    faults.append((faultFrom, epochNow()))
+    load.cancel()
+    let posted = await load.value
+    let acknowledged = Set(posted.compactMap(\.run))
+    #expect(acknowledged.count > 20, "the load got too few runs through to test anything")
+    let liedWhileDown = posted.filter { $0.status == 200 && $0.sentAt > downAt && $0.sentAt < upAt }
+    #expect(liedWhileDown.isEmpty, "\(liedWhileDown.count) runs got 200 while PostgreSQL was stopped")
+
+    // The survivor drains: every acknowledged run's steps ran, nothing is left unfinished.
     let expected = Set(acknowledged.flatMap { ["\($0) a", "\($0) b"] })
     let settled = await eventually(within: .seconds(40), every: .milliseconds(100)) {
-      expected.isSubset(of: Set(recordedLines(file)))
+      expected.isSubset(of: Set(recordedSteps(file)))
     }
     let drained = await eventually(within: .seconds(20), every: .milliseconds(200)) {
-      (try? postgres.psql("SELECT count(*) FROM lanes_steps", database: "cluster")) == "0"
+      (try? sql("SELECT count(*) FROM lanes_steps")) == "0"
     }
-    let results = [nodes[1].stop(), nodes[2].stop()]
+    let result = nodes[2].stop()
     #expect(
       settled,
-      "acknowledged steps that never ran: \(expected.subtracting(recordedLines(file)).sorted().prefix(10))")
+      "acknowledged steps that never ran: \(expected.subtracting(recordedSteps(file)).sorted().prefix(10))")
     #expect(
-      drained,
-      "unfinished rows: \((try? postgres.psql("SELECT state, count(*) FROM lanes_steps GROUP BY 1", database: "cluster")) ?? "?")"
-    )
-    #expect(results[1].status == 0, "\(results[1].stderr)")
+      drained, "unfinished rows: \((try? sql("SELECT state, count(*) FROM lanes_steps GROUP BY 1")) ?? "?")")
+    #expect(result.status == 0, "\(result.stderr)")
 
     // Each step completed once in the store: one history row per (run, step), and the nodes'
     // success counters add up to exactly the history (a late completion was never counted).
-    let doubled = try postgres.psql(
-      "SELECT count(*) FROM (SELECT run_id, step FROM lanes_history GROUP BY 1, 2 HAVING count(*) > 1) AS d",
-      database: "cluster")
+    let doubled = try sql(
+      "SELECT count(*) FROM (SELECT run_id, step FROM lanes_history GROUP BY 1, 2 HAVING count(*) > 1) AS d")
     #expect(doubled == "0")
-    let history = try postgres.psql("SELECT count(*) FROM lanes_history", database: "cluster")
-    let succeeded = try postgres.psql(
-      "SELECT coalesce(sum(succeeded), 0) FROM lanes_totals", database: "cluster")
+    let history = try sql("SELECT count(*) FROM lanes_history")
+    let succeeded = try sql("SELECT coalesce(sum(succeeded), 0) FROM lanes_totals")
     #expect(history == succeeded, "history rows \(history), counted successes \(succeeded)")
     let stored = Set(
-      try postgres.psql("SELECT run_id || ' ' || step FROM lanes_history", database: "cluster")
-        .split(separator: "\n").map(String.init))
+      try sql("SELECT run_id || ' ' || step FROM lanes_history").split(separator: "\n").map(String.init))
     #expect(expected.isSubset(of: stored), "acknowledged steps the store never completed")
-    let stale = try postgres.psql("SELECT coalesce(sum(stale), 0) FROM lanes_totals", database: "cluster")
-    #expect((Int(stale) ?? -1) >= 0)
+    let stale = Int(try sql("SELECT coalesce(sum(stale), 0) FROM lanes_totals")) ?? -1
+    if heldWhenStopped > 0 {
+      #expect(
+        stale >= 1, "the stopped node held \(heldWhenStopped) steps, yet no stale completion was counted")
+    }
+    // What node 1 held at SIGTERM ran (by it while draining, or by node 2 after the hand-back)
+    // with the attempt it had: the hand-back took its attempt back.
+    let attempts = Dictionary(
+      uniqueKeysWithValues: try sql("SELECT id || ' ' || attempts FROM lanes_history").split(separator: "\n")
+        .map { line -> (Int, Int) in
+          let f = line.split(separator: " ")
+          return (Int(f[0])!, Int(f[1])!)
+        })
+    let burned = heldAtTerm.filter { attempts[$0[0]] != $0[1] }
+    for held in heldAtTerm {
+      #expect(
+        attempts[held[0]] == held[1],
+        "step row \(held[0]) held at SIGTERM: attempts \(attempts[held[0]].map(String.init) ?? "none (never completed)") in history, \(held[1]) at SIGTERM"
+      )
+    }
+
+    // Pick-up never stalled: outside the fault windows, a step that waited longer than the poll
+    // interval (1 s) plus slack for two shared cores must have found every live node busy. A node
+    // that kept at least two of its workers free all the while the step waited would have claimed
+    // it at its next poll at the latest.
+    let executions = recordedLines(file).compactMap(Execution.init)
+    var firstStart: [String: Double] = [:]
+    for e in executions {
+      firstStart["\(e.run) \(e.step)"] = min(firstStart["\(e.run) \(e.step)"] ?? .infinity, e.start)
+    }
+    var readyAt: [String: Double] = [:]
+    for line in try sql(
+      """
+      SELECT run_id || ' ' || step || ' ' || extract(epoch FROM created_at) || ' ' || extract(epoch FROM finished_at)
+      FROM lanes_history
+      """
+    ).split(separator: "\n") {
+      let f = line.split(separator: " ")
+      guard f.count == 4, let created = Double(f[2]), let finished = Double(f[3]) else { continue }
+      if f[1] == "a" {
+        readyAt["\(f[0]) a"] = created
+        readyAt["\(f[0]) b"] = finished
+      }
+    }
+    let pollAndSlack = 1.0 + 3.0
+    let pids = nodes.map(\.child.pid)
+    // Each execution is attributed to the node that ran it (its parent), or the check is blind.
+    let strangers = Set(executions.map(\.node)).subtracting(pids)
+    #expect(strangers.isEmpty, "executions whose parent is no node: \(strangers)")
+    var checked = 0
+    var longest = 0.0
+    var stalls: [String] = []
+    for (step, start) in firstStart {
+      guard let ready = readyAt[step], start > ready else { continue }
+      guard !faults.contains(where: { $0.from < start && $0.to > ready }) else { continue }
+      checked += 1
+      longest = max(longest, start - ready)
+      guard start - ready > pollAndSlack else { continue }
+      for pid in pids where (diedAt[pid] ?? .infinity) > start {
+        let mine = executions.filter { $0.node == pid && $0.end > ready && $0.start < start }
+        // The most of its attempts that overlapped at any moment of the wait.
+        let busiest =
+          mine.map { e in mine.filter { $0.start <= e.start && $0.end > e.start }.count }.max() ?? 0
+        if busiest <= workers - 2 {
+          stalls.append(
+            "\(step) waited \(start - ready) s while node pid \(pid) ran at most \(busiest) at once")
+        }
+      }
+    }
+    #expect(checked > 50, "too few steps outside the fault windows to judge pick-up (\(checked))")
+    #expect(stalls.isEmpty, "pick-up stalled: \(stalls.prefix(5))")
     let lines = recordedLines(file)
     print(
-      "cluster: \(acknowledged.count) runs acknowledged, \(lines.count) step executions for \(Set(lines).count) steps, \(history) completions, \(stale) stale completions refused, \(terminated) listener connections terminated"
+      "cluster: \(acknowledged.count) runs acknowledged, \(lines.count) step executions for \(Set(recordedSteps(file)).count) steps, \(history) completions, \(stale) stale completions refused (\(heldWhenStopped) held when stopped), \(terminated) listener connections terminated, \(heldAtTerm.count) held at SIGTERM (\(burned.count) of them completed with another attempt count), longest wait outside faults \(longest) s over \(checked) steps"
     )
   }
 }
@@ -237,7 +402,12 @@ struct PostgresStoreFlagTests {
   }
 }
 
-/// The (run, step) lines the exec steps appended.
+/// The lines the exec steps appended.
 func recordedLines(_ file: URL) -> [String] {
   ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+}
+
+/// The "RUN STEP" of each line the exec steps appended.
+func recordedSteps(_ file: URL) -> [String] {
+  recordedLines(file).map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
 }

@@ -1,6 +1,7 @@
 import ExecutionCore
 import Foundation
 import LanesTestSupport
+import Synchronization
 import Testing
 
 @testable import LanesPostgres
@@ -66,6 +67,13 @@ func enqueueSolo(_ store: PostgresStepStore, runs: Range<UInt64>) async throws {
       NewStoredStep(
         runID: $0, workflow: "solo", step: "only", queue: "other", pendingDependencies: 0, data: StepInput())
     })
+}
+
+/// What a store reported through `PostgresStoreOptions.report`.
+final class Said: Sendable {
+  let state = Mutex<[String]>([])
+  var lines: [String] { state.withLock { $0 } }
+  @Sendable func append(_ line: String) { state.withLock { $0.append(line) } }
 }
 
 /// Waits until the database's own clock has passed every lease of `queue`'s running rows.
@@ -481,6 +489,70 @@ struct PostgresStepStoreTests {
       let again = try await nodeB.claim(queue: "other", limit: 10)
       #expect(again.count == 2 && again.allSatisfy { $0.claim.attempt == 1 })
       await nodeB.close()
+    }
+  }
+
+  @Test(
+    "nodes with different workflow sets (a rolling deploy): each claims only the steps it knows, none is dead-lettered for being unknown to one node, and the difference is said"
+  )
+  func differentWorkflowSets() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("rolling")
+      // The old release knows only "solo"; the new one adds "chain" (on queue "q").
+      let oldTopology = StoreTopology(
+        workflows: [
+          "solo": [StoreTopology.Step(id: "only", queue: "other", maxAttempts: 3, dependencies: [])]
+        ],
+        queues: ["q", "other"])
+      let saidByOld = Said()
+      let saidByNew = Said()
+      let saidByLate = Said()
+      let old = try await openStore(url, topology: oldTopology) { $0.report = saidByOld.append }
+      #expect(saidByOld.lines.isEmpty, "a node alone has nothing to say: \(saidByOld.lines)")
+      let new = try await openStore(url) { $0.report = saidByNew.append }
+      let oldID = old.nodeID.uuidString.lowercased()
+      #expect(saidByNew.lines.count == 1)
+      #expect(
+        saidByNew.lines.first?.contains("node \(oldID) runs a different workflow set (only here: chain)")
+          == true,
+        "\(saidByNew.lines)")
+      try await enqueueChain(new, run: 1)
+      try await enqueueSolo(new, runs: 2..<4)
+
+      // The old node leaves "chain" alone and takes what it knows.
+      #expect(try await old.claim(queue: "q", limit: 10).isEmpty)
+      let oldClaims = try await old.claim(queue: "other", limit: 10)
+      #expect(oldClaims.map(\.runID).sorted() == [2, 3])
+      for step in oldClaims { #expect(try await old.finish(step.claim, .succeeded(output: .null))) }
+      // A node of the old release opening now says what waits for the new one, and dead-letters
+      // nothing; the old node says it once when its maintenance compares the nodes.
+      let late = try await openStore(url, topology: oldTopology) { $0.report = saidByLate.append }
+      #expect(
+        saidByLate.lines.contains {
+          $0.contains("1 step of workflow 'chain', step 'a', waits for a node that knows it")
+        },
+        "\(saidByLate.lines)")
+      #expect(
+        saidByLate.lines.contains {
+          $0.contains(
+            "node \(new.nodeID.uuidString.lowercased()) runs a different workflow set (only there: chain)")
+        }, "\(saidByLate.lines)")
+      #expect(try await late.claim(queue: "q", limit: 10).isEmpty)
+      old.reportDifferences(try await old.differences())
+      old.reportDifferences(try await old.differences())
+      #expect(saidByOld.lines.filter { $0.contains("only there: chain") }.count == 1, "\(saidByOld.lines)")
+      #expect(
+        try server.psql("SELECT count(*) FROM lanes_steps WHERE state = 'dead'", database: "rolling") == "0")
+
+      // The new node runs "chain" through to its end.
+      let a = try #require(try await new.claim(queue: "q", limit: 10).first)
+      #expect(a.step == "a")
+      #expect(try await new.finish(a.claim, .succeeded(output: .null)))
+      let next = try await new.claim(queue: "q", limit: 10)
+      #expect(next.map(\.step).sorted() == ["b", "d"])
+      await late.close()
+      await old.close()
+      await new.close()
     }
   }
 

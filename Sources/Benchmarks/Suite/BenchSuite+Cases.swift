@@ -15,6 +15,7 @@ extension BenchSuite {
     Case(id: "throughput", name: "background throughput", measure: ThroughputCase.measure),
     Case(id: "chat", name: "all-sync vs hybrid", measure: ChatCase.measure),
     Case(id: "sqlite", name: "sqlite store", measure: DurableCases.measure),
+    Case(id: "postgres", name: "postgres store", measure: PostgresCases.measure),
     Case(id: "snapshot", name: "snapshot cost", measure: SnapshotCase.measure),
     Case(id: "render", name: "render cost", measure: RenderCase.measure),
     Case(

@@ -89,6 +89,8 @@ struct StoreFlags: ParsableArguments {
       var options = PostgresStoreOptions()
       if let lease { options.lease = lease }
       options.apiAddress = apiAddress
+      // Nodes with different workflow sets (a rolling deploy) are said on stderr, once each.
+      options.report = { Loading.printError("lanes \(command): \($0)") }
       return PostgresStepStore(url: url, options: options)
     }
   }
