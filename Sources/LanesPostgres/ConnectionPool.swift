@@ -85,7 +85,22 @@ final class ConnectionPool: Sendable {
       let result = try await withDeadline(
         timeout ?? operationTimeout,
         onTimeout: { try? await connection.close() }
-      ) { try await body(connection) }
+      ) {
+        // A deadlock or serialization failure rolls the whole transaction back, so running the
+        // body again is safe (each body is one statement, one explicit transaction, or idempotent
+        // statements); PostgreSQL's advice for both is to retry. The connection stays usable.
+        var tries = 0
+        while true {
+          do {
+            return try await body(connection)
+          } catch {
+            tries += 1
+            guard tries < 4, let code = PostgresErrors.sqlState(error), code == "40P01" || code == "40001"
+            else { throw error }
+            try await Task.sleep(for: .milliseconds(5 * tries))
+          }
+        }
+      }
       release(connection)
       return result
     } catch {

@@ -145,10 +145,10 @@ final class GroupCommit: Sendable {
         ),
         counted AS (
           SELECT i.queue, count(d.id) AS ok, count(*) - count(d.id) AS stale
-          FROM input i LEFT JOIN done d ON d.id = i.id GROUP BY i.queue
+          FROM input i LEFT JOIN done d ON d.id = i.id GROUP BY i.queue ORDER BY i.queue
         ),
         totals AS (
-          INSERT INTO lanes_totals (queue, node, succeeded, stale) SELECT queue, \(node), ok, stale FROM counted
+          INSERT INTO lanes_totals (queue, node, succeeded, stale) SELECT queue, \(node), ok, stale FROM counted ORDER BY queue
           ON CONFLICT (queue, node) DO UPDATE SET succeeded = lanes_totals.succeeded + EXCLUDED.succeeded,
             stale = lanes_totals.stale + EXCLUDED.stale
         )

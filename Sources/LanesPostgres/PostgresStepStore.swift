@@ -400,9 +400,9 @@ public final class PostgresStepStore: StepStore {
           VALUES \(values.joined(separator: ", "))
           RETURNING queue, state
         ),
-        counted AS (SELECT queue, count(*) AS n FROM ins GROUP BY queue),
+        counted AS (SELECT queue, count(*) AS n FROM ins GROUP BY queue ORDER BY queue),
         totals AS (
-          INSERT INTO lanes_totals (queue, node, accepted) SELECT queue, $1, n FROM counted
+          INSERT INTO lanes_totals (queue, node, accepted) SELECT queue, $1, n FROM counted ORDER BY queue
           ON CONFLICT (queue, node) DO UPDATE SET accepted = lanes_totals.accepted + EXCLUDED.accepted
         )
         SELECT pg_notify('lanes_work', queue) FROM (SELECT DISTINCT queue FROM ins WHERE state = 'queued') q
@@ -1014,6 +1014,9 @@ public final class PostgresStepStore: StepStore {
 
   /// Heartbeat, history retention, and folding totals of nodes gone into one row per queue.
   public func maintain() async throws {
+    // A closed store has left the cluster (its row deleted): a late beat must not bring it back
+    // as a ghost node the others list as lost for an hour.
+    if state.withLock({ $0.closed }) { return }
     let logger = self.logger
     let node = nodeID
     let address = options.apiAddress

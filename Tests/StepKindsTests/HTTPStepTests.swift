@@ -5,7 +5,7 @@ import Testing
 @testable import StepKinds
 
 /// Against a real server on loopback (Fixtures/http_fixture.py).
-@Suite(.timeLimit(.minutes(2))) struct HTTPStepTests {
+@Suite(.timeLimit(.minutes(5))) struct HTTPStepTests {
   private func failure(_ spec: HTTPSpec) async -> HTTPStepError? {
     do {
       try await HTTPStep.run(spec, context: testContext)
