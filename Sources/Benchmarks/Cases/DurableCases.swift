@@ -220,27 +220,8 @@ enum DurableCases {
 
   /// Enqueue to start through the store at `rate` steps per second.
   static func enqueueToStart(samples: Int, rate: Double, seed: UInt64) async throws -> BenchHistogram {
-    let marks = MutexBox([UInt64: Int64]())
-    let gaps = MutexBox(BenchHistogram())
-    let workflow = WorkflowDefinition(
-      name: "ping",
-      steps: [
-        StepDefinition(
-          id: "mark", mode: .blocking,
-          action: .closure { context in
-            let now = Nanos.now()
-            marks.withLock { $0[context.runID] = now }
-          }),
-        StepDefinition(
-          id: "ping", mode: .background, after: ["mark"], queue: "ping",
-          action: .closure { context in
-            let now = Nanos.now()
-            if let mark = marks.withLock({ $0.removeValue(forKey: context.runID) }) {
-              gaps.withLock { $0.record(nanoseconds: now - mark) }
-            }
-          }),
-      ],
-      load: LoadDefinition(rate: 0, arrivals: .constant))
+    let probe = GapProbe()
+    let (gaps, workflow) = (probe.gaps, probe.workflow)
     let (runtime, folder) = try await sqliteRuntime(
       [workflow], queues: [QueueDefinition(name: "ping", workers: workers, capacity: 100_000)], seed: seed)
     await OpenLoop.run(rate: rate, count: 20, seed: seed) { _ in _ = try? await runtime.run(workflow: "ping")

@@ -54,9 +54,39 @@ enum EnqueueToStartCase {
   static func runtimeGaps(
     threads: Int, samples: Int, rate: Double, seed: UInt64, isolate: Bool
   ) async throws -> (BenchHistogram, LatencySummary, Int) {
+    let probe = GapProbe()
+    let (gaps, workflow) = (probe.gaps, probe.workflow)
+    let runtime = try RuntimeHarness.make(
+      [workflow], queues: [QueueDefinition(name: "ping", workers: threads, capacity: 1000)],
+      seed: seed)
+    // Warm-up, then forget what it measured.
+    await OpenLoop.run(rate: rate, count: 20, seed: seed) { _ in runtime.trigger(workflow: "ping") }
+    _ = await runtime.waitUntilSettled(timeout: .seconds(10))
+    gaps.withLock { $0 = BenchHistogram() }
+    let waitBefore = runtime.snapshot(fresh: true).queue("ping")?.wait.count ?? 0
+    await OpenLoop.run(rate: rate, count: samples, seed: seed) { _ in
+      runtime.trigger(workflow: "ping")
+    }
+    _ = await runtime.waitUntilSettled(timeout: .seconds(10))
+    let reported = runtime.snapshot(fresh: true).queue("ping")?.wait ?? .empty
+    await RuntimeHarness.stop(runtime)
+    let measured = gaps.withLock { $0 }
+    return (measured, reported, reported.count - waitBefore)
+  }
+}
+
+/// The probe every enqueue-to-start case runs: workflow `ping`, whose blocking step `mark` stamps
+/// its end and whose background step `ping` (queue `ping`) records the gap to its own first
+/// instruction in `gaps`. One definition, so the in-memory, SQLite and PostgreSQL figures measure
+/// the same span.
+struct GapProbe: Sendable {
+  let gaps = MutexBox(BenchHistogram())
+  let workflow: WorkflowDefinition
+
+  init() {
     let marks = MutexBox([UInt64: Int64]())
-    let gaps = MutexBox(BenchHistogram())
-    let workflow = WorkflowDefinition(
+    let gaps = self.gaps
+    workflow = WorkflowDefinition(
       name: "ping",
       steps: [
         StepDefinition(
@@ -75,21 +105,5 @@ enum EnqueueToStartCase {
           }),
       ],
       load: LoadDefinition(rate: 0, arrivals: .constant))
-    let runtime = try RuntimeHarness.make(
-      [workflow], queues: [QueueDefinition(name: "ping", workers: threads, capacity: 1000)],
-      seed: seed)
-    // Warm-up, then forget what it measured.
-    await OpenLoop.run(rate: rate, count: 20, seed: seed) { _ in runtime.trigger(workflow: "ping") }
-    _ = await runtime.waitUntilSettled(timeout: .seconds(10))
-    gaps.withLock { $0 = BenchHistogram() }
-    let waitBefore = runtime.snapshot(fresh: true).queue("ping")?.wait.count ?? 0
-    await OpenLoop.run(rate: rate, count: samples, seed: seed) { _ in
-      runtime.trigger(workflow: "ping")
-    }
-    _ = await runtime.waitUntilSettled(timeout: .seconds(10))
-    let reported = runtime.snapshot(fresh: true).queue("ping")?.wait ?? .empty
-    await RuntimeHarness.stop(runtime)
-    let measured = gaps.withLock { $0 }
-    return (measured, reported, reported.count - waitBefore)
   }
 }

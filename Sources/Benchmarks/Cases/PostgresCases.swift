@@ -173,27 +173,8 @@ enum PostgresCases {
   static func enqueueToStart(
     samples: Int, rate: Double, url: String, listen: Bool, seed: UInt64
   ) async throws -> BenchHistogram {
-    let marks = MutexBox([UInt64: Int64]())
-    let gaps = MutexBox(BenchHistogram())
-    let workflow = WorkflowDefinition(
-      name: "ping",
-      steps: [
-        StepDefinition(
-          id: "mark", mode: .blocking,
-          action: .closure { context in
-            let now = Nanos.now()
-            marks.withLock { $0[context.runID] = now }
-          }),
-        StepDefinition(
-          id: "ping", mode: .background, after: ["mark"], queue: "ping",
-          action: .closure { context in
-            let now = Nanos.now()
-            if let mark = marks.withLock({ $0.removeValue(forKey: context.runID) }) {
-              gaps.withLock { $0.record(nanoseconds: now - mark) }
-            }
-          }),
-      ],
-      load: LoadDefinition(rate: 0, arrivals: .constant))
+    let probe = GapProbe()
+    let (gaps, workflow) = (probe.gaps, probe.workflow)
     let runtime = try await startNode(
       [workflow], queue: QueueDefinition(name: "ping", workers: workers, capacity: 100_000), url: url,
       listen: listen, seed: seed)
