@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LanesTestSupport
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -77,6 +78,11 @@ final class ServeProcess {
   deinit { kill9() }
 }
 
+/// Runs answered 200 so far, counted by the load tasks and read by the test.
+final class AnswerCount: Sendable {
+  let value = Atomic<Int>(0)
+}
+
 struct ServeFailure: Error, CustomStringConvertible {
   var description: String
 }
@@ -128,13 +134,16 @@ struct SQLiteKillTests {
     for _ in 0..<kills {
       let server = try await ServeProcess(workflow: workflow, store: store, directory: dir)
       let port = server.port
+      let answered = AnswerCount()
       let load = Task {
         await withTaskGroup(of: [String].self) { group in
           for _ in 0..<4 {
             group.addTask {
               var ids: [String] = []
               while !Task.isCancelled {
-                if let id = await ServeProcess.post("rec", port: port) { ids.append(id) } else { break }
+                guard let id = await ServeProcess.post("rec", port: port) else { break }
+                ids.append(id)
+                answered.value.add(1, ordering: .relaxed)
               }
               return ids
             }
@@ -144,12 +153,17 @@ struct SQLiteKillTests {
           return all
         }
       }
-      try await Task.sleep(for: .milliseconds(Int.random(in: 30...300)))
+      // The kill lands at a random moment once the load is through (a loaded machine can take
+      // seconds to answer the first run; a kill before it would test nothing).
+      _ = await eventually(within: .seconds(60), every: .milliseconds(2)) {
+        answered.value.load(ordering: .relaxed) > 0
+      }
+      try await Task.sleep(for: .milliseconds(Int.random(in: 0...250)))
       server.kill9()
       load.cancel()
       acknowledged.formUnion(await load.value)
     }
-    #expect(acknowledged.count > 20, "the load got too few runs through to test anything")
+    #expect(acknowledged.count >= kills, "the load got too few runs through to test anything")
     // The last restart settles everything.
     let server = try await ServeProcess(workflow: workflow, store: store, directory: dir)
     let expected = Set(acknowledged.flatMap { ["\($0) a", "\($0) b"] })
