@@ -155,9 +155,9 @@ public final class LanesAPI: Sendable {
     router.post("/v1/queues/{name}/resume") { _, context in
       self.queueControl(context) { self.runtime.resumeQueue($0) }
     }
-    router.post("/v1/queues/{name}/redrive") { _, context in self.redrive(context) }
+    router.post("/v1/queues/{name}/redrive") { _, context in await self.redrive(context) }
     router.get("/v1/queues/{name}/dead-letters") { _, context in self.deadLetters(context) }
-    router.delete("/v1/queues/{name}/dead-letters") { _, context in self.deleteDeadLetters(context) }
+    router.delete("/v1/queues/{name}/dead-letters") { _, context in await self.deleteDeadLetters(context) }
   }
 
   // MARK: Watch
@@ -517,9 +517,15 @@ public final class LanesAPI: Sendable {
     var moved: Int
   }
 
-  func redrive(_ context: some RequestContext) -> Response {
+  func redrive(_ context: some RequestContext) async -> Response {
     guard let name = queueName(context) else { return unknownQueue(context) }
-    let moved = runtime.redrive(queue: name)
+    let moved: Int
+    do {
+      moved = try await runtime.redriveConfirmed(queue: name)
+    } catch {
+      return refused(
+        503, "POST /v1/queues/\(name)/redrive: the store refused (\(error)); nothing moved, retry")
+    }
     options.logger.notice("redrive", metadata: ["queue": .string(name), "moved": .stringConvertible(moved)])
     return Reply.json(.ok, RedriveAnswer(queue: name, moved: moved))
   }
@@ -553,9 +559,15 @@ public final class LanesAPI: Sendable {
     var deleted: Int
   }
 
-  func deleteDeadLetters(_ context: some RequestContext) -> Response {
+  func deleteDeadLetters(_ context: some RequestContext) async -> Response {
     guard let name = queueName(context) else { return unknownQueue(context) }
-    let deleted = runtime.deleteDeadLetters(queue: name)
+    let deleted: Int
+    do {
+      deleted = try await runtime.deleteDeadLettersConfirmed(queue: name)
+    } catch {
+      return refused(
+        503, "DELETE /v1/queues/\(name)/dead-letters: the store refused (\(error)); nothing deleted, retry")
+    }
     options.logger.notice(
       "dead letters deleted", metadata: ["queue": .string(name), "deleted": .stringConvertible(deleted)])
     return Reply.json(.ok, DeletedAnswer(queue: name, deleted: deleted))

@@ -238,8 +238,9 @@ struct ClusterViewTests {
           && a.deadLetters(queue: "dead").count == 4 && b.deadLetters(queue: "dead").count == 4
       }
       #expect(dead, "dead letters: \(a.snapshot().queues[1].dead) on a, \(b.snapshot().queues[1].dead) on b")
-      // Deleted through A (nothing is running now): gone for B too.
-      a.deleteDeadLetters(queue: "dead")
+      // Deleted through A (nothing is running now): gone for B too; A's count is the database's,
+      // B's two included.
+      #expect(try await a.deleteDeadLettersConfirmed(queue: "dead") == 4)
       let deleted = await eventually(within: .seconds(30)) {
         b.snapshot().queues[1].dead == 0 && b.deadLetters(queue: "dead").isEmpty
       }
@@ -252,7 +253,7 @@ struct ClusterViewTests {
       let twoMore = await eventually(within: .seconds(30)) { b.snapshot().queues[1].dead == 2 }
       #expect(twoMore)
       let before = a.snapshot().queues[1].deadLettered
-      b.redrive(queue: "dead")
+      #expect(try await b.redriveConfirmed(queue: "dead") == 2)
       let redriven = await eventually(within: .seconds(30)) {
         a.snapshot().queues[1].deadLettered >= before + 2 && a.snapshot().queues[1].dead == 2
       }

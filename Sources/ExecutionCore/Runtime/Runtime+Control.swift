@@ -236,6 +236,32 @@ extension Runtime {
     return moved.count
   }
 
+  /// Moves every dead letter of `queue` back onto it and returns how many moved, once they have:
+  /// with a store, the count is the store's (every node's dead letters, for a shared database),
+  /// not the figure it last reported. Throws when the store refuses (the database is gone).
+  public func redriveConfirmed(queue name: String) async throws -> Int {
+    guard let store, queueIndex[name] != nil else { return redrive(queue: name) }
+    let moved = try await store.redrive(queue: name)
+    if moved > 0 {
+      event(.info, .redriven, "\(name): redrove \(moved) dead letter\(moved == 1 ? "" : "s")")
+    }
+    await refreshStoreFigures(store)
+    return moved
+  }
+
+  /// Deletes every dead letter of `queue` for good and returns how many went, once they have (with
+  /// a store, the store's count). Throws when the store refuses.
+  public func deleteDeadLettersConfirmed(queue name: String) async throws -> Int {
+    guard let store, queueIndex[name] != nil else { return deleteDeadLetters(queue: name) }
+    let deleted = try await store.deleteDeadLetters(queue: name)
+    if deleted > 0 {
+      event(
+        .info, .deadLettersDeleted, "\(name): deleted \(deleted) dead letter\(deleted == 1 ? "" : "s")")
+    }
+    await refreshStoreFigures(store)
+    return deleted
+  }
+
   /// The dead letters of `queue` (workflow, step, run, last error), oldest first.
   public func deadLetters(queue name: String) -> [FailureRecord] {
     guard let q = queueIndex[name] else { return [] }
