@@ -640,7 +640,9 @@ struct PostgresStepStoreTests {
       }
       #expect(claimed.count == 2)
       for step in claimed { #expect(try await store.finish(step.claim, .succeeded(output: .null))) }
-      #expect(await eventually { store.listenerBackendPID != nil })
+      // The listener reconnects on its own (every 200 ms); beside the cluster suite on two cores a
+      // connect has taken over 20 s, so the wait is generous.
+      #expect(await eventually(within: .seconds(90)) { store.listenerBackendPID != nil })
       await store.close()
     }
   }
