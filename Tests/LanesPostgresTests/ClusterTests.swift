@@ -6,81 +6,11 @@ import Testing
   import FoundationNetworking
 #endif
 
-/// `lanes serve --store postgres://…` as a child process on a kernel-chosen port: one node.
-final class ClusterNode {
-  let child: ChildProcess
-  let port: Int
-  private var ended: ChildProcess.Result?
-
-  init(workflow: URL, store: String, lease: String, directory: URL) async throws {
-    child = try ChildProcess(
-      ChildProcess.builtProduct("lanes"),
-      [
-        "serve", workflow.path, "--store", store, "--lease", lease, "--listen", "127.0.0.1:0", "--drain",
-        "2s",
-      ],
-      directory: directory)
-    var found: Int?
-    let child = child
-    _ = await eventually(within: .seconds(30)) {
-      guard
-        let range = child.errorSoFar.range(
-          of: #"address=http://127\.0\.0\.1:(\d+)"#, options: .regularExpression)
-      else { return !isRunning(child.pid) }
-      found = Int(child.errorSoFar[range].split(separator: ":").last!)
-      return true
-    }
-    guard let found else {
-      child.signal(SIGKILL)
-      let result = child.wait(timeout: 10)
-      ended = result
-      throw ClusterFailure(
-        description: "lanes serve did not listen (status \(result.status)): \(result.stderr)")
-    }
-    port = found
+extension ServeChild {
+  /// `lanes serve WORKFLOW --store STORE --lease LEASE`, listening: one node.
+  static func node(_ workflow: URL, store: String, lease: String, directory: URL) async throws -> ServeChild {
+    try await ServeChild([workflow.path, "--store", store, "--lease", lease], directory: directory)
   }
-
-  /// POSTs a run: the status (nil when the node did not answer) and the run id when it was 200.
-  static func post(_ workflow: String, port: Int) async -> (status: Int?, run: String?) {
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/workflows/\(workflow)/runs")!)
-    request.httpMethod = "POST"
-    request.httpBody = Data("{}".utf8)
-    request.timeoutInterval = 2
-    guard let (data, response) = try? await URLSession.shared.data(for: request),
-      let status = (response as? HTTPURLResponse)?.statusCode
-    else { return (nil, nil) }
-    guard status == 200, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return (status, nil) }
-    return (status, object["run"] as? String)
-  }
-
-  /// SIGKILL once (a reaped pid is never signalled: it may be another process's by then).
-  func kill9() {
-    guard ended == nil else { return }
-    child.signal(SIGCONT)
-    child.signal(SIGKILL)
-    ended = child.wait(timeout: 10)
-  }
-
-  func signal(_ number: Int32) {
-    if ended == nil { child.signal(number) }
-  }
-
-  /// SIGTERM (after SIGCONT, in case it is stopped) and the result.
-  func stop() -> ChildProcess.Result {
-    if let ended { return ended }
-    child.signal(SIGCONT)
-    child.signal(SIGTERM)
-    let result = child.wait(timeout: 20)
-    ended = result
-    return result
-  }
-
-  deinit { kill9() }
-}
-
-struct ClusterFailure: Error, CustomStringConvertible {
-  var description: String
 }
 
 /// One POST of the load: when it was sent (seconds since the epoch), its status, its run.
@@ -163,11 +93,11 @@ struct PostgresClusterTests {
     func sql(_ text: String) throws -> String { try postgres.psql(text, database: "cluster") }
 
     // The first node creates the schema; the others join it. Each node's id is the newest row.
-    var nodes: [ClusterNode] = []
+    var nodes: [ServeChild] = []
     var nodeIDs: [String] = []
     defer { for node in nodes { node.kill9() } }
     for _ in 0..<3 {
-      nodes.append(try await ClusterNode(workflow: workflow, store: url, lease: "2s", directory: dir))
+      nodes.append(try await ServeChild.node(workflow, store: url, lease: "2s", directory: dir))
       nodeIDs.append(try sql("SELECT id FROM lanes_nodes ORDER BY started_at DESC, id LIMIT 1"))
     }
     #expect(Set(nodeIDs).count == 3, "nodes share an id: \(nodeIDs)")
@@ -185,7 +115,7 @@ struct PostgresClusterTests {
             while !Task.isCancelled {
               // A node that does not answer (killed, stopped, stopping) is skipped for the next one.
               let sentAt = epochNow()
-              let (status, run) = await ClusterNode.post("rec", port: ports[turn % ports.count])
+              let (status, run) = await ServeChild.post("rec", port: ports[turn % ports.count], timeout: 2)
               posted.append(Posted(sentAt: sentAt, status: status, run: run))
               if status != 200 { try? await Task.sleep(for: .milliseconds(20)) }
               turn += 1
@@ -237,7 +167,7 @@ struct PostgresClusterTests {
     var refusedWhileDown = false
     let deadline = ContinuousClock.now + .seconds(20)
     while !refusedWhileDown, ContinuousClock.now < deadline {
-      refusedWhileDown = await ClusterNode.post("rec", port: nodes[2].port).status == 503
+      refusedWhileDown = await ServeChild.post("rec", port: nodes[2].port, timeout: 2).status == 503
       if !refusedWhileDown { try await Task.sleep(for: .milliseconds(100)) }
     }
     let upAt = epochNow()
@@ -249,7 +179,7 @@ struct PostgresClusterTests {
     #expect(back, "no steps ran after PostgreSQL came back")
     var acceptedAgain = false
     for _ in 0..<100 where !acceptedAgain {
-      acceptedAgain = await ClusterNode.post("rec", port: nodes[2].port).status == 200
+      acceptedAgain = await ServeChild.post("rec", port: nodes[2].port, timeout: 2).status == 200
       if !acceptedAgain { try await Task.sleep(for: .milliseconds(100)) }
     }
     #expect(acceptedAgain, "the node never accepted runs again after PostgreSQL came back")

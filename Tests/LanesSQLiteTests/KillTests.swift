@@ -8,83 +8,16 @@ import Testing
   import FoundationNetworking
 #endif
 
-/// `lanes serve --store sqlite:…` as a child process, on a port the kernel chose.
-final class ServeProcess {
-  let child: ChildProcess
-  let port: Int
-
-  /// Starts the server; nil (after reaping it) when it ended before it listened.
-  static func startOrEnd(workflow: URL, store: String, directory: URL) async throws -> ServeProcess? {
-    do {
-      return try await ServeProcess(workflow: workflow, store: store, directory: directory)
-    } catch is ServeFailure {
-      return nil
-    }
+extension ServeChild {
+  /// `lanes serve WORKFLOW --store sqlite:STORE`, listening.
+  static func sqlite(_ workflow: URL, store: String, directory: URL) async throws -> ServeChild {
+    try await ServeChild([workflow.path, "--store", "sqlite:\(store)"], directory: directory)
   }
-
-  init(workflow: URL, store: String, directory: URL) async throws {
-    child = try ChildProcess(
-      ChildProcess.builtProduct("lanes"),
-      ["serve", workflow.path, "--store", "sqlite:\(store)", "--listen", "127.0.0.1:0", "--drain", "2s"],
-      directory: directory)
-    var found: Int?
-    let child = child
-    _ = await eventually(within: .seconds(30)) {
-      guard
-        let range = child.errorSoFar.range(
-          of: #"address=http://127\.0\.0\.1:(\d+)"#, options: .regularExpression)
-      else { return !isRunning(child.pid) }
-      found = Int(child.errorSoFar[range].split(separator: ":").last!)
-      return true
-    }
-    guard let found else {
-      let result = child.wait(timeout: 1)
-      throw ServeFailure(
-        description: "lanes serve did not listen (status \(result.status)): \(result.stderr)")
-    }
-    port = found
-  }
-
-  /// POSTs a run to the server on `port`; the run id when the answer was 200.
-  static func post(_ workflow: String, port: Int) async -> String? {
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/workflows/\(workflow)/runs")!)
-    request.httpMethod = "POST"
-    request.httpBody = Data("{}".utf8)
-    request.timeoutInterval = 5
-    guard let (data, response) = try? await URLSession.shared.data(for: request),
-      (response as? HTTPURLResponse)?.statusCode == 200,
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return nil }
-    return object["run"] as? String
-  }
-
-  private var ended: ChildProcess.Result?
-
-  /// SIGKILL, once (the pid is not signalled after it was reaped: it may belong to another process).
-  func kill9() {
-    guard ended == nil else { return }
-    child.signal(SIGKILL)
-    ended = child.wait(timeout: 10)
-  }
-
-  func stop() -> ChildProcess.Result {
-    if let ended { return ended }
-    child.signal(SIGTERM)
-    let result = child.wait(timeout: 20)
-    ended = result
-    return result
-  }
-
-  deinit { kill9() }
 }
 
 /// Runs answered 200 so far, counted by the load tasks and read by the test.
 final class AnswerCount: Sendable {
   let value = Atomic<Int>(0)
-}
-
-struct ServeFailure: Error, CustomStringConvertible {
-  var description: String
 }
 
 /// The (run, step) lines the exec steps appended.
@@ -132,7 +65,7 @@ struct SQLiteKillTests {
     var acknowledged = Set<String>()
     let kills = 20
     for _ in 0..<kills {
-      let server = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+      let server = try await ServeChild.sqlite(workflow, store: store, directory: dir)
       let port = server.port
       let answered = AnswerCount()
       let load = Task {
@@ -141,7 +74,7 @@ struct SQLiteKillTests {
             group.addTask {
               var ids: [String] = []
               while !Task.isCancelled {
-                guard let id = await ServeProcess.post("rec", port: port) else { break }
+                guard let id = await ServeChild.post("rec", port: port).run else { break }
                 ids.append(id)
                 answered.value.add(1, ordering: .relaxed)
               }
@@ -165,7 +98,7 @@ struct SQLiteKillTests {
     }
     #expect(acknowledged.count >= kills, "the load got too few runs through to test anything")
     // The last restart settles everything.
-    let server = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+    let server = try await ServeChild.sqlite(workflow, store: store, directory: dir)
     let expected = Set(acknowledged.flatMap { ["\($0) a", "\($0) b"] })
     let settled = await eventually(within: .seconds(60), every: .milliseconds(50)) {
       expected.isSubset(of: Set(recordedLines(file)))
@@ -238,10 +171,10 @@ struct SQLiteKillTests {
           shell: 'kill -9 $PPID'
     """.write(to: workflow, atomically: true, encoding: .utf8)
     let store = dir.appendingPathComponent("lanes.db").path
-    let first = try await ServeProcess(workflow: workflow, store: store, directory: dir)
-    #expect(await ServeProcess.post("poison", port: first.port) != nil)
+    let first = try await ServeChild.sqlite(workflow, store: store, directory: dir)
+    #expect(await ServeChild.post("poison", port: first.port).run != nil)
     var starts = 1
-    var server: ServeProcess? = first
+    var server: ServeChild? = first
     // Each start runs the step once more and the step kills the server (perhaps before it
     // listens), until the step is dead: then the server stays up.
     while starts < 6 {
@@ -250,7 +183,7 @@ struct SQLiteKillTests {
         if !(await eventually(within: .seconds(3)) { !isRunning(pid) }) { break }
         running.kill9()
       }
-      server = try await ServeProcess.startOrEnd(workflow: workflow, store: store, directory: dir)
+      server = try await ServeChild.startOrEnd([workflow.path, "--store", "sqlite:\(store)"], directory: dir)
       starts += 1
     }
     let survivor = try #require(server)
@@ -269,7 +202,7 @@ struct SQLiteKillTests {
 struct SQLiteClaimAheadServeTests {
   /// One worker, a step that records its run and then sleeps: four runs make one started step
   /// and three claimed ahead.
-  func slowServer(_ dir: URL) async throws -> (ServeProcess, URL, String) {
+  func slowServer(_ dir: URL) async throws -> (ServeChild, URL, String) {
     let workflow = dir.appendingPathComponent("slow.yaml")
     let file = dir.appendingPathComponent("ran.txt")
     try """
@@ -289,8 +222,8 @@ struct SQLiteClaimAheadServeTests {
           shell: 'echo "$LANES_RUN_ID $LANES_ATTEMPT" >> \(file.path); [ -e \(dir.path)/fast ] || sleep 30'
     """.write(to: workflow, atomically: true, encoding: .utf8)
     let store = dir.appendingPathComponent("lanes.db").path
-    let server = try await ServeProcess(workflow: workflow, store: store, directory: dir)
-    for _ in 0..<4 { #expect(await ServeProcess.post("slow", port: server.port) != nil) }
+    let server = try await ServeChild.sqlite(workflow, store: store, directory: dir)
+    for _ in 0..<4 { #expect(await ServeChild.post("slow", port: server.port).run != nil) }
     // All four claimed (one started, three ahead), and only the started one ran.
     let db = try DatabaseQueue(path: store, configuration: readOnly())
     #expect(
@@ -336,7 +269,7 @@ struct SQLiteClaimAheadServeTests {
     #expect(left.filter { $0.key != first }.values.allSatisfy { $0 == [0, 0] })
     // The next process runs the started one as attempt 2 and the others as attempt 1.
     FileManager.default.createFile(atPath: dir.appendingPathComponent("fast").path, contents: nil)
-    let second = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+    let second = try await ServeChild.sqlite(workflow, store: store, directory: dir)
     #expect(await eventually { recordedLines(file).count == 5 })
     let result = second.stop()
     #expect(
@@ -402,15 +335,15 @@ struct StoreFlagTests {
           shell: 'echo "$LANES_ATTEMPT" >> \(file.path); [ -e \(dir.path)/fast ] || sleep 30'
     """.write(to: workflow, atomically: true, encoding: .utf8)
     let store = dir.appendingPathComponent("lanes.db").path
-    let first = try await ServeProcess(workflow: workflow, store: store, directory: dir)
-    #expect(await ServeProcess.post("slow", port: first.port) != nil)
+    let first = try await ServeChild.sqlite(workflow, store: store, directory: dir)
+    #expect(await ServeChild.post("slow", port: first.port).run != nil)
     #expect(await eventually { !recordedLines(file).isEmpty })
     first.child.signal(SIGTERM)
     let stopped = first.child.wait(timeout: 30)
     #expect(stopped.stderr.contains("kept 1 background step in sqlite:\(store)"), "\(stopped.stderr)")
     // Handed back at the stop: the next process runs it again as the same attempt.
     FileManager.default.createFile(atPath: dir.appendingPathComponent("fast").path, contents: nil)
-    let second = try await ServeProcess(workflow: workflow, store: store, directory: dir)
+    let second = try await ServeChild.sqlite(workflow, store: store, directory: dir)
     #expect(await eventually { recordedLines(file).count == 2 })
     let result = second.stop()
     #expect(result.stderr.contains("recovered 1 step: 1 queued"), "\(result.stderr)")

@@ -1,5 +1,6 @@
 import ExecutionCore
 import Foundation
+import LanesTestSupport
 import Hummingbird
 import Testing
 

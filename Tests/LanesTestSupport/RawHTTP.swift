@@ -7,31 +7,47 @@ import Foundation
 /// A minimal HTTP/1.1 client over a plain socket, for tests that must send what a library client
 /// would refuse (oversized headers, broken bodies) and read a stream (SSE) as it arrives.
 /// Loopback only; every read is bounded by a timeout.
-struct RawHTTP: Sendable {
-  struct Reply: Sendable {
-    var status: Int
+public struct RawHTTP: Sendable {
+  /// One answer.
+  public struct Reply: Sendable {
+    /// Its status code.
+    public var status: Int
     /// Header names lowercased.
-    var headers: [String: String]
-    var body: String
+    public var headers: [String: String]
+    /// The body (de-chunked).
+    public var body: String
 
     /// The body parsed as a JSON object (empty when it is not one).
-    var json: [String: Any] {
+    public var json: [String: Any] {
       (try? JSONSerialization.jsonObject(with: Data(body.utf8), options: [.fragmentsAllowed]))
         as? [String: Any] ?? [:]
     }
   }
 
-  struct Failure: Error, CustomStringConvertible {
-    var description: String
+  /// A request that failed (connect, write, read, or a malformed answer).
+  public struct Failure: Error, CustomStringConvertible {
+    /// What failed.
+    public var description: String
+
+    /// A failure saying `description`.
+    public init(description: String) { self.description = description }
   }
 
-  let port: Int
-  var token: String?
+  /// The loopback port.
+  public let port: Int
+  /// A bearer token sent with every request.
+  public var token: String?
+
+  /// A client of 127.0.0.1:`port`.
+  public init(port: Int, token: String? = nil) {
+    self.port = port
+    self.token = token
+  }
 
   /// Sends one request (`Connection: close`) and reads the whole answer, on a thread of its own:
   /// a blocking read on the tests' few cooperative threads could starve the server's own tasks
   /// (in-process) or every other test (the pool has as many threads as cores).
-  func send(
+  public func send(
     _ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:],
     timeout: Int = 60
   ) async throws -> Reply {
@@ -39,7 +55,7 @@ struct RawHTTP: Sendable {
   }
 
   /// `stream` on a thread of its own (see `send`).
-  func stream(
+  public func stream(
     _ path: String, headers: [String: String] = [:], timeout: Int = 30,
     until done: @escaping @Sendable (String) -> Bool
   ) async throws -> String {
@@ -47,14 +63,14 @@ struct RawHTTP: Sendable {
   }
 
   /// Runs blocking `work` on a new thread and waits for it without holding a cooperative thread.
-  static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+  public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
       Thread { continuation.resume(with: Result { try work() }) }.start()
     }
   }
 
   /// Sends one request (`Connection: close`) and reads the whole answer, blocking this thread.
-  func sendNow(
+  public func sendNow(
     _ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:],
     timeout: Int = 60
   ) throws -> Reply {
@@ -82,7 +98,7 @@ struct RawHTTP: Sendable {
   /// server closes, or `timeout` seconds pass; returns the raw text (headers and body).
   /// Sends a request without its final blank line (a stalled client) and reads until the server
   /// closes the connection (true) or `timeout` seconds pass (false).
-  func stallUntilClosed(_ path: String, timeout: Int) throws -> Bool {
+  public func stallUntilClosed(_ path: String, timeout: Int) throws -> Bool {
     let fd = try connect(timeout: 1)
     defer { close(fd) }
     try write(fd, Array(request("GET", path, body: nil, headers: [:]).dropLast(4)))
@@ -95,7 +111,7 @@ struct RawHTTP: Sendable {
     return false
   }
 
-  func streamNow(
+  public func streamNow(
     _ path: String, headers: [String: String] = [:], timeout: Int = 30, until done: (String) -> Bool
   ) throws -> String {
     let fd = try connect(timeout: 1)
@@ -167,7 +183,7 @@ struct RawHTTP: Sendable {
   }
 
   /// Splits an HTTP/1.1 answer into status, headers and (de-chunked) body.
-  static func parse(_ data: [UInt8], what: String) throws -> Reply {
+  public static func parse(_ data: [UInt8], what: String) throws -> Reply {
     let text = String(decoding: data, as: UTF8.self)
     guard let split = text.range(of: "\r\n\r\n") else {
       throw Failure(description: "\(what): no complete answer: \(text.prefix(200))")
@@ -188,7 +204,7 @@ struct RawHTTP: Sendable {
     return Reply(status: status, headers: headers, body: body)
   }
 
-  static func dechunk(_ text: String) -> String {
+  public static func dechunk(_ text: String) -> String {
     var out = ""
     var rest = Substring(text)
     while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound], radix: 16),
