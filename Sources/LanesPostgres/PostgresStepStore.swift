@@ -138,10 +138,13 @@ public final class PostgresStepStore: StepStore {
     self.pool = ConnectionPool(
       url: url, size: options.poolSize, connectTimeout: options.connectTimeout,
       operationTimeout: options.operationTimeout)
-    // Two: one claim and one group commit in flight at once.
+    // One claim and two group-commit batches in flight at once.
     self.hotPool = ConnectionPool(
-      url: url, size: 2, connectTimeout: options.connectTimeout, operationTimeout: options.operationTimeout,
-      settings: options.durableStepCommits ? [] : [("synchronous_commit", "off")])
+      url: url, size: 3, connectTimeout: options.connectTimeout, operationTimeout: options.operationTimeout,
+      // A generic plan for the group commit's prepared statement: planning it afresh for each
+      // batch (PostgreSQL's first choice) cost more than running it.
+      settings: [("plan_cache_mode", "force_generic_plan")]
+        + (options.durableStepCommits ? [] : [("synchronous_commit", "off")]))
     var logger = Logger(label: "lanes.postgres")
     logger.logLevel = .critical
     self.logger = logger
