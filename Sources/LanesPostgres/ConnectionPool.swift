@@ -27,10 +27,16 @@ final class ConnectionPool: Sendable {
   let connectTimeout: Duration
   let operationTimeout: Duration
   let logger: Logger
+  /// Session settings every connection of the pool starts with (`synchronous_commit`).
+  let settings: [(String, String)]
   let state = Mutex(State())
 
-  init(url: PostgresURL, size: Int, connectTimeout: Duration, operationTimeout: Duration) {
+  init(
+    url: PostgresURL, size: Int, connectTimeout: Duration, operationTimeout: Duration,
+    settings: [(String, String)] = []
+  ) {
     self.url = url
+    self.settings = settings
     self.size = max(1, size)
     self.connectTimeout = connectTimeout
     self.operationTimeout = operationTimeout
@@ -44,7 +50,7 @@ final class ConnectionPool: Sendable {
       host: url.host, port: url.port, username: url.user, password: url.password,
       database: url.database, tls: .disable)
     configuration.options.connectTimeout = .nanoseconds(connectTimeout.nanoseconds)
-    configuration.options.additionalStartupParameters = [("application_name", "lanes")]
+    configuration.options.additionalStartupParameters = [("application_name", "lanes")] + settings
     return configuration
   }
 

@@ -7,7 +7,7 @@ import PostgresNIO
 /// under an advisory lock, so nodes starting together migrate once and never see half a schema.
 enum PostgresSchema {
   /// The version this binary writes.
-  static let latest = 3
+  static let latest = 4
 
   /// The advisory lock key migrations hold ('LANES' in ASCII).
   static let lockKey: Int64 = 0x4C_41_4E_45_53
@@ -109,6 +109,18 @@ enum PostgresSchema {
         ADD COLUMN critical_p99_us int8,
         ADD COLUMN critical_path text
       """
+    ],
+    // 4: claiming ahead. A node claims more rows than it has free workers in one commit; such a
+    // row is `claimed` (leased to the node, its attempt not counted yet) until a worker starts it
+    // (`running`, attempt + 1). An expired `claimed` lease goes back to its queue uncounted.
+    [
+      "ALTER TABLE lanes_steps DROP CONSTRAINT lanes_steps_state_check",
+      """
+      ALTER TABLE lanes_steps ADD CONSTRAINT lanes_steps_state_check
+        CHECK (state IN ('waiting', 'queued', 'claimed', 'running', 'retrying', 'dead'))
+      """,
+      "DROP INDEX lanes_steps_leases",
+      "CREATE INDEX lanes_steps_leases ON lanes_steps (lease_until) WHERE state IN ('claimed', 'running')",
     ],
   ]
 

@@ -17,8 +17,21 @@ public struct PostgresStoreOptions: Sendable {
   public var operationTimeout: Duration = .seconds(10)
   /// The most connecting may take.
   public var connectTimeout: Duration = .seconds(3)
-  /// Connections for operations (the listener has its own).
+  /// Connections for operations (the listener, claims and the group commit have their own).
   public var poolSize = 4
+  /// Whether claims, starts and finishes wait for their WAL flush (`synchronous_commit`). Off by
+  /// default: they commit on connections of their own with `synchronous_commit = off`, so a
+  /// worker waits for PostgreSQL to apply its step's start and end, not for the disk. That keeps
+  /// every promise against a Lanes node dying (kill -9 included: the commit is PostgreSQL's, not the
+  /// node's); only a crash of PostgreSQL itself (or its machine) can lose the last such commits
+  /// (at most three `wal_writer_delay`s, 0.6 s by default), whose steps then run again after their
+  /// leases: at-least-once still holds. Enqueues always wait for the flush (the acknowledgement
+  /// is the commit), as do control actions. On: every claim, start and finish waits for an fsync.
+  public var durableStepCommits = false
+  /// How many steps per queue a node may hold claimed beyond its free workers (`StepStore`'s
+  /// `claimAhead`): one claim commit feeds that many steps, and a claimed step's attempt is counted
+  /// only when a worker starts it (0: claim only for free workers, counting the attempt at claim).
+  public var claimAhead = 32
   /// How long finished (succeeded, skipped) rows stay in `lanes_history`.
   public var historyRetention: Duration = .seconds(24 * 3600)
   /// Listen for notifications (false: poll only, for a transaction-mode pooler such as PgBouncer,
@@ -70,6 +83,8 @@ public final class PostgresStepStore: StepStore {
   public let nodeID: UUID
 
   let pool: ConnectionPool
+  /// Claims, starts and finishes: the hot path (see `PostgresStoreOptions.durableStepCommits`).
+  let hotPool: ConnectionPool
   let signals = WorkSignals()
   let finishes: GroupCommit
   let logger: Logger
@@ -123,10 +138,18 @@ public final class PostgresStepStore: StepStore {
     self.pool = ConnectionPool(
       url: url, size: options.poolSize, connectTimeout: options.connectTimeout,
       operationTimeout: options.operationTimeout)
+    // One claim and two group-commit batches in flight at once.
+    self.hotPool = ConnectionPool(
+      url: url, size: 3, connectTimeout: options.connectTimeout, operationTimeout: options.operationTimeout,
+      // A generic plan for the group commit's prepared statement: planning it afresh for each
+      // batch (PostgreSQL's first choice) cost more than running it.
+      settings: [("plan_cache_mode", "force_generic_plan")]
+        + (options.durableStepCommits ? [] : [("synchronous_commit", "off")]))
     var logger = Logger(label: "lanes.postgres")
     logger.logLevel = .critical
     self.logger = logger
-    self.finishes = GroupCommit(pool: pool, logger: logger, node: nodeID)
+    self.finishes = GroupCommit(
+      pool: hotPool, logger: logger, node: nodeID, leaseSeconds: options.lease.seconds)
   }
 
   /// Creates a store for a `postgres://` or `postgresql://` URL; throws naming the bad part.
@@ -140,6 +163,9 @@ public final class PostgresStepStore: StepStore {
   public var name: String { url.description }
 
   var leaseSeconds: Double { options.lease.seconds }
+
+  /// Steps a queue's feeder may hold claimed and not started (`PostgresStoreOptions.claimAhead`).
+  public var claimAhead: Int { max(0, options.claimAhead) }
 
   var maintenanceInterval: Duration {
     options.maintenanceInterval ?? min(options.lease / 3, .seconds(5))
@@ -180,6 +206,7 @@ public final class PostgresStepStore: StepStore {
     var recovery = StoreRecovery()
     let rescued = try await rescueExpiredLeases()
     recovery.running = rescued.requeued
+    recovery.claimedAhead = rescued.returned
     recovery.deadLetteredAtOpen += rescued.deadLettered
     let stats = try await stats()
     for (queue, queueStats) in stats {
@@ -189,7 +216,7 @@ public final class PostgresStepStore: StepStore {
       if queueStats.paused { recovery.pausedQueues.append(queue) }
       recovery.totals[queue] = queueStats
     }
-    recovery.queued = max(0, recovery.queued - recovery.running)
+    recovery.queued = max(0, recovery.queued - recovery.running - recovery.claimedAhead)
     recovery.pausedQueues.sort()
     // A rolling deploy runs nodes with different workflow sets for a while: each claims only the
     // steps it knows and says what differs, rather than failing steps another node can run.
@@ -298,9 +325,10 @@ public final class PostgresStepStore: StepStore {
       try await connection.query(
         """
         WITH back AS (
-          UPDATE lanes_steps SET state = 'queued', attempt = attempt - 1, lease_owner = NULL,
+          UPDATE lanes_steps SET state = 'queued',
+            attempt = attempt - CASE WHEN state = 'running' THEN 1 ELSE 0 END, lease_owner = NULL,
             lease_until = NULL
-          WHERE state = 'running' AND lease_owner = \(node)
+          WHERE state IN ('claimed', 'running') AND lease_owner = \(node)
           RETURNING queue
         )
         SELECT pg_notify('lanes_work', queue) FROM (SELECT DISTINCT queue FROM back) q
@@ -308,6 +336,7 @@ public final class PostgresStepStore: StepStore {
       try await connection.query("DELETE FROM lanes_nodes WHERE id = \(node)", logger: logger)
     }
     await pool.close()
+    await hotPool.close()
   }
 
   func stopBackground() async {
@@ -327,6 +356,7 @@ public final class PostgresStepStore: StepStore {
   func abandon() async {
     await stopBackground()
     await pool.close()
+    await hotPool.close()
   }
 
   // MARK: - Run ids and enqueue
@@ -417,8 +447,12 @@ public final class PostgresStepStore: StepStore {
 
   // MARK: - Claim, finish, extend
 
+  /// Claims up to `limit` steps in one commit. With `claimAhead` above 0 they become `claimed`
+  /// (leased to this node, attempt not counted: `started` counts it); with 0, `running` with the
+  /// attempt counted here.
   public func claim(queue: String, limit: Int) async throws -> [ClaimedStep] {
     guard limit > 0 else { return [] }
+    let ahead = claimAhead > 0
     // Back-pressure: a worker is free again before its finish commits, so while finishes queue up
     // (a slow or just-restarted database) claiming more would only pile up leased rows whose
     // leases run out before their finishes land. Claim again once the backlog is down.
@@ -433,7 +467,7 @@ public final class PostgresStepStore: StepStore {
     let (workflows, steps) = known
     // The CTE is MATERIALIZED: an optimisation fence, so the planner cannot turn the LIMIT'ed,
     // locked selection into a join that updates more rows than asked (Oban's lesson).
-    let rows = try await pool.withConnection("claim steps") { connection in
+    let rows = try await hotPool.withConnection("claim steps") { connection in
       let rows = try await connection.query(
         """
         WITH picked AS MATERIALIZED (
@@ -445,10 +479,11 @@ public final class PostgresStepStore: StepStore {
           LIMIT \(Int64(limit))
           FOR UPDATE SKIP LOCKED
         )
-        UPDATE lanes_steps s SET state = 'running', attempt = s.attempt + 1, lease_owner = \(node),
+        UPDATE lanes_steps s SET state = CASE WHEN \(ahead) THEN 'claimed' ELSE 'running' END,
+          attempt = s.attempt + CASE WHEN \(ahead) THEN 0 ELSE 1 END, lease_owner = \(node),
           lease_until = now() + \(lease) * interval '1 second'
         FROM picked WHERE s.id = picked.id
-        RETURNING s.id, s.attempt, s.run_id, s.workflow, s.step, s.input, s.dep_ids, s.dep_outputs,
+        RETURNING s.id, s.attempt + CASE WHEN \(ahead) THEN 1 ELSE 0 END, s.run_id, s.workflow, s.step, s.input, s.dep_ids, s.dep_outputs,
           (floor(extract(epoch FROM s.run_at) * 1000000))::int8 * 1000
         """, logger: logger)
       var claimed: [(Int64, Int64, Int64, String, String, String, [String], [String], Int64)] = []
@@ -463,7 +498,9 @@ public final class PostgresStepStore: StepStore {
     var result: [ClaimedStep] = []
     result.reserveCapacity(rows.count)
     var infos: [(Int64, ClaimInfo)] = []
-    for (id, attempt, runID, workflow, step, input, depIDs, depOutputs, readyNs) in rows {
+    // Oldest first, as picked (RETURNING keeps no order): the workers take them in this order.
+    let ordered = rows.sorted { ($0.8, $0.0) < ($1.8, $1.0) }
+    for (id, attempt, runID, workflow, step, input, depIDs, depOutputs, readyNs) in ordered {
       let data: StepInput
       do {
         data = try Self.stepInput(
@@ -498,17 +535,45 @@ public final class PostgresStepStore: StepStore {
     return StepInput(input: try Payload(json: input), dependencyOutputs: entries.map(\.2))
   }
 
+  /// Counts the attempts of claimed steps about to begin, in the next group commit (one
+  /// statement with the other starts and successes waiting); returns the claims no longer this
+  /// node's.
+  public func started(_ claims: [StepClaim]) async throws -> [StepClaim] {
+    guard !claims.isEmpty else { return [] }
+    let applied = try await finishes.submit(claims.map { .start(id: $0.id, attempt: Int64($0.attempt)) })
+    return zip(claims, applied).filter { !$0.1 }.map(\.0)
+  }
+
+  /// The finish and the next starts in one transaction of the group commit: both or neither.
+  public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
+    fresh: Bool, lost: [StepClaim]
+  ) {
+    let starts = next.map { GroupCommit.Work.start(id: $0.id, attempt: Int64($0.attempt)) }
+    guard let work = try await finishWork(claim, ending) else {
+      return (false, try await started(next))
+    }
+    let applied = try await finishes.submit([work] + starts)
+    return (applied[0], zip(next, applied.dropFirst()).filter { !$0.1 }.map(\.0))
+  }
+
   public func finish(_ claim: StepClaim, _ ending: StepEnding) async throws -> Bool {
+    guard let work = try await finishWork(claim, ending) else { return false }
+    return try await finishes.submit(work)
+  }
+
+  /// The group commit's work that ends `claim` with `ending`, or nil when the claim is known
+  /// stale already (reported by `extendLeases`, or its row is gone).
+  func finishWork(_ claim: StepClaim, _ ending: StepEnding) async throws(StoreError) -> GroupCommit.Work? {
     let known = state.withLock { $0.claims.removeValue(forKey: claim.id) }
     var info: ClaimInfo
     if let known {
-      if known.reportedStale { return false }
+      if known.reportedStale { return nil }
       info = known
     } else if let looked = try await lookUp(claim.id) {
       info = looked
     } else {
       // Not this node's claim and the row is gone: stale, with no queue to count it against.
-      return false
+      return nil
     }
     let shape = state.withLock { $0.shapes[info.workflow] } ?? WorkflowShape()
     let node = nodeID
@@ -517,10 +582,10 @@ public final class PostgresStepStore: StepStore {
     let queue = info.queue
     // A success with no dependents waiting folds with others like it into one statement.
     if case .succeeded(let output) = ending, (shape.allDependents[info.step] ?? []).isEmpty {
-      return try await finishes.submit(
-        .success(id: id, attempt: attempt, queue: queue, output: output.text))
+      return .success(id: id, attempt: attempt, queue: queue, output: output.text)
     }
-    let fence = "id = $1 AND attempt = $2 AND lease_owner = $3 AND state = 'running'"
+    // A claimed row's claim is for its next attempt (a finish without `started` counts it).
+    let fence = "id = $1 AND " + GroupCommit.fence("lanes_steps", attempt: "$2", node: "$3")
     var binds = PostgresBindings()
     binds.append(id)
     binds.append(attempt)
@@ -535,11 +600,11 @@ public final class PostgresStepStore: StepStore {
       sql = """
         WITH done AS (
           DELETE FROM lanes_steps WHERE \(fence)
-          RETURNING id, run_id, workflow, step, queue, attempt, created_at
+          RETURNING id, run_id, workflow, step, queue, created_at
         ),
         history AS (
           INSERT INTO lanes_history (id, run_id, workflow, step, queue, state, attempts, output, created_at)
-          SELECT id, run_id, workflow, step, queue, 'succeeded', attempt, $5, created_at FROM done
+          SELECT id, run_id, workflow, step, queue, 'succeeded', $2, $5, created_at FROM done
         ),
         dependents AS (
           UPDATE lanes_steps s SET
@@ -568,7 +633,8 @@ public final class PostgresStepStore: StepStore {
       binds.append(delay.seconds)
       sql = """
         WITH done AS (
-          UPDATE lanes_steps SET state = 'retrying', error = $5, lease_owner = NULL, lease_until = NULL,
+          UPDATE lanes_steps SET state = 'retrying', attempt = $2, error = $5, lease_owner = NULL,
+            lease_until = NULL,
             run_at = now() + $6 * interval '1 second'
           WHERE \(fence)
           RETURNING queue
@@ -587,8 +653,8 @@ public final class PostgresStepStore: StepStore {
       binds.append(shape.allDependents[info.step] ?? [])
       sql = """
         WITH done AS (
-          UPDATE lanes_steps SET state = 'dead', error = $5, lease_owner = NULL, lease_until = NULL,
-            finished_at = now()
+          UPDATE lanes_steps SET state = 'dead', attempt = $2, error = $5, lease_owner = NULL,
+            lease_until = NULL, finished_at = now()
           WHERE \(fence)
           RETURNING run_id
         ),
@@ -612,7 +678,7 @@ public final class PostgresStepStore: StepStore {
     case .handedBack:
       sql = """
         WITH done AS (
-          UPDATE lanes_steps SET state = 'queued', attempt = attempt - 1, lease_owner = NULL,
+          UPDATE lanes_steps SET state = 'queued', attempt = $2 - 1, lease_owner = NULL,
             lease_until = NULL
           WHERE \(fence)
           RETURNING queue
@@ -626,7 +692,7 @@ public final class PostgresStepStore: StepStore {
         SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM woken)
         """
     }
-    return try await finishes.submit(PostgresQuery(unsafeSQL: sql, binds: binds))
+    return .query(PostgresQuery(unsafeSQL: sql, binds: binds))
   }
 
   /// A claim this node has no record of (a finish after a restart of the runtime, a test).
@@ -655,8 +721,9 @@ public final class PostgresStepStore: StepStore {
         """
         UPDATE lanes_steps s SET lease_until = now() + \(lease) * interval '1 second'
         FROM unnest(\(ids)::int8[], \(attempts)::int8[]) AS c(id, attempt)
-        WHERE s.id = c.id AND s.attempt = c.attempt AND s.lease_owner = \(node) AND s.state = 'running'
-        RETURNING s.id, s.attempt
+        WHERE s.id = c.id AND s.lease_owner = \(node) AND s.state IN ('claimed', 'running')
+          AND s.attempt + CASE WHEN s.state = 'claimed' THEN 1 ELSE 0 END = c.attempt
+        RETURNING s.id, c.attempt
         """, logger: logger)
       var kept: Set<StepClaim> = []
       for try await (id, attempt) in rows.decode((Int64, Int64).self) {
@@ -693,11 +760,13 @@ public final class PostgresStepStore: StepStore {
 
   // MARK: - Rescue
 
-  /// Returns expired leases (of any node) to their queues with the attempt counted; a step whose
-  /// attempts are used up becomes dead ("lease expired N times ...") and its dependents skipped.
-  /// Run by every node's maintenance task; public so a runtime or test can run it at once.
+  /// Returns expired leases (of any node) to their queues: a running step's with the attempt
+  /// counted (a step whose attempts are used up becomes dead, "lease expired N times ...", and its
+  /// dependents skipped); a claimed step that never started (`returned`) with no attempt counted
+  /// and its place in the queue kept. Run by every node's maintenance task; public so a runtime or
+  /// test can run it at once.
   @discardableResult
-  public func rescueExpiredLeases() async throws -> (requeued: Int, deadLettered: Int) {
+  public func rescueExpiredLeases() async throws -> (requeued: Int, returned: Int, deadLettered: Int) {
     let logger = self.logger
     let node = nodeID
     let shapes = state.withLock { $0.shapes }
@@ -706,24 +775,29 @@ public final class PostgresStepStore: StepStore {
         let rows = try await connection.query(
           """
           WITH expired AS MATERIALIZED (
-            SELECT id FROM lanes_steps WHERE state = 'running' AND lease_until < now()
+            SELECT id, state = 'claimed' AS unstarted FROM lanes_steps
+            WHERE state IN ('claimed', 'running') AND lease_until < now()
             ORDER BY lease_until LIMIT 1000 FOR UPDATE SKIP LOCKED
           )
           UPDATE lanes_steps s SET
-            lease_expiries = s.lease_expiries + 1,
-            state = CASE WHEN s.attempt >= s.max_attempts THEN 'dead' ELSE 'queued' END,
-            error = CASE WHEN s.attempt >= s.max_attempts
+            lease_expiries = s.lease_expiries + CASE WHEN expired.unstarted THEN 0 ELSE 1 END,
+            state = CASE WHEN NOT expired.unstarted AND s.attempt >= s.max_attempts THEN 'dead'
+              ELSE 'queued' END,
+            error = CASE WHEN NOT expired.unstarted AND s.attempt >= s.max_attempts
               THEN 'lease expired ' || (s.lease_expiries + 1)
                 || CASE WHEN s.lease_expiries = 0 THEN ' time' ELSE ' times' END
                 || ' (the node died or stalled while it ran)'
               ELSE s.error END,
-            finished_at = CASE WHEN s.attempt >= s.max_attempts THEN now() ELSE NULL END,
-            run_at = CASE WHEN s.attempt >= s.max_attempts THEN s.run_at ELSE now() END,
+            finished_at = CASE WHEN NOT expired.unstarted AND s.attempt >= s.max_attempts
+              THEN now() ELSE NULL END,
+            run_at = CASE WHEN expired.unstarted OR s.attempt >= s.max_attempts THEN s.run_at ELSE now() END,
             lease_owner = NULL, lease_until = NULL
           FROM expired WHERE s.id = expired.id
-          RETURNING s.run_id, s.workflow, s.step, s.queue, s.state
+          RETURNING s.run_id, s.workflow, s.step, s.queue,
+            CASE WHEN expired.unstarted THEN 'returned' ELSE s.state END
           """, logger: logger)
         var requeued: [String: Int64] = [:]
+        var returned: [String: Int64] = [:]
         var dead: [String: Int64] = [:]
         var skips: [(Int64, [String])] = []
         for try await (runID, workflow, step, queue, newState) in rows.decode(
@@ -734,6 +808,8 @@ public final class PostgresStepStore: StepStore {
             if let dependents = shapes[workflow]?.allDependents[step], !dependents.isEmpty {
               skips.append((runID, dependents))
             }
+          } else if newState == "returned" {
+            returned[queue, default: 0] += 1
           } else {
             requeued[queue, default: 0] += 1
           }
@@ -756,10 +832,12 @@ public final class PostgresStepStore: StepStore {
             ON CONFLICT (queue, node) DO UPDATE SET dead_lettered = lanes_totals.dead_lettered + EXCLUDED.dead_lettered
             """, logger: logger)
         }
-        for queue in requeued.keys {
+        for queue in Set(requeued.keys).union(returned.keys) {
           try await connection.query("SELECT pg_notify('lanes_work', \(queue))", logger: logger)
         }
-        return (Int(requeued.values.reduce(0, +)), Int(dead.values.reduce(0, +)))
+        return (
+          Int(requeued.values.reduce(0, +)), Int(returned.values.reduce(0, +)), Int(dead.values.reduce(0, +))
+        )
       }
     }
   }
@@ -848,11 +926,11 @@ public final class PostgresStepStore: StepStore {
       let stateRows = try await connection.query(
         """
         SELECT queue,
-          count(*) FILTER (WHERE state = 'waiting'), count(*) FILTER (WHERE state = 'queued'),
+          count(*) FILTER (WHERE state = 'waiting'), count(*) FILTER (WHERE state IN ('queued', 'claimed')),
           count(*) FILTER (WHERE state = 'running'), count(*) FILTER (WHERE state = 'retrying'),
           count(*) FILTER (WHERE state = 'dead'),
           coalesce((floor(extract(epoch FROM now() - min(run_at) FILTER (
-            WHERE state = 'queued' OR (state = 'retrying' AND run_at <= now()))) * 1000000))::int8 * 1000, 0)
+            WHERE state IN ('queued', 'claimed') OR (state = 'retrying' AND run_at <= now()))) * 1000000))::int8 * 1000, 0)
         FROM lanes_steps GROUP BY queue
         """, logger: logger)
       var byState: [(String, Int64, Int64, Int64, Int64, Int64, Int64)] = []

@@ -111,6 +111,8 @@ func skewProbe(url: String, leaseSeconds: Int, commands fifo: String) async thro
     switch String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines) {
     case "claim":
       let step = try await store.claim(queue: "bench", limit: 1).first
+      // Started at once, as a worker would: the lease under test is a running step's.
+      if let step { _ = try await store.started([step.claim]) }
       held = step?.claim
       printLine("claimed \(step.map { "\($0.claim.id) \($0.claim.attempt)" } ?? "nothing")")
     case "extend":

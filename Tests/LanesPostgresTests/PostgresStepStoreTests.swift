@@ -76,11 +76,22 @@ final class Said: Sendable {
   @Sendable func append(_ line: String) { state.withLock { $0.append(line) } }
 }
 
-/// Waits until the database's own clock has passed every lease of `queue`'s running rows.
+/// Claims up to `limit` steps of `queue` and starts them (counts their attempts), as a worker
+/// does before it runs a step.
+func claimAndStart(_ store: PostgresStepStore, queue: String, limit: Int) async throws -> [ClaimedStep] {
+  let claimed = try await store.claim(queue: queue, limit: limit)
+  let lost = try await store.started(claimed.map(\.claim))
+  #expect(lost.isEmpty, "a fresh claim could not start")
+  return claimed
+}
+
+/// Waits until the database's own clock has passed every lease of `queue`'s claimed and running
+/// rows.
 func waitForLeasesToExpire(_ server: TestPostgres, database: String) async throws {
   let expired = await eventually(within: .seconds(30), every: .milliseconds(100)) {
     (try? server.psql(
-      "SELECT count(*) FROM lanes_steps WHERE state = 'running' AND lease_until >= now()", database: database))
+      "SELECT count(*) FROM lanes_steps WHERE state IN ('claimed', 'running') AND lease_until >= now()",
+      database: database))
       == "0"
   }
   #expect(expired, "leases never expired on the database's clock")
@@ -212,14 +223,16 @@ struct PostgresStepStoreTests {
       let nodeA = try await openStore(url, lease: .seconds(1))
       let nodeB = try await openStore(url, lease: .seconds(30))
       try await enqueueSolo(nodeA, runs: 1..<2)
-      let claimA = try #require(try await nodeA.claim(queue: "other", limit: 1).first)
+      let claimA = try #require(try await claimAndStart(nodeA, queue: "other", limit: 1).first)
       #expect(claimA.claim.attempt == 1)
       // Before expiry nobody can rescue it.
       #expect(try await nodeB.rescueExpiredLeases().requeued == 0)
       try await waitForLeasesToExpire(server, database: "fencing")
       #expect(try await nodeB.rescueExpiredLeases().requeued == 1)
-      let claimB = try #require(try await nodeB.claim(queue: "other", limit: 1).first)
+      let claimB = try #require(try await claimAndStart(nodeB, queue: "other", limit: 1).first)
       #expect(claimB.claim.id == claimA.claim.id && claimB.claim.attempt == 2)
+      // A cannot start it again either.
+      #expect(try await nodeA.started([claimA.claim]) == [claimA.claim])
       // A wakes up and tries to complete: refused and counted, nothing changed.
       #expect(try await nodeA.finish(claimA.claim, .succeeded(output: .string("from A"))) == false)
       #expect(try await nodeA.finish(claimA.claim, .dead(error: "late")) == false)
@@ -243,7 +256,7 @@ struct PostgresStepStoreTests {
       let nodeA = try await openStore(url, lease: .seconds(1))
       let nodeB = try await openStore(url)
       try await enqueueSolo(nodeA, runs: 1..<2)
-      let claim = try #require(try await nodeA.claim(queue: "other", limit: 1).first).claim
+      let claim = try #require(try await claimAndStart(nodeA, queue: "other", limit: 1).first).claim
       #expect(try await nodeA.extendLeases([claim]).isEmpty)
       try await waitForLeasesToExpire(server, database: "lostlease")
       #expect(try await nodeB.rescueExpiredLeases().requeued == 1)
@@ -263,6 +276,8 @@ struct PostgresStepStoreTests {
       let nodeA = try await openStore(url, lease: .seconds(2))
       let nodeB = try await openStore(url)
       try await enqueueSolo(nodeA, runs: 1..<2)
+      // Claimed ahead (not started): its lease is extended too, as the runtime does for the steps
+      // its feeder holds.
       let claim = try #require(try await nodeA.claim(queue: "other", limit: 1).first).claim
       let firstEnd = try server.psql("SELECT lease_until FROM lanes_steps", database: "alive")
       // Extend every half lease until the database's clock is a whole lease past the first end.
@@ -272,10 +287,12 @@ struct PostgresStepStoreTests {
       {
         try await Task.sleep(for: .milliseconds(500))
         #expect(try await nodeA.extendLeases([claim]).isEmpty)
-        #expect(try await nodeB.rescueExpiredLeases().requeued == 0)
+        let rescued = try await nodeB.rescueExpiredLeases()
+        #expect(rescued.requeued == 0 && rescued.returned == 0)
         rounds += 1
       }
       #expect(rounds >= 2)
+      #expect(try await nodeA.started([claim]).isEmpty)
       #expect(try await nodeA.finish(claim, .succeeded(output: .null)))
       await nodeA.close()
       await nodeB.close()
@@ -378,13 +395,14 @@ struct PostgresStepStoreTests {
       #expect(a.step == "a" && a.data.dependencyOutputs.map(\.id) == ["start"])
       #expect(a.data.input.text == #"{"order":1}"#)
       #expect(try await store.finish(a.claim, .succeeded(output: try Payload(json: #"{"paid": true}"#))))
-      let next = try await store.claim(queue: "q", limit: 10)
+      // Started: running (a claimed one still waits for a worker, and counts as queued).
+      let next = try await claimAndStart(store, queue: "q", limit: 10)
       #expect(Set(next.map(\.step)) == ["b", "d"])
       let b = try #require(next.first { $0.step == "b" })
       #expect(b.data.dependencyOutputs.map(\.id) == ["start", "a"])
       #expect(b.data.dependencyOutputs.last?.output.text == #"{"paid":true}"#)
       #expect(try await store.finish(b.claim, .succeeded(output: .string("b done"))))
-      let c = try #require(try await store.claim(queue: "q", limit: 10).first)
+      let c = try #require(try await claimAndStart(store, queue: "q", limit: 10).first)
       #expect(c.step == "c" && c.data.dependencyOutputs.map(\.id) == ["start", "a", "b"])
 
       // Run 2: a dies, so b, c and d are skipped (b's dependent c too).
@@ -409,7 +427,7 @@ struct PostgresStepStoreTests {
       let url = try server.createDatabase("retry")
       let store = try await openStore(url)
       try await enqueueSolo(store, runs: 1..<2)
-      let first = try #require(try await store.claim(queue: "other", limit: 1).first)
+      let first = try #require(try await claimAndStart(store, queue: "other", limit: 1).first)
       #expect(try await store.finish(first.claim, .retry(error: "flaky", delay: .seconds(2))))
       #expect(try await store.claim(queue: "other", limit: 1).isEmpty)
       #expect(
@@ -423,7 +441,7 @@ struct PostgresStepStoreTests {
         (try? server.psql("SELECT run_at <= now() FROM lanes_steps", database: "retry")) == "t"
       }
       #expect(again)
-      let second = try #require(try await store.claim(queue: "other", limit: 1).first)
+      let second = try #require(try await claimAndStart(store, queue: "other", limit: 1).first)
       #expect(second.claim.attempt == 2)
       #expect(second.readySinceNs > 0)
       let stats = try #require(try await store.stats()["other"])
@@ -556,6 +574,100 @@ struct PostgresStepStoreTests {
     }
   }
 
+  @Test("a dead node's claimed-ahead steps return with no attempt counted, its started one with it")
+  func claimedAheadOfDeadNode() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("ahead")
+      let rescuer = try await openStore(url, topology: testTopology(maxAttempts: 1))
+      try await enqueueSolo(rescuer, runs: 1..<5)
+      let dying = try await openStore(url, lease: .seconds(1), topology: testTopology(maxAttempts: 1))
+      let claimed = try await dying.claim(queue: "other", limit: 4)
+      #expect(claimed.map(\.runID) == [1, 2, 3, 4] && claimed.allSatisfy { $0.claim.attempt == 1 })
+      // Claimed ahead: still waiting for a worker, as the stats say, with no attempt counted.
+      var stats = try #require(try await rescuer.stats()["other"])
+      #expect(stats.queued == 4 && stats.running == 0)
+      #expect(try await dying.started([claimed[0].claim]).isEmpty)
+      stats = try #require(try await rescuer.stats()["other"])
+      #expect(stats.queued == 3 && stats.running == 1)
+      #expect(
+        try server.psql(
+          "SELECT string_agg(state || ' ' || attempt, ',' ORDER BY run_id) FROM lanes_steps",
+          database: "ahead")
+          == "running 1,claimed 0,claimed 0,claimed 0")
+      await dying.abandon()  // killed: no hand-back, the leases stay
+      try await waitForLeasesToExpire(server, database: "ahead")
+      let rescued = try await rescuer.rescueExpiredLeases()
+      // The started one used its only attempt: dead. The others never ran: queued, uncounted.
+      #expect(rescued.requeued == 0 && rescued.returned == 3 && rescued.deadLettered == 1)
+      #expect(
+        try server.psql(
+          "SELECT string_agg(state || ' ' || attempt || ' ' || lease_expiries, ',' ORDER BY run_id) FROM lanes_steps",
+          database: "ahead")
+          == "dead 1 1,queued 0 0,queued 0 0,queued 0 0")
+      // Taken again, oldest first, each as its first attempt.
+      let again = try await claimAndStart(rescuer, queue: "other", limit: 10)
+      #expect(again.map(\.runID) == [2, 3, 4] && again.allSatisfy { $0.claim.attempt == 1 })
+      for step in again { #expect(try await rescuer.finish(step.claim, .succeeded(output: .null))) }
+      stats = try #require(try await rescuer.stats()["other"])
+      #expect(stats.succeeded == 3 && stats.deadLettered == 1 && stats.staleCompletions == 0)
+      await rescuer.close()
+    }
+  }
+
+  @Test("a node reopened after a crash counts claimed-ahead steps apart from running ones")
+  func recoveryCountsClaimedAhead() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("recovery")
+      let dying = try await openStore(url, lease: .seconds(1))
+      try await enqueueSolo(dying, runs: 1..<4)
+      let claimed = try await dying.claim(queue: "other", limit: 3)
+      #expect(try await dying.started([claimed[0].claim]).isEmpty)
+      await dying.abandon()
+      try await waitForLeasesToExpire(server, database: "recovery")
+      let node = PostgresStepStore(url: try PostgresURL(parsing: url), options: patientOptions())
+      let recovery = try await node.open(testTopology())
+      #expect(recovery.running == 1 && recovery.claimedAhead == 2 && recovery.queued == 0)
+      let again = try await claimAndStart(node, queue: "other", limit: 10)
+      #expect(again.map(\.claim.attempt).sorted() == [1, 1, 2])
+      await node.close()
+    }
+  }
+
+  @Test("finish then start: one commit; a start of a claim taken by another node is refused")
+  func finishThenStart() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("thenstart")
+      let nodeA = try await openStore(url, lease: .seconds(1))
+      let nodeB = try await openStore(url)
+      try await enqueueSolo(nodeA, runs: 1..<4)
+      let steps = try await nodeA.claim(queue: "other", limit: 3)
+      #expect(try await nodeA.started([steps[0].claim]).isEmpty)
+      // Starting twice is harmless (a retried call after a lost answer).
+      #expect(try await nodeA.started([steps[0].claim]).isEmpty)
+      let (fresh, lost) = try await nodeA.finish(
+        steps[0].claim, .succeeded(output: .null), thenStart: [steps[1].claim])
+      #expect(fresh && lost.isEmpty)
+      #expect(
+        try server.psql(
+          "SELECT string_agg(state || ' ' || attempt, ',' ORDER BY run_id) FROM lanes_steps",
+          database: "thenstart") == "running 1,claimed 0")
+      // Step 3's lease runs out before it starts; another node takes it (and step 2's once
+      // that one's lease, renewed at its start, runs out too).
+      try await waitForLeasesToExpire(server, database: "thenstart")
+      let rescued = try await nodeB.rescueExpiredLeases()
+      #expect(rescued.requeued == 1 && rescued.returned == 1)
+      let taken = try await claimAndStart(nodeB, queue: "other", limit: 10)
+      #expect(Set(taken.map(\.runID)) == [2, 3])
+      let (late, refused) = try await nodeA.finish(
+        steps[1].claim, .succeeded(output: .null), thenStart: [steps[2].claim])
+      #expect(!late && refused == [steps[2].claim])
+      let stats = try #require(try await nodeB.stats()["other"])
+      #expect(stats.succeeded == 1 && stats.staleCompletions == 1 && stats.running == 2)
+      await nodeA.close()
+      await nodeB.close()
+    }
+  }
+
   @Test("a step whose node died on every attempt ends dead with the reason, its dependents skipped")
   func poisonStep() async throws {
     try await TestPostgres.with { server in
@@ -564,7 +676,7 @@ struct PostgresStepStoreTests {
       try await enqueueChain(rescuer, run: 1)
       for attempt in 1...2 {
         let dying = try await openStore(url, lease: .seconds(1), topology: testTopology(maxAttempts: 2))
-        let step = try #require(try await dying.claim(queue: "q", limit: 1).first)
+        let step = try #require(try await claimAndStart(dying, queue: "q", limit: 1).first)
         #expect(step.claim.attempt == attempt)
         await dying.abandon()  // dies: no hand-back, the lease stays
         try await waitForLeasesToExpire(server, database: "poison")
