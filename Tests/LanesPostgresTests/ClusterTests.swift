@@ -314,17 +314,24 @@ struct PostgresClusterTests {
 
 @Suite("--store postgres:// on the command line")
 struct PostgresStoreFlagTests {
-  @Test func aBadPostgresURLOrASQLiteOnlyFlagExits64NamingTheFix() throws {
+  @Test func aBadPostgresURLOrAFlagForAnotherStoreExits64NamingTheFix() throws {
     let lanes = ChildProcess.builtProduct("lanes")
     let noDatabase = try ChildProcess.run(
       lanes, ["call", "chat", "--store", "postgres://lanes@127.0.0.1:1"], timeout: 60)
     #expect(noDatabase.status == 64)
     #expect(noDatabase.stderr.contains("invalid PostgreSQL URL"), "\(noDatabase.stderr)")
     let durability = try ChildProcess.run(
-      lanes, ["call", "chat", "--store", "postgresql://lanes@127.0.0.1:1/db", "--durability", "power"],
-      timeout: 60)
+      lanes, ["call", "chat", "--store", "memory", "--durability", "power"], timeout: 60)
     #expect(durability.status == 64)
-    #expect(durability.stderr.contains("--durability power applies to sqlite:"), "\(durability.stderr)")
+    #expect(
+      durability.stderr.contains("--durability power applies to sqlite: and postgres:// stores"),
+      "\(durability.stderr)")
+    let level = try ChildProcess.run(
+      lanes, ["call", "chat", "--store", "postgresql://lanes@127.0.0.1:1/db", "--durability", "disk"],
+      timeout: 60)
+    #expect(level.status == 64)
+    #expect(
+      level.stderr.contains("--durability 'disk' is not a level; use process or power"), "\(level.stderr)")
     let lease = try ChildProcess.run(
       lanes, ["call", "chat", "--store", "memory", "--lease", "5s"], timeout: 60)
     #expect(lease.status == 64)

@@ -25,18 +25,19 @@ enum PostgresCases {
       ], load: LoadDefinition(rate: 0))
   }
 
-  static func options(listen: Bool = true) -> PostgresStoreOptions {
+  static func options(listen: Bool = true, power: Bool = false) -> PostgresStoreOptions {
     var options = PostgresStoreOptions()
     options.listen = listen
+    options.durableStepCommits = power
     return options
   }
 
   /// A started runtime on `url` with its own store.
   static func startNode(
     _ workflows: [WorkflowDefinition], queue: QueueDefinition, url: String, listen: Bool = true,
-    seed: UInt64
+    power: Bool = false, seed: UInt64
   ) async throws -> Runtime {
-    let store = try PostgresStepStore(url: url, options: options(listen: listen))
+    let store = try PostgresStepStore(url: url, options: options(listen: listen, power: power))
     let runtime = try Runtime(
       topology: Topology(workflows: workflows, queues: [queue]),
       options: RuntimeOptions(seed: seed, startLoad: false, store: store))
@@ -55,6 +56,10 @@ enum PostgresCases {
       let url = try server.createDatabase("lanes_drain_\(nodes)")
       perNodes.append(try await drain(jobs: jobs, nodes: nodes, url: url, seed: context.seed))
     }
+    // `--durability power`: every claim, start and finish also waits for its WAL flush.
+    let power = try await drain(
+      jobs: jobs, nodes: 1, url: try server.createDatabase("lanes_drain_power"), power: true,
+      seed: context.seed)
     let notified = try await enqueueToStart(
       samples: samples, rate: 200, url: try server.createDatabase("lanes_e2s_notify"), listen: true,
       seed: context.seed)
@@ -72,6 +77,7 @@ enum PostgresCases {
       )
     }
     figures += [
+      BenchFigure("steps/s drained, 1 node x \(workers) workers, --durability power", power, .perSecond),
       BenchFigure("enqueue to start p50, notifications", notified.p50, .nanoseconds),
       BenchFigure("enqueue to start p99, notifications", notified.p99, .nanoseconds),
       BenchFigure("enqueue to start p50, polling only", polled.p50, .nanoseconds),
@@ -117,7 +123,7 @@ enum PostgresCases {
       baseline: baseline,
       checks: checks,
       notes: [
-        "PostgreSQL \(serverVersion(server)) started for the case on 127.0.0.1 (defaults, fsync on); each node is a Runtime with its own PostgresStepStore (pool of 4 connections, a listener), \(workers) workers; throughput: \(jobs) no-op background steps inserted first (chunks of 1000), timed from opening the nodes to the last step's end (each step claimed, run and finished through the store); enqueue to start: a blocking step stamps its end and the background step after it its start, one node, runs open loop at 200/s, \(samples) samples with notifications, \(min(samples, 600)) polling only (the feeder polls every second)",
+        "PostgreSQL \(serverVersion(server)) started for the case on 127.0.0.1 (defaults, fsync on); each node is a Runtime with its own PostgresStepStore (pool of 4 connections, a listener, 3 for steps' claims, starts and finishes), \(workers) workers, --durability process (the default: step commits with synchronous_commit off) unless the row says power; throughput: \(jobs) no-op background steps inserted first (chunks of 1000), timed from opening the nodes to the last step's end (each step claimed, run and finished through the store); enqueue to start: a blocking step stamps its end and the background step after it its start, one node, runs open loop at 200/s, \(samples) samples with notifications, \(min(samples, 600)) polling only (the feeder polls every second)",
         peerNote,
       ])
   }
@@ -127,7 +133,9 @@ enum PostgresCases {
   }
 
   /// `jobs` steps inserted, then drained by `nodes` runtimes: steps per second.
-  static func drain(jobs: Int, nodes: Int, url: String, seed: UInt64) async throws -> Double {
+  static func drain(
+    jobs: Int, nodes: Int, url: String, power: Bool = false, seed: UInt64
+  ) async throws -> Double {
     let done = Counter(target: jobs)
     let definition = workflow(done)
     let queue = QueueDefinition(name: "bulk", workers: workers, capacity: jobs)
@@ -151,7 +159,9 @@ enum PostgresCases {
     let started = Nanos.now()
     let runtimes = try await withThrowingTaskGroup(of: Runtime.self) { group in
       for _ in 0..<nodes {
-        group.addTask { try await startNode([definition], queue: queue, url: url, seed: seed) }
+        group.addTask {
+          try await startNode([definition], queue: queue, url: url, power: power, seed: seed)
+        }
       }
       var runtimes: [Runtime] = []
       for try await runtime in group { runtimes.append(runtime) }

@@ -13,7 +13,7 @@ struct StoreFlags: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "With sqlite: process (default; a commit survives kill -9) or power (also a power loss, at an fsync per commit).",
+      "With a durable store: process (default; what is committed survives the death of any Lanes process, kill -9 included) or power (also a crash of the machine or of PostgreSQL: every commit waits for an fsync). SQLite: synchronous=NORMAL or FULL; PostgreSQL: steps' claims, starts and finishes with synchronous_commit off or on (enqueues always wait for the flush).",
       valueName: "level"))
   var durability: String?
 
@@ -62,11 +62,15 @@ struct StoreFlags: ParsableArguments {
     command: String, defaultStore: String = "memory", apiAddress: String? = nil
   ) throws -> (any StepStore)? {
     let choice = try Self.parse(store ?? defaultStore, command: command)
-    if case .sqlite = choice {
-    } else if let durability {
+    if case .memory = choice, let durability {
       Loading.printError(
-        "lanes \(command): --durability \(durability) applies to sqlite: stores only; PostgreSQL's durability is the server's (synchronous_commit); drop --durability"
+        "lanes \(command): --durability \(durability) applies to sqlite: and postgres:// stores (memory keeps nothing); drop --durability or choose a durable --store"
       )
+      throw ExitCode(64)
+    }
+    guard let level = SQLiteDurability(rawValue: durability ?? "process") else {
+      Loading.printError(
+        "lanes \(command): --durability '\(durability ?? "")' is not a level; use process or power")
       throw ExitCode(64)
     }
     if case .postgres = choice {
@@ -79,14 +83,12 @@ struct StoreFlags: ParsableArguments {
     switch choice {
     case .memory: return nil
     case .sqlite(let path):
-      guard let level = SQLiteDurability(rawValue: durability ?? "process") else {
-        Loading.printError(
-          "lanes \(command): --durability '\(durability ?? "")' is not a level; use process or power")
-        throw ExitCode(64)
-      }
       return SQLiteStepStore(path: path, durability: level)
     case .postgres(let url):
       var options = PostgresStoreOptions()
+      // The same promise as SQLite's levels: process survives any Lanes process dying (the
+      // commit is PostgreSQL's), power also PostgreSQL or its machine crashing.
+      options.durableStepCommits = level == .power
       if let lease { options.lease = lease }
       options.apiAddress = apiAddress
       // Nodes with different workflow sets (a rolling deploy) are said on stderr, once each.
