@@ -237,6 +237,7 @@ extension Runtime {
   /// for per step, and one wake-up of this worker); with no next step at hand, the finish goes
   /// alone before the worker waits.
   private func work(_ queue: StepQueue, _ store: any StepStore) async {
+    if store.startsWithoutCommit { return await workJournaled(queue, store) }
     let gate = queue.gate
     var ended: EndedAttempt?
     while true {
@@ -279,6 +280,42 @@ extension Runtime {
       // No longer this node's (its lease expired and the step was taken): not run here.
       guard lost?.isEmpty == true else { continue }
       ended = await runStored(claimed, on: queue, store)
+    }
+  }
+
+  /// A worker of a store whose `started` needs no commit (its start journal survives what the
+  /// store's durability promises): each step runs as soon as its start is recorded, and its
+  /// ending goes to the store in a task of its own, so the worker never waits for a commit; the
+  /// store's group commit takes the endings of many steps at once. The worker returns only once
+  /// its endings are in the store (or the runtime stopped). At most `inFlightLimit` endings wait
+  /// per worker: past that it lets them run before the next step (the store's journal, full,
+  /// makes `started` wait for the writer as well).
+  private func workJournaled(_ queue: StepQueue, _ store: any StepStore) async {
+    let gate = queue.gate
+    let inFlight = InFlightEndings()
+    let inFlightLimit = 256
+    await withDiscardingTaskGroup { group in
+      while !Task.isCancelled {
+        guard let claimed = await gate.next(paused: queue.isPauseRequested) else { return }
+        var lost: [StepClaim]?
+        while lost == nil {
+          do {
+            lost = try await store.started([claimed.claim])
+          } catch {
+            if let e = error as? StoreError { markFailed(e) }
+            if storeLink.withLock({ $0.stopping }) { return }
+            try? await Task.sleep(for: .milliseconds(200))
+          }
+        }
+        guard lost?.isEmpty == true else { continue }
+        let ended = await runStored(claimed, on: queue, store)
+        inFlight.count.add(1, ordering: .relaxed)
+        group.addTask {
+          await self.settle(ended, store)
+          inFlight.count.subtract(1, ordering: .relaxed)
+        }
+        while inFlight.count.load(ordering: .relaxed) > inFlightLimit { await Task.yield() }
+      }
     }
   }
 
@@ -481,6 +518,11 @@ extension Runtime {
     await store.close()
     return kept ?? 0
   }
+}
+
+/// Endings a journaled worker handed to the store and that are not in it yet.
+final class InFlightEndings: Sendable {
+  let count = Atomic<Int>(0)
 }
 
 /// What a queue fed from a store holds between its feeder and its workers: the steps claimed and
