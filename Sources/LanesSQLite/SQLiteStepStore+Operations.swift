@@ -120,8 +120,8 @@ extension SQLiteStepStore {
       return (held, lost)
     }
     guard !held.isEmpty else { return lost }
-    try await journal.append(held)
-    kickWriter()
+    // The writer is woken after each run of entries: a full ring waits for its commit.
+    try await journal.append(held) { kickWriter() }
     return lost
   }
 

@@ -139,8 +139,10 @@ final class StartJournal: Sendable {
 
   /// Writes one entry per claim (in the page cache once this returns: it survives kill -9) and
   /// keeps the claims for the writer's next batch. Waits while every slot holds an entry not yet
-  /// covered by a commit. Throws when the journal was closed.
-  func append(_ claims: [StepClaim]) async throws {
+  /// covered by a commit. `written` is called after each run of entries written, before any wait:
+  /// the store wakes its writer there (the wait ends only when the writer committed them).
+  /// Throws when the journal was closed.
+  func append(_ claims: [StepClaim], written: () -> Void = {}) async throws {
     var rest = claims[...]
     while !rest.isEmpty {
       let wrote = state.withLock { state -> Int in
@@ -165,6 +167,7 @@ final class StartJournal: Sendable {
       }
       if wrote < 0 { throw StoreError(.unavailable, "\(path): the start journal is closed") }
       rest = rest.dropFirst(wrote)
+      if wrote > 0 { written() }
       if rest.isEmpty { break }
       // Every slot is in use: wait for the writer's next commit to free some.
       let open = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
