@@ -285,7 +285,7 @@ extension Runtime {
 
   /// Endings a journaled worker may have handed to the store and not seen committed: the steps a
   /// kill -9 makes run again are at most this many per worker, plus the one it runs.
-  public static let journaledEndingsInFlight = 4
+  public static let journaledEndingsInFlight = 32
 
   /// A worker of a store whose `started` needs no commit (its start journal survives what the
   /// store's durability promises): each step runs as soon as its start is recorded, and its
