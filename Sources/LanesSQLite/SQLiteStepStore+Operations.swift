@@ -92,15 +92,48 @@ extension SQLiteStepStore {
         arguments: [queue, now])
       return (claimed, nextDue)
     }
-    state.withLock { state in state.nextDue[queue] = nextDue }
+    state.withLock { state in
+      state.nextDue[queue] = nextDue
+      for step in claimed { state.live[step.claim.id] = step.claim.attempt }
+    }
     return claimed
   }
 
   /// Counts the attempts of claimed steps about to begin (idempotent: a claim already started is
   /// left as it is); returns the claims that are no longer this node's.
+  ///
+  /// With durability `process` the start goes in the start journal and this returns at once (the
+  /// row is updated by the writer's next batch, not waited for); a claim this process no longer
+  /// holds is refused from the store's own account of its claims (one process per file: no other
+  /// process takes a claim, only this one's finish or close ends it).
   public func started(_ claims: [StepClaim]) async throws -> [StepClaim] {
     guard !claims.isEmpty else { return [] }
-    return try await write { db, _, _ in try Self.start(db, claims) }
+    guard let journal = state.withLock({ $0.journal }) else {
+      return try await write { db, _, _ in try Self.start(db, claims) }
+    }
+    let (held, lost) = state.withLock { state -> ([StepClaim], [StepClaim]) in
+      var held: [StepClaim] = []
+      var lost: [StepClaim] = []
+      for claim in claims {
+        if state.live[claim.id] == claim.attempt { held.append(claim) } else { lost.append(claim) }
+      }
+      return (held, lost)
+    }
+    guard !held.isEmpty else { return lost }
+    // The writer is woken after each run of entries: a full ring waits for its commit.
+    try await journal.append(held) { kickWriter() }
+    return lost
+  }
+
+  /// Wakes the writer for journaled starts unless it is writing already (then its next batch
+  /// takes them: it takes them under this same lock).
+  func kickWriter() {
+    let wake = state.withLock { state -> Bool in
+      guard state.db != nil, !state.writing else { return false }
+      state.writing = true
+      return true
+    }
+    if wake { writerWake.signal() }
   }
 
   static func start(_ db: Database, _ claims: [StepClaim]) throws -> [StepClaim] {
@@ -121,10 +154,15 @@ extension SQLiteStepStore {
   public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
     fresh: Bool, lost: [StepClaim]
   ) {
+    if startsWithoutCommit {
+      // The next starts journaled at once (they need no commit), the finish in the next batch.
+      let lost = try await started(next)
+      return (try await finish(claim, ending), lost)
+    }
     let (ended, lost) = try await write { db, model, counts in
       (try Self.end(db, model, &counts, claim, ending), try Self.start(db, next))
     }
-    afterFinish(ended)
+    afterFinish(claim, ended)
     return (ended.fresh, lost)
   }
 
@@ -132,12 +170,15 @@ extension SQLiteStepStore {
   /// (`attempt + 1 - started` is the attempt a claim is for either way).
   public func finish(_ claim: StepClaim, _ ending: StepEnding) async throws -> Bool {
     let ended = try await write { db, model, counts in try Self.end(db, model, &counts, claim, ending) }
-    afterFinish(ended)
+    afterFinish(claim, ended)
     return ended.fresh
   }
 
-  /// Wakes the queues a finish made work for.
-  func afterFinish(_ ended: Ended) {
+  /// Forgets the claim (ended) and wakes the queues a finish made work for.
+  func afterFinish(_ claim: StepClaim, _ ended: Ended) {
+    state.withLock { state in
+      if state.live[claim.id] == claim.attempt { state.live[claim.id] = nil }
+    }
     if let (queue, dueNs) = ended.due {
       state.withLock { state in state.nextDue[queue] = min(state.nextDue[queue] ?? dueNs, dueNs) }
       signal(queue)
@@ -325,14 +366,18 @@ extension SQLiteStepStore {
           """)
       try db.execute(sql: "DELETE FROM lanes_meta WHERE key = 'holder'")
     }
-    let (db, fd) = state.withLock { state -> (DatabasePool?, Int32) in
+    let (db, fd, journal) = state.withLock { state -> (DatabasePool?, Int32, StartJournal?) in
       defer {
         state.db = nil
         state.lockFD = -1
+        state.journal = nil
+        state.live.removeAll()
       }
-      return (state.db, state.lockFD)
+      return (state.db, state.lockFD, state.journal)
     }
     stopWriter()
+    // Every start it holds was in the hand-back's batch or an earlier one: all covered.
+    journal?.close()
     if let db { try? db.close() }
     if fd >= 0 {
       flock(fd, LOCK_UN)
@@ -357,5 +402,13 @@ extension SQLiteStepStore {
       }
       return counts
     }
+  }
+}
+
+extension SQLiteStepStore {
+  /// Returns once every start journaled before the call is committed in the database (a batch
+  /// takes every journaled start before its operations): what a test that reads the rows waits for.
+  func sync() async throws {
+    try await write { _, _, _ in }
   }
 }

@@ -258,6 +258,24 @@ enum Recovery {
     var nextDue: [String: Int64]
   }
 
+  /// Counts the attempts the previous process journaled as started and did not commit: a row
+  /// still claimed and not started for that attempt gets it counted, and `run` then treats it as
+  /// a step that was running at the crash. Idempotent (a row already counted, ended, or claimed
+  /// again for another attempt is left alone); returns how many rows it counted.
+  @discardableResult
+  static func countJournaled(_ db: Database, _ entries: [StartJournal.Entry]) throws -> Int {
+    var counted = 0
+    for entry in entries {
+      try db.execute(
+        sql: """
+          UPDATE lanes_steps SET attempt = ?2, started = 1
+          WHERE id = ?1 AND state = 'running' AND started = 0 AND attempt + 1 = ?2
+          """, arguments: [entry.id, entry.attempt])
+      counted += db.changesCount
+    }
+    return counted
+  }
+
   static func run(_ db: Database, model: TopologyModel, nowNs: Int64, orphanLimit: Int) throws -> Result {
     var recovery = StoreRecovery()
     var counts = Counts()

@@ -32,10 +32,13 @@ public enum SQLiteDurability: String, Sendable, CaseIterable {
 ///   once per step.
 ///
 /// Claiming ahead (`claimAhead`): a claim marks rows `running` without counting their attempt;
-/// `started` counts it when the runtime is about to run the step, in the next group commit (with
-/// the previous step's finish), and the runtime waits for that commit before the step's body runs.
-/// So every attempt that ran is counted (a kill -9 while it runs leaves it counted) and a claimed
-/// step that never started is not: a graceful stop hands it back, and `open` after a crash returns
+/// `started` counts it when the runtime is about to run the step. With durability `process` it
+/// writes the start journal (`StartJournal`: a mapped file in the page cache, which survives
+/// kill -9 as a `synchronous=NORMAL` commit does) and returns at once; the row gets it in the
+/// writer's next batch, and `open` counts what the journal holds and the file does not. With
+/// `power` it is committed (an fsync) before `started` returns. Either way every attempt that ran
+/// is counted (a kill -9 while it runs leaves it counted) and a claimed step that never started
+/// is not: a graceful stop hands it back, and `open` after a crash returns
 /// it to its queue with no attempt counted. The backstop: a step that processes died holding,
 /// claimed and not started, `orphanLimit` times is dead-lettered with that reason, so not even a
 /// crash loop that strikes between claim and start can keep a step alive forever.
@@ -58,6 +61,18 @@ public final class SQLiteStepStore: StepStore {
   /// How many times processes may die holding a step claimed and not started before `open`
   /// dead-letters it.
   public let orphanLimit: Int
+  /// Slots of the start journal (durability `process`): starts counted and not committed yet that
+  /// may be outstanding before a worker waits for the writer.
+  public let startJournalCapacity: Int
+
+  /// The start journal's file: the store's path with `-started`.
+  public var startJournalPath: String { path + "-started" }
+
+  /// True with durability `process`: `started` writes the start journal and returns without
+  /// waiting for a commit (see `StartJournal`), so the runtime runs a step at once and sends the
+  /// previous one's finish on its own. With `power` a page cache is not enough: `started` waits
+  /// for the commit (an fsync), as before.
+  public var startsWithoutCommit: Bool { durability == .process }
 
   public var name: String { "sqlite:\(path)" }
 
@@ -77,7 +92,8 @@ public final class SQLiteStepStore: StepStore {
   /// Creates a store on `path` (opened by `open`).
   public init(
     path: String, durability: SQLiteDurability = .process, retention: Duration = .seconds(600),
-    lease: Duration = .seconds(30), maxPageCount: Int? = nil, claimAhead: Int = 64, orphanLimit: Int = 5
+    lease: Duration = .seconds(30), maxPageCount: Int? = nil, claimAhead: Int = 64, orphanLimit: Int = 5,
+    startJournalCapacity: Int = 4096
   ) {
     self.path = path
     self.durability = durability
@@ -86,6 +102,7 @@ public final class SQLiteStepStore: StepStore {
     self.maxPageCount = maxPageCount
     self.claimAhead = max(0, claimAhead)
     self.orphanLimit = max(1, orphanLimit)
+    self.startJournalCapacity = max(1, startJournalCapacity)
   }
 
   deinit {
@@ -102,19 +119,31 @@ public final class SQLiteStepStore: StepStore {
     do {
       let pool = try openDatabase()
       let orphanLimit = self.orphanLimit
+      // What the previous process counted in its start journal and may not have committed.
+      let journaled = StartJournal.uncovered(path: startJournalPath)
       let recovery = try await pool.write { db in
         try self.migrate(db)
         try self.writeHolder(db)
         for queue in model.queues {
           try db.execute(sql: "INSERT OR IGNORE INTO lanes_queues(name) VALUES (?)", arguments: [queue])
         }
+        try Recovery.countJournaled(db, journaled)
         return try Recovery.run(db, model: model, nowNs: Self.nowNs(), orphanLimit: orphanLimit)
+      }
+      // Recovered: the journal starts empty (with `power`, there is none).
+      let journal: StartJournal?
+      if startsWithoutCommit {
+        journal = try StartJournal.create(path: startJournalPath, capacity: startJournalCapacity)
+      } else {
+        journal = nil
+        try? FileManager.default.removeItem(atPath: startJournalPath)
       }
       let checkpoints = try openCheckpointer()
       state.withLock { state in
         state.db = pool
         state.model = model
         state.nextDue = recovery.nextDue
+        state.journal = journal
       }
       startWriter()
       startCheckpointer(checkpoints)
@@ -276,13 +305,16 @@ public final class SQLiteStepStore: StepStore {
   /// Drops the database and the lock without handing anything back, as a process that died
   /// would: what the recovery tests start from (the kill -9 tests kill real processes).
   func abandonForTesting() {
-    let (db, fd) = state.withLock { state -> (DatabasePool?, Int32) in
+    let (db, fd, journal) = state.withLock { state -> (DatabasePool?, Int32, StartJournal?) in
       defer {
         state.db = nil
         state.lockFD = -1
+        state.journal = nil
       }
-      return (state.db, state.lockFD)
+      return (state.db, state.lockFD, state.journal)
     }
+    // The journal keeps what it holds, as after kill -9 (its mapping is the page cache's).
+    journal?.close()
     try? db?.close()
     if fd >= 0 { Glibc.close(fd) }
     stopWriter()
@@ -432,17 +464,26 @@ public final class SQLiteStepStore: StepStore {
   /// The single writer: commits everything pending in one transaction, then the next batch.
   private func drain() {
     while true {
-      let (batch, db, model, sweep) = state.withLock {
-        state -> ([PendingWrite], DatabasePool?, StoreModel, Bool) in
+      let (batch, starts, journal, db, model, sweep) = state.withLock {
+        state -> (
+          [PendingWrite], [(seq: UInt64, claim: StepClaim)], StartJournal?, DatabasePool?, StoreModel, Bool
+        ) in
         let batch = state.pending
         state.pending.removeAll()
-        if batch.isEmpty { state.writing = false }
+        // Taken under the store's lock (`started` wakes the writer under it after appending), so
+        // a start journaled while this batch is chosen is in it or wakes the next one.
+        let starts = state.journal?.takeUnwritten() ?? []
+        if batch.isEmpty && starts.isEmpty { state.writing = false }
         let now = Self.nowNs()
         let sweep = now - state.lastSweepNs > 1_000_000_000
         if sweep { state.lastSweepNs = now }
-        return (batch, state.db, StoreModel(topology: state.model, retentionNs: self.retentionNs), sweep)
+        return (
+          batch, starts, state.journal, state.db,
+          StoreModel(topology: state.model, retentionNs: self.retentionNs),
+          sweep
+        )
       }
-      guard !batch.isEmpty else { return }
+      guard !batch.isEmpty || !starts.isEmpty else { return }
       guard let db else {
         for op in batch { op.fail(StoreError(.unavailable, "\(name): the store is closed")) }
         continue
@@ -452,6 +493,9 @@ public final class SQLiteStepStore: StepStore {
           var completions: [@Sendable () -> Void] = []
           try db.inTransaction(.immediate) {
             var counts = Counts()
+            // The journaled starts first: a finish of the same attempt later in the batch sees it
+            // started (a start of a claim no longer held changes nothing, as `started` says).
+            if !starts.isEmpty { _ = try Self.start(db, starts.map(\.claim)) }
             let ran = batch.map { $0.run(db, model, &counts) }
             // A full disk or a damaged file aborts SQLite's whole transaction: the batch fails
             // together (nothing of it was committed), with that error.
@@ -468,10 +512,18 @@ public final class SQLiteStepStore: StepStore {
           return completions
         }
         state.withLock { $0.commits += 1 }
+        if let last = starts.last { journal?.covered(through: last.seq) }
         for completion in completions { completion() }
       } catch {
+        // The journal keeps the starts uncovered; the next batch tries them again.
+        journal?.putBack(starts)
         let storeError = mapped(error)
         for op in batch { op.fail(storeError) }
+        if !starts.isEmpty && batch.isEmpty {
+          // Nothing else will wake the writer for them: try again shortly (a full disk, a lock).
+          Thread.sleep(forTimeInterval: 0.05)
+          if state.withLock({ $0.writerStopped }) { return }
+        }
       }
     }
   }
@@ -584,6 +636,11 @@ struct StoreState: Sendable {
   var commits = 0
   /// Checkpoints the checkpointer thread did.
   var checkpoints = 0
+  /// The start journal (durability `process`, while open).
+  var journal: StartJournal?
+  /// Claims this process holds (claimed, not ended), by row id: the attempt each is for. One
+  /// process per file, so this is exact: what `started` checks without waiting for the database.
+  var live: [Int64: Int] = [:]
   var checkpointerStopped = false
   var checkpointerRunning = false
   /// The earliest due time of a retrying step per queue (wakes `waitForWork`).

@@ -340,6 +340,8 @@ struct SQLiteClaimAheadTests {
     #expect(claimed.map(\.runID) == [1, 2, 3, 4])
     #expect(claimed.allSatisfy { $0.claim.attempt == 1 })
     #expect(try await store.started(Array(claimed.prefix(2)).map(\.claim)).isEmpty)
+    // Journaled starts reach the rows in the writer's next batch.
+    try await store.sync()
     // Claimed-ahead steps show as queued (waiting for a worker), started ones as running.
     let stats = try await store.stats()["q"]
     #expect(stats?.running == 2)

@@ -237,6 +237,7 @@ extension Runtime {
   /// for per step, and one wake-up of this worker); with no next step at hand, the finish goes
   /// alone before the worker waits.
   private func work(_ queue: StepQueue, _ store: any StepStore) async {
+    if store.startsWithoutCommit { return await workJournaled(queue, store) }
     let gate = queue.gate
     var ended: EndedAttempt?
     while true {
@@ -280,6 +281,43 @@ extension Runtime {
       guard lost?.isEmpty == true else { continue }
       ended = await runStored(claimed, on: queue, store)
     }
+  }
+
+  /// Endings a journaled worker may have handed to the store and not seen committed: the steps a
+  /// kill -9 makes run again are at most this many per worker, plus the one it runs.
+  public static let journaledEndingsInFlight = 32
+
+  /// A worker of a store whose `started` needs no commit (its start journal survives what the
+  /// store's durability promises): each step runs as soon as its start is recorded, and its
+  /// ending goes to the store in a task of its own, so the worker does not wait for a commit per
+  /// step; the store's group commit takes the endings of several steps at once. With
+  /// `journaledEndingsInFlight` endings not yet committed, the worker waits for the oldest before
+  /// the next step: that bounds what a crash makes run again (a step that ended but whose ending
+  /// was not committed runs again after a restart, counted). It returns once its endings are in
+  /// the store (or the runtime stopped).
+  private func workJournaled(_ queue: StepQueue, _ store: any StepStore) async {
+    let gate = queue.gate
+    var inFlight = Deque<Task<Void, Never>>()
+    steps: while !Task.isCancelled {
+      while inFlight.count >= Self.journaledEndingsInFlight, let oldest = inFlight.popFirst() {
+        await oldest.value
+      }
+      guard let claimed = await gate.next(paused: queue.isPauseRequested) else { break steps }
+      var lost: [StepClaim]?
+      while lost == nil {
+        do {
+          lost = try await store.started([claimed.claim])
+        } catch {
+          if let e = error as? StoreError { markFailed(e) }
+          if storeLink.withLock({ $0.stopping }) { break steps }
+          try? await Task.sleep(for: .milliseconds(200))
+        }
+      }
+      guard lost?.isEmpty == true else { continue }
+      let ended = await runStored(claimed, on: queue, store)
+      inFlight.append(Task { await self.settle(ended, store) })
+    }
+    while let task = inFlight.popFirst() { await task.value }
   }
 
   /// An attempt that ended here and whose ending is not in the store yet.

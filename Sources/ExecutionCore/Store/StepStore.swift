@@ -61,6 +61,13 @@ public protocol StepStore: Sendable {
   /// The default does nothing: stores whose `claimAhead` is 0 counted the attempt at claim.
   func started(_ claims: [StepClaim]) async throws -> [StepClaim]
 
+  /// True when `started` counts an attempt without waiting for a commit, in a record that
+  /// survives what the store's durability promises (SQLite with durability `process`: a start
+  /// journal in the page cache, as its commits are). The runtime then runs a step as soon as
+  /// `started` returned and hands the previous step's `finish` to the store without waiting for
+  /// it. False (the default): a worker waits for `finish(_:_:thenStart:)` before the next step.
+  var startsWithoutCommit: Bool { get }
+
   /// `finish`, then `started` for the steps the worker begins next: what a worker does between
   /// two steps, so that a store can commit both in one write (a throw means neither was applied).
   /// Returns `finish`'s answer and the `next` claims no longer this node's. The default makes the
@@ -116,6 +123,9 @@ extension StepStore {
 
   /// Nothing to do for a store that counts the attempt at claim.
   public func started(_ claims: [StepClaim]) async throws -> [StepClaim] { [] }
+
+  /// False: `started` (or the finish it shares a write with) is waited for.
+  public var startsWithoutCommit: Bool { false }
 
   /// The two calls, one after the other.
   public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
