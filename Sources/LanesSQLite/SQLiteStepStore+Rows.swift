@@ -307,7 +307,8 @@ enum Recovery {
       }
       if state == "running" && (row["started"] as Int) == 0 {
         // Claimed ahead and not started: the attempt was never counted (nor did the step run:
-        // the runtime starts a body only after `started` committed).
+        // the runtime starts a body only after `started` committed or journaled, and the journal
+        // was applied before this).
         let orphans = (row["orphans"] as Int) + 1
         if orphans >= orphanLimit {
           let reason =

@@ -41,7 +41,9 @@ public enum SQLiteDurability: String, Sendable, CaseIterable {
 /// is not: a graceful stop hands it back, and `open` after a crash returns
 /// it to its queue with no attempt counted. The backstop: a step that processes died holding,
 /// claimed and not started, `orphanLimit` times is dead-lettered with that reason, so not even a
-/// crash loop that strikes between claim and start can keep a step alive forever.
+/// crash loop that strikes between claim and start can keep a step alive forever. The default
+/// (50) is high because processes killed from outside leave innocent claimed-ahead steps behind
+/// (up to `claimAhead` per queue each): a storm of kills must not dead-letter them.
 public final class SQLiteStepStore: StepStore {
   /// The schema this binary writes; a file with a higher version is refused, a lower one migrated.
   public static let schemaVersion = 2
@@ -92,7 +94,7 @@ public final class SQLiteStepStore: StepStore {
   /// Creates a store on `path` (opened by `open`).
   public init(
     path: String, durability: SQLiteDurability = .process, retention: Duration = .seconds(600),
-    lease: Duration = .seconds(30), maxPageCount: Int? = nil, claimAhead: Int = 64, orphanLimit: Int = 5,
+    lease: Duration = .seconds(30), maxPageCount: Int? = nil, claimAhead: Int = 64, orphanLimit: Int = 50,
     startJournalCapacity: Int = 4096
   ) {
     self.path = path
