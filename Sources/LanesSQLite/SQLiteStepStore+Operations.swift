@@ -169,7 +169,9 @@ extension SQLiteStepStore {
   /// Fencing: a claim is this node's while its row is `running` for that attempt, started or not
   /// (`attempt + 1 - started` is the attempt a claim is for either way).
   public func finish(_ claim: StepClaim, _ ending: StepEnding) async throws -> Bool {
-    let ended = try await write { db, model, counts in try Self.end(db, model, &counts, claim, ending) }
+    let ended = try await write(finishing: claim) { db, model, counts in
+      try Self.end(db, model, &counts, claim, ending)
+    }
     afterFinish(claim, ended)
     return ended.fresh
   }

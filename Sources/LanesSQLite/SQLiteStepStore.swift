@@ -187,6 +187,16 @@ public final class SQLiteStepStore: StepStore {
     }
   }
 
+  /// Whether `holder` ("pid N on HOST", as `takeLock` writes it) names a process of this host that
+  /// no longer exists.
+  static func holderIsGone(_ holder: String) -> Bool {
+    let words = holder.split(separator: " ")
+    guard words.count == 4, words[0] == "pid", let pid = pid_t(words[1]), pid > 0,
+      String(words[3]) == hostName()
+    else { return false }
+    return kill(pid, 0) == -1 && errno == ESRCH
+  }
+
   /// Takes the exclusive lock on `PATH.lock` and writes this process's pid and host in it.
   private func takeLock() throws -> Int32 {
     let lockPath = path + ".lock"
@@ -197,9 +207,18 @@ public final class SQLiteStepStore: StepStore {
         errno == EACCES || errno == EROFS ? .readOnly : .unavailable,
         "\(name): cannot open the lock file \(lockPath): \(reason)")
     }
-    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+    // A holder that died can leave its lock for a moment to a child it was spawning (the child
+    // holds a copy of every descriptor until its exec closes them, and an exec step's child runs
+    // at idle priority, so a busy machine can keep it from exec for seconds): while the recorded
+    // holder is gone from this host, wait up to 10 s for the lock rather than refuse.
+    let deadline = ContinuousClock.now + .seconds(10)
+    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
       let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines)
+      if ContinuousClock.now < deadline, let holder, Self.holderIsGone(holder) {
+        usleep(20_000)
+        continue
+      }
       Glibc.close(fd)
       let who = holder.flatMap { $0.isEmpty ? nil : $0 } ?? "another process"
       throw StoreError(
@@ -367,10 +386,12 @@ public final class SQLiteStepStore: StepStore {
   /// Each operation runs in a savepoint of its own (one that fails leaves the others of its batch
   /// alone) and adds to the queues' totals through `Counts`, applied once per batch.
   func write<T: Sendable>(
+    finishing: StepClaim? = nil,
     _ operation: @escaping @Sendable (Database, StoreModel, inout Counts) throws -> T
   ) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
       let op = PendingWrite(
+        finishing: finishing,
         run: { db, model, counts in
           var mine = Counts()
           do {
@@ -495,10 +516,22 @@ public final class SQLiteStepStore: StepStore {
           var completions: [@Sendable () -> Void] = []
           try db.inTransaction(.immediate) {
             var counts = Counts()
-            // The journaled starts first: a finish of the same attempt later in the batch sees it
-            // started (a start of a claim no longer held changes nothing, as `started` says).
-            if !starts.isEmpty { _ = try Self.start(db, starts.map(\.claim)) }
+            // The journaled starts first (a start of a claim no longer held changes nothing, as
+            // `started` says), except those whose finish is in this batch: the finish's update
+            // sets the attempt and `started` itself, and its fencing holds started or not
+            // (`attempt + 1 - started`), so one statement per step is saved.
+            let finishing = Set(batch.compactMap(\.finishing))
+            let folded = starts.filter { finishing.contains($0.claim) }
+            let alone = folded.isEmpty ? starts : starts.filter { !finishing.contains($0.claim) }
+            if !alone.isEmpty { _ = try Self.start(db, alone.map(\.claim)) }
             let ran = batch.map { $0.run(db, model, &counts) }
+            // A finish that failed on its own rolled back to its savepoint: its start still counts
+            // (this commit covers the journal's entry).
+            if !folded.isEmpty {
+              let failed = Set(zip(batch, ran).compactMap { $1.1 == nil ? nil : $0.finishing })
+              let unfinished = folded.filter { failed.contains($0.claim) }
+              if !unfinished.isEmpty { _ = try Self.start(db, unfinished.map(\.claim)) }
+            }
             // A full disk or a damaged file aborts SQLite's whole transaction: the batch fails
             // together (nothing of it was committed), with that error.
             if let fatal = ran.compactMap(\.1).first(where: {
@@ -615,6 +648,9 @@ struct QueueSignal {
 
 /// One operation of a batch: runs inside the transaction and returns what to do once it committed.
 struct PendingWrite: Sendable {
+  /// The claim this write finishes, if it is a finish: its journaled start, when it is in the same
+  /// batch, is folded into the finish's own update (which sets the attempt either way).
+  var finishing: StepClaim?
   var run: @Sendable (Database, StoreModel, inout Counts) -> (@Sendable () -> Void, StoreError?)
   var fail: @Sendable (any Error) -> Void
 }

@@ -1,6 +1,7 @@
 import ExecutionCore
 import Foundation
 import GRDB
+import LanesTestSupport
 import Testing
 
 @testable import LanesSQLite
@@ -45,6 +46,18 @@ func expectStoreError(_ kind: StoreError.Kind, _ body: () async throws -> Void) 
 
 @Suite("SQLite store: bad cases")
 struct SQLiteBadCaseTests {
+  /// A lock whose recorded holder is gone from this host is waited for (a child it was spawning
+  /// may hold it until its exec); a live holder, another host's, or unreadable text is not.
+  @Test func aGoneHolderIsToldFromALiveOne() throws {
+    let host = SQLiteStepStore.hostName()
+    let child = try ChildProcess(URL(fileURLWithPath: "/bin/true"), [])
+    _ = child.wait(timeout: 30)
+    #expect(SQLiteStepStore.holderIsGone("pid \(child.pid) on \(host)"))
+    #expect(!SQLiteStepStore.holderIsGone("pid \(getpid()) on \(host)"))
+    #expect(!SQLiteStepStore.holderIsGone("pid \(child.pid) on another-\(host)"))
+    #expect(!SQLiteStepStore.holderIsGone("garbage"))
+  }
+
   @Test func aSecondOpenerIsRefusedNamingTheHolder() async throws {
     let dir = try scratchDirectory()
     let path = dir.appendingPathComponent("s.db").path
