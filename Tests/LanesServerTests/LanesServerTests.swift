@@ -1,7 +1,7 @@
 import ExecutionCore
 import Foundation
-import LanesTestSupport
 import Hummingbird
+import LanesTestSupport
 import Testing
 
 @testable import LanesServer
