@@ -258,27 +258,20 @@ extension Runtime {
         guard let next = await gate.next(paused: queue.isPauseRequested) else { return }
         claimed = next
       }
-      var lost: [StepClaim]?
-      while lost == nil {
-        do {
-          if let previous = ended {
-            let (fresh, gone) = try await store.finish(
-              previous.claim, previous.ending, thenStart: [claimed.claim])
-            ended = nil
-            apply(previous, fresh: fresh)
-            lost = gone
-          } else {
-            lost = try await store.started([claimed.claim])
-          }
-        } catch {
-          if let e = error as? StoreError { markFailed(e) }
-          // Stopping: the steps stay running or claimed in the store; closing it hands them back.
-          if storeLink.withLock({ $0.stopping }) { return }
-          try? await Task.sleep(for: .milliseconds(200))
-        }
-      }
+      let previous = ended
+      ended = nil
+      // Stopping: the steps stay running or claimed in the store; closing it hands them back.
+      guard
+        let lost = await untilStored({ () async throws -> [StepClaim] in
+          guard let previous else { return try await store.started([claimed.claim]) }
+          let (fresh, gone) = try await store.finish(
+            previous.claim, previous.ending, thenStart: [claimed.claim])
+          apply(previous, fresh: fresh)
+          return gone
+        })
+      else { return }
       // No longer this node's (its lease expired and the step was taken): not run here.
-      guard lost?.isEmpty == true else { continue }
+      guard lost.isEmpty else { continue }
       ended = await runStored(claimed, on: queue, store)
     }
   }
@@ -303,17 +296,8 @@ extension Runtime {
         await oldest.value
       }
       guard let claimed = await gate.next(paused: queue.isPauseRequested) else { break steps }
-      var lost: [StepClaim]?
-      while lost == nil {
-        do {
-          lost = try await store.started([claimed.claim])
-        } catch {
-          if let e = error as? StoreError { markFailed(e) }
-          if storeLink.withLock({ $0.stopping }) { break steps }
-          try? await Task.sleep(for: .milliseconds(200))
-        }
-      }
-      guard lost?.isEmpty == true else { continue }
+      guard let lost = await untilStored({ try await store.started([claimed.claim]) }) else { break steps }
+      guard lost.isEmpty else { continue }
       let ended = await runStored(claimed, on: queue, store)
       inFlight.append(Task { await self.settle(ended, store) })
     }
@@ -335,13 +319,20 @@ extension Runtime {
   /// Puts an ending in the store alone (retried until the store answers or the runtime stops:
   /// then the row stays running, and closing the store or the next open returns it).
   private func settle(_ ended: EndedAttempt, _ store: any StepStore) async {
+    if let fresh = await untilStored({ try await store.finish(ended.claim, ended.ending) }) {
+      apply(ended, fresh: fresh)
+    }
+  }
+
+  /// `body`'s answer once the store takes it: a store error marks the store failing (new runs
+  /// refused) and `body` is tried again every 200 ms; nil once the runtime is stopping.
+  private func untilStored<T: Sendable>(_ body: () async throws -> T) async -> T? {
     while true {
       do {
-        apply(ended, fresh: try await store.finish(ended.claim, ended.ending))
-        return
+        return try await body()
       } catch {
         if let e = error as? StoreError { markFailed(e) }
-        if storeLink.withLock({ $0.stopping }) { return }
+        if storeLink.withLock({ $0.stopping }) { return nil }
         try? await Task.sleep(for: .milliseconds(200))
       }
     }
