@@ -381,10 +381,7 @@ extension SQLiteStepStore {
     // Every start it holds was in the hand-back's batch or an earlier one: all covered.
     journal?.close()
     if let db { try? db.close() }
-    if fd >= 0 {
-      flock(fd, LOCK_UN)
-      Glibc.close(fd)
-    }
+    if fd >= 0 { Self.release(fd, path + ".lock") }
     let waiters = signals.withLock { signals -> [CheckedContinuation<Void, Never>] in
       defer { signals.removeAll() }
       return signals.values.flatMap(\.waiters)

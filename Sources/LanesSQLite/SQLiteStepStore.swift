@@ -151,8 +151,7 @@ public final class SQLiteStepStore: StepStore {
       startCheckpointer(checkpoints)
       return recovery.recovery
     } catch {
-      flock(fd, LOCK_UN)
-      Glibc.close(fd)
+      Self.release(fd, path + ".lock")
       state.withLock { $0.lockFD = -1 }
       throw mapped(error)
     }
@@ -187,6 +186,16 @@ public final class SQLiteStepStore: StepStore {
     }
   }
 
+  /// Lock files held by an open store of this process. A lock whose recorded holder is this
+  /// process but that no store here holds is a copy in a child being spawned (another thread's
+  /// `posix_spawn` between its clone and its exec), waited for like a gone holder's.
+  static let heldHere = Mutex<Set<String>>([])
+
+  /// Whether `holder` names this process while no store of it holds `lockPath`.
+  static func holderIsThisProcessWithoutAStore(_ holder: String, _ lockPath: String) -> Bool {
+    holder == "pid \(getpid()) on \(hostName())" && !heldHere.withLock { $0.contains(lockPath) }
+  }
+
   /// Whether `holder` ("pid N on HOST", as `takeLock` writes it) names a process of this host that
   /// no longer exists.
   static func holderIsGone(_ holder: String) -> Bool {
@@ -215,7 +224,9 @@ public final class SQLiteStepStore: StepStore {
     while flock(fd, LOCK_EX | LOCK_NB) != 0 {
       let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines)
-      if ContinuousClock.now < deadline, let holder, Self.holderIsGone(holder) {
+      if ContinuousClock.now < deadline, let holder,
+        Self.holderIsGone(holder) || Self.holderIsThisProcessWithoutAStore(holder, lockPath)
+      {
         usleep(20_000)
         continue
       }
@@ -230,6 +241,7 @@ public final class SQLiteStepStore: StepStore {
     _ = ftruncate(fd, 0)
     _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
     state.withLock { $0.lockFD = fd }
+    _ = Self.heldHere.withLock { $0.insert(lockPath) }
     return fd
   }
 
@@ -337,8 +349,16 @@ public final class SQLiteStepStore: StepStore {
     // The journal keeps what it holds, as after kill -9 (its mapping is the page cache's).
     journal?.close()
     try? db?.close()
-    if fd >= 0 { Glibc.close(fd) }
+    // Closed without unlocking, as a killed process's descriptor is.
+    if fd >= 0 { Self.release(fd, path + ".lock", unlock: false) }
     stopWriter()
+  }
+
+  /// Unlocks and closes the lock file (a store of this process no longer holds it).
+  static func release(_ fd: Int32, _ lockPath: String, unlock: Bool = true) {
+    _ = heldHere.withLock { $0.remove(lockPath) }
+    if unlock { flock(fd, LOCK_UN) }
+    Glibc.close(fd)
   }
 
   /// Checkpoints done by the checkpointer thread since open.
