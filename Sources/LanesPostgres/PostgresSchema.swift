@@ -7,7 +7,7 @@ import PostgresNIO
 /// under an advisory lock, so nodes starting together migrate once and never see half a schema.
 enum PostgresSchema {
   /// The version this binary writes.
-  static let latest = 4
+  static let latest = 5
 
   /// The advisory lock key migrations hold ('LANES' in ASCII).
   static let lockKey: Int64 = 0x4C_41_4E_45_53
@@ -121,6 +121,12 @@ enum PostgresSchema {
       """,
       "DROP INDEX lanes_steps_leases",
       "CREATE INDEX lanes_steps_leases ON lanes_steps (lease_until) WHERE state IN ('claimed', 'running')",
+    ],
+    // 5: starts not waited for. A worker may run a claimed step before its start commits, so a
+    // node that dies in that round trip leaves it `claimed`: `orphans` counts such returns, and a
+    // step returned `PostgresStoreOptions.orphanLimit` times is dead-lettered.
+    [
+      "ALTER TABLE lanes_steps ADD COLUMN orphans bigint NOT NULL DEFAULT 0"
     ],
   ]
 

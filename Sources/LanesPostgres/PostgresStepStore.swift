@@ -19,9 +19,12 @@ public struct PostgresStoreOptions: Sendable {
   public var connectTimeout: Duration = .seconds(3)
   /// Connections for operations (the listener, claims and the group commit have their own).
   public var poolSize = 4
-  /// Whether claims, starts and finishes wait for their WAL flush (`synchronous_commit`). Off by
-  /// default: they commit on connections of their own with `synchronous_commit = off`, so a
-  /// worker waits for PostgreSQL to apply its step's start and end, not for the disk. That keeps
+  /// Whether claims, starts and finishes wait for their WAL flush (`synchronous_commit`), and a
+  /// worker waits for its step's start to commit before the body runs (`--durability power`).
+  /// Off by default: they commit on connections of their own with `synchronous_commit = off`, and
+  /// a worker hands its step's start and end to the group commit without waiting for either
+  /// (`startsWithoutCommit`; at most `Runtime.journaledEndingsInFlight` endings in flight per
+  /// worker, which a kill -9 makes run again). That keeps
   /// every promise against a Lanes node dying (kill -9 included: the commit is PostgreSQL's, not the
   /// node's); only a crash of PostgreSQL itself (or its machine) can lose the last such commits
   /// (at most three `wal_writer_delay`s, 0.6 s by default), whose steps then run again after their
@@ -31,7 +34,12 @@ public struct PostgresStoreOptions: Sendable {
   /// How many steps per queue a node may hold claimed beyond its free workers (`StepStore`'s
   /// `claimAhead`): one claim commit feeds that many steps, and a claimed step's attempt is counted
   /// only when a worker starts it (0: claim only for free workers, counting the attempt at claim).
-  public var claimAhead = 32
+  public var claimAhead = 128
+  /// How many times a step may come back `claimed` from an expired lease (its node died or
+  /// stalled before the step's start was recorded) before it is dead-lettered: without
+  /// `durableStepCommits` a worker runs a step without waiting for its start's commit, so a step
+  /// that kills its node at once could otherwise come back forever, uncounted.
+  public var orphanLimit = 50
   /// How long finished (succeeded, skipped) rows stay in `lanes_history`.
   public var historyRetention: Duration = .seconds(24 * 3600)
   /// Listen for notifications (false: poll only, for a transaction-mode pooler such as PgBouncer,
@@ -149,7 +157,8 @@ public final class PostgresStepStore: StepStore {
     logger.logLevel = .critical
     self.logger = logger
     self.finishes = GroupCommit(
-      pool: hotPool, logger: logger, node: nodeID, leaseSeconds: options.lease.seconds)
+      pool: hotPool, logger: logger, node: nodeID, leaseSeconds: options.lease.seconds,
+      concurrency: options.durableStepCommits || options.claimAhead <= 0 ? 2 : 1)
   }
 
   /// Creates a store for a `postgres://` or `postgresql://` URL; throws naming the bad part.
@@ -166,6 +175,13 @@ public final class PostgresStepStore: StepStore {
 
   /// Steps a queue's feeder may hold claimed and not started (`PostgresStoreOptions.claimAhead`).
   public var claimAhead: Int { max(0, options.claimAhead) }
+
+  /// True: other nodes could run what this one claims ahead, so it holds only what its workers
+  /// take in 25 ms at their recent pace.
+  public var claimsAheadByPace: Bool { true }
+
+  /// True unless `durableStepCommits`: a worker does not wait for a round trip per step.
+  public var startsWithoutCommit: Bool { !options.durableStepCommits && claimAhead > 0 }
 
   var maintenanceInterval: Duration {
     options.maintenanceInterval ?? min(options.lease / 3, .seconds(5))
@@ -375,8 +391,8 @@ public final class PostgresStepStore: StepStore {
     return (end - UInt64(count))..<end
   }
 
-  /// The most finishes waiting for their commit before `claim` waits for them.
-  static let finishBacklogLimit = 32
+  /// The most finishes and starts waiting for their commit before `claim` waits for them.
+  static let finishBacklogLimit = 256
 
   /// Rows per INSERT statement (10 parameters each, under PostgreSQL's 65535).
   static let enqueueChunk = 1000
@@ -542,6 +558,15 @@ public final class PostgresStepStore: StepStore {
     guard !claims.isEmpty else { return [] }
     let applied = try await finishes.submit(claims.map { .start(id: $0.id, attempt: Int64($0.attempt)) })
     return zip(claims, applied).filter { !$0.1 }.map(\.0)
+  }
+
+  /// Hands the starts to the next group commit and returns at once (`startsWithoutCommit`): the
+  /// step runs while its start commits. A claim lost meanwhile is not reported; its finish is
+  /// refused by the fence (counted stale).
+  public func startedWithoutWaiting(_ claims: [StepClaim]) async throws -> [StepClaim] {
+    guard startsWithoutCommit else { return try await started(claims) }
+    finishes.post(claims.map { .start(id: $0.id, attempt: Int64($0.attempt)) })
+    return []
   }
 
   /// The finish and the next starts in one transaction of the group commit: both or neither.
@@ -762,39 +787,46 @@ public final class PostgresStepStore: StepStore {
 
   /// Returns expired leases (of any node) to their queues: a running step's with the attempt
   /// counted (a step whose attempts are used up becomes dead, "lease expired N times ...", and its
-  /// dependents skipped); a claimed step that never started (`returned`) with no attempt counted
-  /// and its place in the queue kept. Run by every node's maintenance task; public so a runtime or
-  /// test can run it at once.
+  /// dependents skipped); a claimed step whose start was never recorded (`returned`) with no
+  /// attempt counted and its place in the queue kept, one more orphan (dead at `orphanLimit`: a
+  /// step that kills its node before its start commits must not come back forever). Run by every
+  /// node's maintenance task; public so a runtime or test can run it at once.
   @discardableResult
   public func rescueExpiredLeases() async throws -> (requeued: Int, returned: Int, deadLettered: Int) {
     let logger = self.logger
     let node = nodeID
     let shapes = state.withLock { $0.shapes }
+    let orphanLimit = Int64(max(1, options.orphanLimit))
     return try await pool.withConnection("rescue expired leases") { connection in
       try await PostgresSchema.transaction(connection, logger: logger) {
         let rows = try await connection.query(
           """
           WITH expired AS MATERIALIZED (
-            SELECT id, state = 'claimed' AS unstarted FROM lanes_steps
+            SELECT id, state = 'claimed' AS unstarted,
+              CASE WHEN state = 'claimed' THEN orphans + 1 >= \(orphanLimit)
+                ELSE attempt >= max_attempts END AS dies
+            FROM lanes_steps
             WHERE state IN ('claimed', 'running') AND lease_until < now()
             ORDER BY lease_until LIMIT 1000 FOR UPDATE SKIP LOCKED
           )
           UPDATE lanes_steps s SET
             lease_expiries = s.lease_expiries + CASE WHEN expired.unstarted THEN 0 ELSE 1 END,
-            state = CASE WHEN NOT expired.unstarted AND s.attempt >= s.max_attempts THEN 'dead'
-              ELSE 'queued' END,
-            error = CASE WHEN NOT expired.unstarted AND s.attempt >= s.max_attempts
+            orphans = s.orphans + CASE WHEN expired.unstarted THEN 1 ELSE 0 END,
+            state = CASE WHEN expired.dies THEN 'dead' ELSE 'queued' END,
+            error = CASE
+              WHEN expired.dies AND expired.unstarted
+              THEN (s.orphans + 1) || ' nodes died or stalled holding this step claimed before its start was recorded (a step that kills its node?); not retried'
+              WHEN expired.dies
               THEN 'lease expired ' || (s.lease_expiries + 1)
                 || CASE WHEN s.lease_expiries = 0 THEN ' time' ELSE ' times' END
                 || ' (the node died or stalled while it ran)'
               ELSE s.error END,
-            finished_at = CASE WHEN NOT expired.unstarted AND s.attempt >= s.max_attempts
-              THEN now() ELSE NULL END,
-            run_at = CASE WHEN expired.unstarted OR s.attempt >= s.max_attempts THEN s.run_at ELSE now() END,
+            finished_at = CASE WHEN expired.dies THEN now() ELSE NULL END,
+            run_at = CASE WHEN expired.unstarted OR expired.dies THEN s.run_at ELSE now() END,
             lease_owner = NULL, lease_until = NULL
           FROM expired WHERE s.id = expired.id
           RETURNING s.run_id, s.workflow, s.step, s.queue,
-            CASE WHEN expired.unstarted THEN 'returned' ELSE s.state END
+            CASE WHEN expired.unstarted AND NOT expired.dies THEN 'returned' ELSE s.state END
           """, logger: logger)
         var requeued: [String: Int64] = [:]
         var returned: [String: Int64] = [:]
@@ -866,7 +898,7 @@ public final class PostgresStepStore: StepStore {
       let rows = try await connection.query(
         """
         WITH moved AS (
-          UPDATE lanes_steps SET state = 'queued', attempt = 0, lease_expiries = 0, error = NULL,
+          UPDATE lanes_steps SET state = 'queued', attempt = 0, lease_expiries = 0, orphans = 0, error = NULL,
             finished_at = NULL, run_at = now()
           WHERE queue = \(queue) AND state = 'dead'
           RETURNING 1

@@ -247,8 +247,17 @@ struct PostgresClusterTests {
           let f = line.split(separator: " ")
           return (Int(f[0])!, Int(f[1])!)
         })
+    // Unless node 1 lost that lease before it could hand the step back (a node held up longer
+    // than the 2 s lease on two loaded cores: the rescue counted the attempt, as it must); node
+    // 1 says so in its log ("row N attempt A: ending refused" or "leases lost: row N attempt A").
+    let leaseLost = termResult.stderr.split(separator: "\n").filter {
+      $0.contains("lease") && $0.contains("lost")
+    }
+    func lostByNode1(_ held: [Int]) -> Bool {
+      leaseLost.contains { $0.contains("row \(held[0]) attempt \(held[1])") }
+    }
     let burned = heldAtTerm.filter { attempts[$0[0]] != $0[1] }
-    for held in heldAtTerm {
+    for held in heldAtTerm where !lostByNode1(held) {
       #expect(
         attempts[held[0]] == held[1],
         "step row \(held[0]) held at SIGTERM: attempts \(attempts[held[0]].map(String.init) ?? "none (never completed)") in history, \(held[1]) at SIGTERM"
@@ -307,7 +316,7 @@ struct PostgresClusterTests {
     #expect(stalls.isEmpty, "pick-up stalled: \(stalls.prefix(5))")
     let lines = recordedLines(file)
     print(
-      "cluster: \(acknowledged.count) runs acknowledged, \(lines.count) step executions for \(Set(recordedSteps(file)).count) steps, \(history) completions, \(stale) stale completions refused (\(heldWhenStopped) held when stopped), \(terminated) listener connections terminated, \(heldAtTerm.count) held at SIGTERM (\(burned.count) of them completed with another attempt count), longest wait outside faults \(longest) s over \(checked) steps"
+      "cluster: \(acknowledged.count) runs acknowledged, \(lines.count) step executions for \(Set(recordedSteps(file)).count) steps, \(history) completions, \(stale) stale completions refused (\(heldWhenStopped) held when stopped), \(terminated) listener connections terminated, \(heldAtTerm.count) held at SIGTERM (\(burned.count) of them completed with another attempt count, \(burned.filter(lostByNode1).count) after node 1 lost their leases), longest wait outside faults \(longest) s over \(checked) steps"
     )
   }
 }

@@ -668,6 +668,70 @@ struct PostgresStepStoreTests {
     }
   }
 
+  @Test("starts not waited for: a start and the success after it in one batch count once; power mode waits")
+  func startsWithoutWaiting() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("nowait")
+      let node = try await openStore(url)
+      #expect(node.startsWithoutCommit)
+      try await enqueueSolo(node, runs: 1..<41)
+      let claimed = try await node.claim(queue: "other", limit: 40)
+      #expect(claimed.count == 40)
+      // Each step starts without waiting and ends at once, as a no-op does: most starts and their
+      // successes meet in one batch of the group commit (the start folds into the success).
+      let fresh = try await withThrowingTaskGroup(of: Bool.self) { group in
+        for step in claimed {
+          #expect(try await node.startedWithoutWaiting([step.claim]).isEmpty)
+          group.addTask { try await node.finish(step.claim, .succeeded(output: .null)) }
+        }
+        var all: [Bool] = []
+        for try await one in group { all.append(one) }
+        return all
+      }
+      #expect(fresh.count == 40 && fresh.allSatisfy { $0 })
+      let stats = try #require(try await node.stats()["other"])
+      #expect(stats.succeeded == 40 && stats.staleCompletions == 0 && stats.running == 0 && stats.queued == 0)
+      #expect(
+        try server.psql("SELECT count(*) || ' ' || max(attempts) FROM lanes_history", database: "nowait")
+          == "40 1")
+      await node.close()
+      let power = try await openStore(url) { $0.durableStepCommits = true }
+      #expect(!power.startsWithoutCommit)
+      await power.close()
+    }
+  }
+
+  @Test(
+    "a step whose nodes die before its start is recorded comes back uncounted, then dead at the orphan limit")
+  func orphanLimit() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("orphans")
+      let rescuer = try await openStore(url, topology: testTopology(maxAttempts: 1)) { $0.orphanLimit = 3 }
+      try await enqueueSolo(rescuer, runs: 1..<2)
+      for round in 1...3 {
+        let dying = try await openStore(url, lease: .seconds(1), topology: testTopology(maxAttempts: 1))
+        let step = try #require(try await dying.claim(queue: "other", limit: 1).first)
+        #expect(step.claim.attempt == 1)
+        // Killed while its start was still on the way: the row stays claimed.
+        await dying.abandon()
+        try await waitForLeasesToExpire(server, database: "orphans")
+        let rescued = try await rescuer.rescueExpiredLeases()
+        if round < 3 {
+          #expect(rescued.returned == 1 && rescued.deadLettered == 0)
+        } else {
+          #expect(rescued.returned == 0 && rescued.deadLettered == 1)
+        }
+      }
+      let letters = try await rescuer.deadLetters(queue: "other", limit: 10)
+      #expect(letters.count == 1 && letters.first?.attempts == 0)
+      #expect(letters.first?.error.contains("3 nodes died or stalled holding this step claimed") == true)
+      // A redrive gives it a clean slate.
+      #expect(try await rescuer.redrive(queue: "other") == 1)
+      #expect(try server.psql("SELECT orphans FROM lanes_steps", database: "orphans") == "0")
+      await rescuer.close()
+    }
+  }
+
   @Test("a step whose node died on every attempt ends dead with the reason, its dependents skipped")
   func poisonStep() async throws {
     try await TestPostgres.with { server in

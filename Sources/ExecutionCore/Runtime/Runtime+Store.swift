@@ -13,8 +13,11 @@ struct StoreLink: Sendable {
   var reserving = false
   /// Set while the store refuses writes (full disk, lost database): new runs are refused.
   var failure: StoreError?
-  /// The feeders, the lease extender and the stats refresher.
+  /// The feeders, the stats refresher and the cluster reporter.
   var tasks: [Task<Void, Never>] = []
+  /// The lease extender: it runs until the steps this process holds are ended or handed back
+  /// (a stop that let their leases lapse would let another node run them again, counted).
+  var extender: Task<Void, Never>?
   /// Attempts started and not yet ended in the store, by store row id (their leases are extended;
   /// a stop waits for them).
   var claims: [Int64: StepClaim] = [:]
@@ -69,7 +72,7 @@ extension Runtime {
     }
     for queue in queues {
       queue.setStored(recovery.totals[queue.definition.name] ?? StoredQueueStats())
-      queue.gate.configure(ahead: store.claimAhead)
+      queue.gate.configure(ahead: store.claimAhead, byPace: store.claimsAheadByPace)
     }
     var tasks: [Task<Void, Never>] = []
     var workers: [Task<Void, Never>] = []
@@ -83,7 +86,7 @@ extension Runtime {
         workers.append(Task(executorPreference: executor) { [weak self] in await self?.work(queue, store) })
       }
     }
-    tasks.append(Task { [weak self] in await self?.extendLeases(store) })
+    let extender = Task<Void, Never> { [weak self] in await self?.extendLeases(store) }
     // Holds the runtime only while it refreshes: a runtime dropped without `shutdown` goes away.
     tasks.append(
       Task { [weak self] in
@@ -97,6 +100,7 @@ extension Runtime {
     storeLink.withLock { link in
       link.tasks = tasks
       link.workers = workers
+      link.extender = extender
     }
     return recovery
   }
@@ -280,8 +284,9 @@ extension Runtime {
   /// kill -9 makes run again are at most this many per worker, plus the one it runs.
   public static let journaledEndingsInFlight = 32
 
-  /// A worker of a store whose `started` needs no commit (its start journal survives what the
-  /// store's durability promises): each step runs as soon as its start is recorded, and its
+  /// A worker of a store whose starts need no commit (`startsWithoutCommit`: SQLite's start
+  /// journal, PostgreSQL's group commit not waited for): each step runs as soon as its start is
+  /// recorded, and its
   /// ending goes to the store in a task of its own, so the worker does not wait for a commit per
   /// step; the store's group commit takes the endings of several steps at once. With
   /// `journaledEndingsInFlight` endings not yet committed, the worker waits for the oldest before
@@ -296,7 +301,9 @@ extension Runtime {
         await oldest.value
       }
       guard let claimed = await gate.next(paused: queue.isPauseRequested) else { break steps }
-      guard let lost = await untilStored({ try await store.started([claimed.claim]) }) else { break steps }
+      guard let lost = await untilStored({ try await store.startedWithoutWaiting([claimed.claim]) }) else {
+        break steps
+      }
       guard lost.isEmpty else { continue }
       let ended = await runStored(claimed, on: queue, store)
       inFlight.append(Task { await self.settle(ended, store) })
@@ -341,6 +348,12 @@ extension Runtime {
   /// The store has an attempt's ending: the run it belongs to (if in flight here) moves on.
   private func apply(_ ended: EndedAttempt, fresh: Bool) {
     storeLink.withLock { _ = $0.claims.removeValue(forKey: ended.claim.id) }
+    if !fresh {
+      event(
+        .warning, .leaseLost,
+        "row \(ended.claim.id) attempt \(ended.claim.attempt): ending refused, its lease was lost (this process was held up longer than the lease, and the step went back to its queue or to another node)"
+      )
+    }
     guard let live = ended.live, fresh, let outcome = ended.outcome else { return }
     if outcome == .waitingRetry {
       live.update(ended.step, outcome: .waitingRetry)
@@ -369,7 +382,14 @@ extension Runtime {
       if Task.isCancelled { return }
       var held = storeLink.withLock { Array($0.claims.values) }
       for queue in queues { held.append(contentsOf: queue.gate.bufferedClaims) }
-      _ = try? await store.extendLeases(held)
+      if let lost = try? await store.extendLeases(held), !lost.isEmpty {
+        // Their steps may run again elsewhere (counted); what this node ends of them is refused.
+        let rows = lost.prefix(10).map { "row \($0.id) attempt \($0.attempt)" }.joined(separator: ", ")
+        event(
+          .warning, .leaseLost,
+          "\(lost.count) lease\(lost.count == 1 ? "" : "s") lost (this process was held up longer than the lease; other nodes may run those steps again, and this node's endings of them are refused): \(rows)\(lost.count > 10 ? ", …" : "")"
+        )
+      }
     }
   }
 
@@ -503,6 +523,8 @@ extension Runtime {
     while storeLink.withLock({ !$0.claims.isEmpty }), ContinuousClock.now < limit {
       try? await Task.sleep(for: .milliseconds(2))
     }
+    // Only now: the leases of the steps that were ending stayed this node's while they ended.
+    storeLink.withLock { $0.extender }?.cancel()
     await refreshStoreFigures(store)
     let kept = (try? await store.stats())?.values.reduce(0) {
       $0 + $1.waiting + $1.queued + $1.running + $1.retrying
@@ -516,17 +538,53 @@ extension Runtime {
 /// not started yet (oldest first), the workers waiting for one, and the feeder waiting for a
 /// reason to claim.
 final class WorkerGate: Sendable {
+  /// The pace is counted over windows of this length.
+  static let paceWindow = Duration.milliseconds(100)
+  /// A feeder holds ahead at most the steps its workers took in this fraction of a window at their
+  /// recent pace (1/4: 25 ms of work), and never more than the store's `claimAhead`.
+  static let aheadShare = 4
+
   private struct State {
-    var ahead = 0
+    /// The store's `claimAhead`: the most the feeder may hold beyond its waiting workers.
+    var maxAhead = 0
+    /// The store's `claimsAheadByPace`: hold ahead what the workers take in 25 ms, not always
+    /// `maxAhead`.
+    var byPace = false
     var buffer = Deque<ClaimedStep>()
     var parked: [CheckedContinuation<ClaimedStep?, Never>] = []
     var feeder: CheckedContinuation<Int?, Never>?
     var closed = false
+    /// Steps workers took in the current pace window, and in the one before it.
+    var takenNow = 0
+    var takenBefore = 0
+    var windowStart = ContinuousClock.now
+
+    /// How many steps the feeder holds ahead now: with `byPace`, what the workers take in 25 ms
+    /// at their recent pace, up to `maxAhead`; else `maxAhead`. Fast steps get a deep buffer (one claim feeds many); slow ones
+    /// almost none, so one node does not sit on steps that idle nodes could run (a node taking
+    /// two one-second steps a second holds none ahead, where a fixed depth would hold them for
+    /// seconds).
+    var ahead: Int {
+      byPace ? min(maxAhead, max(takenNow, takenBefore) / WorkerGate.aheadShare) : maxAhead
+    }
+
+    /// A worker took a step: counted in the pace window.
+    mutating func took() {
+      let now = ContinuousClock.now
+      let elapsed = now - windowStart
+      if elapsed >= WorkerGate.paceWindow {
+        takenBefore = elapsed < WorkerGate.paceWindow * 2 ? takenNow : 0
+        takenNow = 0
+        windowStart = now
+      }
+      takenNow += 1
+    }
 
     /// How many the feeder should claim now, or nil while it should wait: when a worker waits
     /// with nothing buffered, or the buffer fell to half of `ahead`, it claims up to one step per
     /// waiting worker plus `ahead`; 0 when buffered steps wait for a waiting worker (after a pause).
     var wanted: Int? {
+      let ahead = self.ahead
       let deficit = parked.count + ahead - buffer.count
       if deficit > 0 && (!parked.isEmpty || buffer.count <= ahead / 2) { return deficit }
       if !parked.isEmpty && !buffer.isEmpty { return 0 }
@@ -553,8 +611,14 @@ final class WorkerGate: Sendable {
 
   init(workers: Int) { self.workers = workers }
 
-  /// Sets how many steps beyond the waiting workers the feeder may hold (the store's `claimAhead`).
-  func configure(ahead: Int) { state.withLock { $0.ahead = max(0, ahead) } }
+  /// Sets how many steps beyond the waiting workers the feeder may hold at most (the store's
+  /// `claimAhead`), and whether it holds fewer while its workers' pace is slow (`byPace`).
+  func configure(ahead: Int, byPace: Bool) {
+    state.withLock {
+      $0.maxAhead = max(0, ahead)
+      $0.byPace = byPace
+    }
+  }
 
   /// The feeder waits until it should claim; returns how many (nil: closed).
   func want() async -> Int? {
@@ -576,7 +640,10 @@ final class WorkerGate: Sendable {
       let (now, feeder) = state.withLock {
         state -> (ClaimedStep??, (CheckedContinuation<Int?, Never>, Int?)?) in
         if state.closed { return (.some(nil), nil) }
-        if !paused, let step = state.buffer.popFirst() { return (.some(step), state.feederToWake()) }
+        if !paused, let step = state.buffer.popFirst() {
+          state.took()
+          return (.some(step), state.feederToWake())
+        }
         state.parked.append(continuation)
         return (nil, state.feederToWake())
       }
@@ -592,6 +659,7 @@ final class WorkerGate: Sendable {
       state -> (ClaimedStep?, (CheckedContinuation<Int?, Never>, Int?)?) in
       if state.closed { return (nil, nil) }
       guard let step = state.buffer.popFirst() else { return (nil, nil) }
+      state.took()
       return (step, state.feederToWake())
     }
     if let (feeder, n) = feeder { feeder.resume(returning: n) }
@@ -607,6 +675,7 @@ final class WorkerGate: Sendable {
       state.buffer.append(contentsOf: steps)
       var starts: [(CheckedContinuation<ClaimedStep?, Never>, ClaimedStep)] = []
       while !state.parked.isEmpty, let step = state.buffer.popFirst() {
+        state.took()
         starts.append((state.parked.removeFirst(), step))
       }
       return (starts, [])

@@ -17,6 +17,9 @@ public enum EventKind: String, Sendable, Hashable, Codable {
   case modeChanged, rateChanged, redriven, deadLettersDeleted, shutdown
   /// A durable store: what `openStore` recovered; a write refused (disk full) or accepted again.
   case storeRecovered, storeFailed
+  /// A shared store: leases of steps this process held were found lost (it stalled longer than
+  /// the lease, and another node may run them again).
+  case leaseLost
   /// A cluster (a store several processes share): a node joined or came back, left, or was lost.
   case nodeJoined, nodeLeft, nodeLost
 }

@@ -8,7 +8,9 @@
 ///   commit returned: the acknowledgement is the commit (many runs share one commit: group commit);
 /// - feeds each queue's local workers from `claim` (a claim is a lease held by this node, on the
 ///   store's clock), waking on `waitForWork`; holds up to `claimAhead` claimed steps beyond its
-///   idle workers, and calls `started` (and waits for it) before each step's body runs;
+///   idle workers (fewer while they are slow, when `claimsAheadByPace`), and calls `started` (and
+///   waits for it) before each step's body runs, or `startedWithoutWaiting` when the store's
+///   `startsWithoutCommit` says it may;
 /// - ends each attempt with `finish`, which the store fences: an attempt whose claim is no longer
 ///   this node's (its lease expired and another node took the step) is refused, counted, never
 ///   applied;
@@ -50,10 +52,16 @@ public protocol StepStore: Sendable {
   func claim(queue: String, limit: Int) async throws -> [ClaimedStep]
 
   /// How many steps beyond its free workers a node's feeder may hold claimed and not started,
-  /// per queue (0: claim only for free workers, and count the attempt at claim). Claiming ahead
-  /// lets one claim commit feed many steps; a claimed-ahead step that never starts has no attempt
-  /// counted: a graceful stop hands it back, and after a crash `open` returns it to its queue.
+  /// per queue, at most (0: claim only for free workers, and count the attempt at claim; see
+  /// `claimsAheadByPace`). Claiming ahead lets one claim commit feed many steps; a claimed-ahead step that never starts has no attempt counted: a graceful stop
+  /// hands it back, and after a crash `open` returns it to its queue.
   var claimAhead: Int { get }
+
+  /// True when other processes could run the steps this one holds claimed ahead (PostgreSQL: a
+  /// cluster of nodes): the runtime then holds ahead only what its workers take in 25 ms at
+  /// their recent pace (up to `claimAhead`), so one node does not sit on slow steps that idle
+  /// nodes could run. False (the default; SQLite is one process per file): up to `claimAhead`.
+  var claimsAheadByPace: Bool { get }
 
   /// Counts the attempt of claimed steps that are about to begin, and returns once that is
   /// committed (the runtime starts a step's body only after this returned: at-least-once with
@@ -61,12 +69,20 @@ public protocol StepStore: Sendable {
   /// The default does nothing: stores whose `claimAhead` is 0 counted the attempt at claim.
   func started(_ claims: [StepClaim]) async throws -> [StepClaim]
 
-  /// True when `started` counts an attempt without waiting for a commit, in a record that
-  /// survives what the store's durability promises (SQLite with durability `process`: a start
-  /// journal in the page cache, as its commits are). The runtime then runs a step as soon as
-  /// `started` returned and hands the previous step's `finish` to the store without waiting for
-  /// it. False (the default): a worker waits for `finish(_:_:thenStart:)` before the next step.
+  /// True when the runtime may run a step as soon as `startedWithoutWaiting` returned, and hand
+  /// each step's `finish` to the store without waiting for it (a bounded number in flight per
+  /// worker). SQLite with durability `process` records the start in a journal in the page cache,
+  /// as its commits are; PostgreSQL with durability `process` hands it to its group commit, which
+  /// commits it within a round trip (a node that dies in that round trip leaves the step
+  /// `claimed`: it returns uncounted, and is dead-lettered once that happened `orphanLimit`
+  /// times). False (the default): a worker waits for `finish(_:_:thenStart:)` before the next step.
   var startsWithoutCommit: Bool { get }
+
+  /// `started`, for a store whose `startsWithoutCommit` is true: returns once the start is
+  /// recorded as far as that store promises, not once it is committed. A claim lost meanwhile may
+  /// not be reported here; the fenced `finish` refuses it then (counted stale). The default is
+  /// `started`.
+  func startedWithoutWaiting(_ claims: [StepClaim]) async throws -> [StepClaim]
 
   /// `finish`, then `started` for the steps the worker begins next: what a worker does between
   /// two steps, so that a store can commit both in one write (a throw means neither was applied).
@@ -121,11 +137,19 @@ extension StepStore {
   /// 0: a store that does not say claims only for free workers (and counts attempts at claim).
   public var claimAhead: Int { 0 }
 
+  /// False: claiming ahead hurts no other process.
+  public var claimsAheadByPace: Bool { false }
+
   /// Nothing to do for a store that counts the attempt at claim.
   public func started(_ claims: [StepClaim]) async throws -> [StepClaim] { [] }
 
   /// False: `started` (or the finish it shares a write with) is waited for.
   public var startsWithoutCommit: Bool { false }
+
+  /// `started`.
+  public func startedWithoutWaiting(_ claims: [StepClaim]) async throws -> [StepClaim] {
+    try await started(claims)
+  }
 
   /// The two calls, one after the other.
   public func finish(_ claim: StepClaim, _ ending: StepEnding, thenStart next: [StepClaim]) async throws -> (
