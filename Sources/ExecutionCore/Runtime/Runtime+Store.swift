@@ -21,6 +21,9 @@ struct StoreLink: Sendable {
   /// Attempts started and not yet ended in the store, by store row id (their leases are extended;
   /// a stop waits for them).
   var claims: [Int64: StepClaim] = [:]
+  /// Those of `claims` whose attempt ended and whose ending is on its way to the store (a row
+  /// gone from the store's leases for this reason was not lost).
+  var ending: Set<Int64> = []
   /// The worker loops, on the background executor (cancelled at shutdown: the attempts they run
   /// hand their steps back).
   var workers: [Task<Void, Never>] = []
@@ -347,7 +350,10 @@ extension Runtime {
 
   /// The store has an attempt's ending: the run it belongs to (if in flight here) moves on.
   private func apply(_ ended: EndedAttempt, fresh: Bool) {
-    storeLink.withLock { _ = $0.claims.removeValue(forKey: ended.claim.id) }
+    storeLink.withLock {
+      _ = $0.claims.removeValue(forKey: ended.claim.id)
+      $0.ending.remove(ended.claim.id)
+    }
     if !fresh {
       event(
         .warning, .leaseLost,
@@ -382,7 +388,15 @@ extension Runtime {
       if Task.isCancelled { return }
       var held = storeLink.withLock { Array($0.claims.values) }
       for queue in queues { held.append(contentsOf: queue.gate.bufferedClaims) }
-      if let lost = try? await store.extendLeases(held), !lost.isEmpty {
+      guard let reported = try? await store.extendLeases(held), !reported.isEmpty else { continue }
+      // Not lost: rows whose ending committed meanwhile, or is on its way (the store ended them).
+      let buffered = Set(queues.flatMap { $0.gate.bufferedClaims.map(\.id) })
+      let lost = storeLink.withLock { link in
+        reported.filter {
+          !link.ending.contains($0.id) && (link.claims[$0.id] != nil || buffered.contains($0.id))
+        }
+      }
+      if !lost.isEmpty {
         // Their steps may run again elsewhere (counted); what this node ends of them is refused.
         let rows = lost.prefix(10).map { "row \($0.id) attempt \($0.attempt)" }.joined(separator: ", ")
         event(
@@ -403,6 +417,7 @@ extension Runtime {
     guard let w = workflowIndex[claimed.workflow],
       let i = workflows[w].steps.firstIndex(where: { $0.definition.id == claimed.step && $0.queue != nil })
     else {
+      storeLink.withLock { _ = $0.ending.insert(claimed.claim.id) }
       return EndedAttempt(
         claim: claimed.claim,
         ending: .dead(
@@ -456,6 +471,7 @@ extension Runtime {
       }
     }
     // Committed by the worker with its next step's start (or alone when none is at hand).
+    storeLink.withLock { _ = $0.ending.insert(claimed.claim.id) }
     return EndedAttempt(
       claim: claimed.claim, ending: ending, live: live, step: i, outcome: outcome, output: output, endNs: now)
   }
