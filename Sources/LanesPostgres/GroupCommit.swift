@@ -198,7 +198,9 @@ final class GroupCommit: Sendable {
     }
     if !ids.isEmpty || !startIDs.isEmpty {
       // Successes are fenced like a single finish; each input row not deleted is a stale
-      // completion, counted against its queue (`s.id = ANY(...)` beside the join, so the rows
+      // completion, counted against its queue (counted from the rows deleted, not from a join:
+      // two successes of one row in a batch, from a node that claimed the row again after losing
+      // its lease, delete it once and count one success and one stale) (`s.id = ANY(...)` beside the join, so the rows
       // are always found through the primary key, whatever the plan). A start counts the attempt
       // (`claimed` to `running`) and renews the lease; it is idempotent (a row already running for
       // that attempt is started), and refused when the claim is no longer this node's.
@@ -246,9 +248,11 @@ final class GroupCommit: Sendable {
         INSERT INTO lanes_history (id, run_id, workflow, step, queue, state, attempts, output, created_at)
         SELECT id, run_id, workflow, step, queue, 'succeeded', attempt, output, created_at FROM done
       ),
+      offered AS (SELECT queue, count(*) AS n FROM input GROUP BY queue),
+      applied AS (SELECT queue, count(*) AS ok FROM done GROUP BY queue),
       counted AS (
-        SELECT i.queue, count(d.id) AS ok, count(*) - count(d.id) AS stale
-        FROM input i LEFT JOIN done d ON d.id = i.id GROUP BY i.queue ORDER BY i.queue
+        SELECT o.queue, coalesce(a.ok, 0) AS ok, o.n - coalesce(a.ok, 0) AS stale
+        FROM offered o LEFT JOIN applied a ON a.queue = o.queue ORDER BY o.queue
       ),
       totals AS (
         INSERT INTO lanes_totals (queue, node, succeeded, stale) SELECT queue, $5::uuid, ok, stale FROM counted ORDER BY queue

@@ -701,6 +701,23 @@ struct PostgresStepStoreTests {
     }
   }
 
+  @Test("two successes of one row in a batch (the row claimed again) delete it once: one success, one stale")
+  func duplicateSuccessInABatch() async throws {
+    try await TestPostgres.with { server in
+      let url = try server.createDatabase("twice")
+      let node = try await openStore(url)
+      try await enqueueSolo(node, runs: 1..<2)
+      let step = try #require(try await node.claim(queue: "other", limit: 1).first)
+      let success = GroupCommit.Work.success(
+        id: step.claim.id, attempt: Int64(step.claim.attempt), queue: "other", output: "null")
+      _ = try await node.finishes.submit([success, success])
+      let stats = try #require(try await node.stats()["other"])
+      #expect(stats.succeeded == 1 && stats.staleCompletions == 1)
+      #expect(try server.psql("SELECT count(*) FROM lanes_history", database: "twice") == "1")
+      await node.close()
+    }
+  }
+
   @Test(
     "a step whose nodes die before its start is recorded comes back uncounted, then dead at the orphan limit")
   func orphanLimit() async throws {
