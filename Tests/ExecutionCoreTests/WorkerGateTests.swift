@@ -40,3 +40,22 @@ struct WorkerGateTests {
     _ = gate.close()
   }
 }
+
+@Suite("Worker gate: a row claimed again")
+struct WorkerGateReclaimTests {
+  @Test("a row claimed again replaces its obsolete buffered copy")
+  func reclaimedReplaces() {
+    let gate = WorkerGate(workers: 1)
+    gate.configure(ahead: 8, byPace: false)
+    func step(_ id: Int64, attempt: Int) -> ClaimedStep {
+      ClaimedStep(
+        claim: StepClaim(id: id, attempt: attempt), runID: UInt64(id), workflow: "w", step: "s",
+        data: StepInput(), readySinceNs: 0)
+    }
+    #expect(gate.hand([step(1, attempt: 1), step(2, attempt: 1)]).isEmpty)
+    #expect(gate.hand([step(1, attempt: 1), step(3, attempt: 1)]).isEmpty)
+    var taken: [Int64] = []
+    while let next = gate.take(paused: false) { taken.append(next.claim.id) }
+    #expect(taken == [2, 1, 3])
+  }
+}

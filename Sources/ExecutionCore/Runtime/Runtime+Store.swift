@@ -688,6 +688,13 @@ final class WorkerGate: Sendable {
     let (starts, refused) = state.withLock {
       state -> ([(CheckedContinuation<ClaimedStep?, Never>, ClaimedStep)], [ClaimedStep]) in
       if state.closed { return ([], steps) }
+      // A row claimed again (this node lost its lease on a buffered copy, the row went back to
+      // its queue, and this node took it again): the new claim replaces the obsolete copy, so the
+      // step does not run twice here.
+      if !state.buffer.isEmpty {
+        let fresh = Set(steps.map(\.claim.id))
+        state.buffer.removeAll { fresh.contains($0.claim.id) }
+      }
       state.buffer.append(contentsOf: steps)
       var starts: [(CheckedContinuation<ClaimedStep?, Never>, ClaimedStep)] = []
       while !state.parked.isEmpty, let step = state.buffer.popFirst() {
