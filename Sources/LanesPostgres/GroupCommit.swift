@@ -82,8 +82,13 @@ final class GroupCommit: Sendable {
   /// or learning whether they applied (the starts of a node whose starts need no commit).
   func post(_ works: [Work]) {
     guard !works.isEmpty else { return }
+    add(Pending(works: works, continuation: nil))
+  }
+
+  /// Queues `pending` for the next batch, and starts a flusher when fewer than `concurrency` run.
+  private func add(_ pending: Pending) {
     let lead = state.withLock { s -> Bool in
-      s.pending.append(Pending(works: works, continuation: nil))
+      s.pending.append(pending)
       if s.flushing >= concurrency { return false }
       s.flushing += 1
       return true
@@ -97,13 +102,7 @@ final class GroupCommit: Sendable {
     guard !works.isEmpty else { return [] }
     let result = await withCheckedContinuation {
       (continuation: CheckedContinuation<Result<[Bool], StoreError>, Never>) in
-      let lead = state.withLock { s -> Bool in
-        s.pending.append(Pending(works: works, continuation: continuation))
-        if s.flushing >= concurrency { return false }
-        s.flushing += 1
-        return true
-      }
-      if lead { Task { await self.flushWhilePending() } }
+      add(Pending(works: works, continuation: continuation))
     }
     return try result.get()
   }
