@@ -584,8 +584,10 @@ final class WorkerGate: Sendable {
       byPace ? min(maxAhead, max(takenNow, takenBefore) / WorkerGate.aheadShare) : maxAhead
     }
 
-    /// A worker took a step: counted in the pace window.
+    /// A worker took a step: counted in the pace window (only `byPace` reads it, so a store
+    /// that holds a fixed depth pays no clock read per step).
     mutating func took() {
+      guard byPace else { return }
       let now = ContinuousClock.now
       let elapsed = now - windowStart
       if elapsed >= WorkerGate.paceWindow {
